@@ -1,0 +1,177 @@
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "broker/api/health_routes.hpp"
+#include "broker/api/router.hpp"
+#include "broker/cli/args.hpp"
+#include "broker/cli/commands.hpp"
+#include "broker/config/load_config.hpp"
+#include "broker/logging/log.hpp"
+#include "broker/net/http_listener.hpp"
+#include "broker/net/tls_context.hpp"
+
+namespace hie::cli {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: hiebroker serve --config FILE [--set PATH=VALUE]...\n"
+    "\n"
+    "Runs the broker. --set overrides any setting by its path, e.g.\n"
+    "  --set listeners.http.port=0   (0 picks a free port)\n"
+    "Prints one line per listener on stdout: listening NAME ADDRESS:PORT\n"
+    "SIGINT or SIGTERM stops it cleanly (exit 0); a second signal stops it at once.\n";
+
+/// Stops accepting, then waits (bounded) for connections in flight before stopping the loop.
+class GracefulShutdown {
+ public:
+  GracefulShutdown(asio::io_context& io, std::vector<std::shared_ptr<net::HttpListener>> listeners,
+                   std::shared_ptr<api::Readiness> readiness, std::chrono::milliseconds grace)
+      : io_(io), timer_(io), listeners_(std::move(listeners)), readiness_(std::move(readiness)), grace_(grace) {}
+
+  void begin() {
+    if (started_) {
+      log::warn({}, "second stop signal: stopping now");
+      io_.stop();
+      return;
+    }
+    started_ = true;
+    readiness_->ready = false;
+    log::info({}, "shutting down: no new connections; finishing requests in flight");
+    for (auto& listener : listeners_) listener->shutdown();
+    deadline_ = std::chrono::steady_clock::now() + grace_;
+    poll();
+  }
+
+ private:
+  void poll() {
+    std::size_t open = 0;
+    for (auto& listener : listeners_) open += listener->open_connections();
+    if (open == 0) {
+      log::info({}, "all connections closed");
+      io_.stop();
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= deadline_) {
+      log::warn({}, "grace period over with {} connections open: stopping", open);
+      io_.stop();
+      return;
+    }
+    timer_.expires_after(std::chrono::milliseconds(20));
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) poll();
+    });
+  }
+
+  asio::io_context& io_;
+  asio::steady_timer timer_;
+  std::vector<std::shared_ptr<net::HttpListener>> listeners_;
+  std::shared_ptr<api::Readiness> readiness_;
+  std::chrono::milliseconds grace_;
+  std::chrono::steady_clock::time_point deadline_;
+  bool started_ = false;
+};
+
+void wait_for_signals(asio::signal_set& signals, GracefulShutdown& shutdown) {
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    log::info({}, "received signal {}", signal);
+    shutdown.begin();
+    wait_for_signals(signals, shutdown);
+  });
+}
+
+}  // namespace
+
+int serve_command(int argc, char** argv) {
+  auto args = Args::parse(argc, argv, 2, {{"--config", true}, {"--set", true, true}, {"--help", false}});
+  if (!args) {
+    std::cerr << "hiebroker serve: " << args.error().message() << "\n" << kUsage;
+    return 2;
+  }
+  if (args->has("--help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  auto config_path = args->value("--config");
+  if (!config_path || !args->positionals().empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  auto loaded = config::load_config(*config_path, args->values("--set"));
+  if (!loaded) {
+    for (const auto& error : loaded.error().errors) std::cerr << error.describe() << "\n";
+    return 1;
+  }
+  const config::Config config = std::move(*loaded);
+  log::configure(config.logging.level, config.logging.format == config::LogFormat::json);
+
+  asio::io_context io(static_cast<int>(config.threads));
+  auto registry = std::make_shared<prometheus::Registry>();
+  prometheus::BuildGauge()
+      .Name("hie_build_info")
+      .Help("Always 1; the labels say which hiebroker is running")
+      .Register(*registry)
+      .Add({{"version", HIE_VERSION}})
+      .Set(1);
+  auto readiness = std::make_shared<api::Readiness>();
+  api::Router router(*registry);
+  api::add_health_routes(router, registry, readiness);
+
+  std::vector<std::shared_ptr<net::HttpListener>> listeners;
+  if (const auto& http = config.listeners.http) {
+    net::HttpListenerOptions options{"http", http->bind, http->port, config.limits, nullptr};
+    if (http->tls) {
+      auto tls = net::make_server_tls_context(*http->tls);
+      if (!tls) {
+        std::cerr << "hiebroker serve: listeners.http.tls: " << tls.error().describe() << "\n";
+        return 1;
+      }
+      options.tls = *tls;
+    }
+    auto listener = net::HttpListener::open(io, std::move(options), router.handler(), *registry);
+    if (!listener) {
+      std::cerr << "hiebroker serve: " << listener.error().describe() << "\n";
+      return 1;
+    }
+    listeners.push_back(*listener);
+  }
+  if (config.listeners.mllp)
+    log::warn({}, "listeners.mllp is configured but this build has no MLLP listener yet; not started");
+  if (listeners.empty()) {
+    std::cerr << "hiebroker serve: no listener configured (listeners.http)\n";
+    return 1;
+  }
+
+  for (auto& listener : listeners) {
+    auto endpoint = listener->local_endpoint();
+    std::cout << "listening " << listener->name() << " " << endpoint.address().to_string() << ":"
+              << endpoint.port() << std::endl;
+    listener->start();
+  }
+  readiness->ready = true;
+  log::info({}, "hiebroker {} serving with {} threads", HIE_VERSION, config.threads);
+
+  GracefulShutdown shutdown(io, listeners, readiness, config.limits.request_timeout);
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  wait_for_signals(signals, shutdown);
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+  log::info({}, "stopped");
+  return 0;
+}
+
+}  // namespace hie::cli

@@ -1,0 +1,104 @@
+#pragma once
+// The broker's configuration: parsed and validated once at start-up, then shared immutable.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hie::config {
+
+/// TLS settings of a listener. Paths are resolved against the config file's folder.
+struct TlsSettings {
+  std::string cert;  ///< PEM certificate chain presented by the listener
+  std::string key;   ///< PEM private key
+  std::string ca;    ///< PEM CA bundle used to verify client certificates (mTLS)
+  bool require_client_cert = false;
+  std::string min_version = "1.2";  ///< "1.2" or "1.3"
+  std::string ciphers;              ///< OpenSSL cipher list for TLS 1.2; empty = a strong default
+};
+
+struct HttpListener {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::optional<TlsSettings> tls;
+};
+
+struct MllpListener {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 2575;
+  std::optional<TlsSettings> tls;
+  /// Exchange on whose behalf messages are taken when the sender is not otherwise known.
+  std::string default_exchange;
+};
+
+struct Listeners {
+  std::optional<HttpListener> http;
+  std::optional<MllpListener> mllp;
+};
+
+struct SqliteStore {
+  std::string path;
+};
+struct PostgresStore {
+  std::string url;
+};
+struct Store {
+  std::optional<SqliteStore> sqlite;
+  std::optional<PostgresStore> postgres;
+};
+
+enum class Transport { websocket, mllp, fhir_rest };
+enum class ExchangeMode { live, stored };
+
+/// How the broker recognises an exchange, or reaches it.
+struct Credentials {
+  std::string cert_subject_cn;     ///< client certificate subject CN
+  std::string cert_san;            ///< a subjectAltName (DNS or URI) of the client certificate
+  std::string cert_sha256;         ///< SHA-256 fingerprint of the client certificate, hex
+  std::vector<std::string> sending_facilities;  ///< MSH-4 values accepted for this exchange
+  std::string base_url;            ///< FHIR REST base URL, for transport fhir-rest
+};
+
+struct Exchange {
+  std::string id;
+  std::string display_name;
+  std::string format;  ///< adapter name: "hl7v2", "cda", "fhir", "csv:<mapping>"
+  Transport transport = Transport::websocket;
+  ExchangeMode mode = ExchangeMode::live;
+  Credentials credentials;
+};
+
+struct Limits {
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::size_t max_message_bytes = 8 * 1024 * 1024;
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds handshake_timeout{10'000};
+  std::chrono::milliseconds request_timeout{30'000};
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_exchange = 16;
+};
+
+enum class LogFormat { text, json };
+
+struct Logging {
+  std::string level = "info";  ///< trace, debug, info, warn, error, critical, off
+  LogFormat format = LogFormat::text;
+};
+
+struct Config {
+  std::string source_path;  ///< the file it was read from, for messages
+  unsigned threads = 2;     ///< I/O threads running the io_context
+  Listeners listeners;
+  Store store;
+  std::vector<Exchange> exchanges;
+  Limits limits;
+  Logging logging;
+};
+
+std::string_view to_string(Transport transport);
+std::string_view to_string(ExchangeMode mode);
+
+}  // namespace hie::config

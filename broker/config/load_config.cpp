@@ -1,0 +1,234 @@
+#include "broker/config/load_config.hpp"
+
+#include <boost/throw_exception.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "broker/config/json_source.hpp"
+#include "broker/config/object_reader.hpp"
+
+namespace hie::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string resolve_path(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || fs::path(path).is_absolute() || base_dir.empty()) return path;
+  return (fs::path(base_dir) / path).lexically_normal().string();
+}
+
+void read_tls(ObjectReader& parent, const char* key, std::optional<TlsSettings>& out,
+              const std::string& base_dir) {
+  auto tls = parent.object(key);
+  if (!tls) return;
+  TlsSettings s;
+  tls->required("cert", s.cert);
+  tls->required("key", s.key);
+  tls->optional("ca", s.ca);
+  tls->optional("require_client_cert", s.require_client_cert);
+  tls->one_of("min_version", s.min_version, {"1.2", "1.3"});
+  tls->optional("ciphers", s.ciphers);
+  for (auto [name, value] : {std::pair{"cert", &s.cert}, {"key", &s.key}, {"ca", &s.ca}}) {
+    if (value->empty()) continue;
+    *value = resolve_path(base_dir, *value);
+    if (!fs::exists(*value)) tls->fail(name, "file not found: " + *value);
+  }
+  if (s.require_client_cert && s.ca.empty())
+    tls->fail("ca", "require_client_cert needs a ca bundle to verify clients against");
+  tls->finish();
+  out = std::move(s);
+}
+
+void read_listeners(ObjectReader& root, Listeners& out, const std::string& base_dir) {
+  auto listeners = root.object("listeners");
+  if (!listeners) return;
+  if (auto http = listeners->object("http")) {
+    HttpListener h;
+    http->optional("bind", h.bind);
+    http->optional("port", h.port);
+    read_tls(*http, "tls", h.tls, base_dir);
+    http->finish();
+    out.http = std::move(h);
+  }
+  if (auto mllp = listeners->object("mllp")) {
+    MllpListener m;
+    mllp->optional("bind", m.bind);
+    mllp->optional("port", m.port);
+    mllp->optional("default_exchange", m.default_exchange);
+    read_tls(*mllp, "tls", m.tls, base_dir);
+    mllp->finish();
+    out.mllp = std::move(m);
+  }
+  listeners->finish();
+}
+
+void read_store(ObjectReader& root, Store& out, const std::string& base_dir) {
+  auto store = root.object("store");
+  if (!store) return;
+  if (auto sqlite = store->object("sqlite")) {
+    SqliteStore s;
+    sqlite->required("path", s.path);
+    s.path = resolve_path(base_dir, s.path);
+    sqlite->finish();
+    out.sqlite = std::move(s);
+  }
+  if (auto pg = store->object("postgres")) {
+    PostgresStore s;
+    pg->required("url", s.url);
+    pg->finish();
+    out.postgres = std::move(s);
+  }
+  if (out.sqlite && out.postgres) store->fail("postgres", "choose one store: sqlite or postgres");
+  store->finish();
+}
+
+void read_exchanges(ObjectReader& root, std::vector<Exchange>& out) {
+  std::set<std::string> ids;
+  for (auto& item : root.array_of_objects("exchanges")) {
+    Exchange e;
+    item.required("id", e.id);
+    item.optional("display_name", e.display_name);
+    item.required("format", e.format);
+    std::string transport = "websocket";
+    item.one_of("transport", transport, {"websocket", "mllp", "fhir-rest"});
+    e.transport = transport == "mllp"        ? Transport::mllp
+                  : transport == "fhir-rest" ? Transport::fhir_rest
+                                             : Transport::websocket;
+    std::string mode = "live";
+    item.one_of("mode", mode, {"live", "stored"});
+    e.mode = mode == "stored" ? ExchangeMode::stored : ExchangeMode::live;
+    if (auto creds = item.object("credentials")) {
+      creds->optional("cert_subject_cn", e.credentials.cert_subject_cn);
+      creds->optional("cert_san", e.credentials.cert_san);
+      creds->optional("cert_sha256", e.credentials.cert_sha256);
+      creds->optional("sending_facilities", e.credentials.sending_facilities);
+      creds->optional("base_url", e.credentials.base_url);
+      creds->finish();
+    }
+    bool id_ok = !e.id.empty() && std::all_of(e.id.begin(), e.id.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+    if (!e.id.empty() && !id_ok) item.fail("id", "use lower-case letters, digits, - and _ only");
+    if (!e.id.empty() && !ids.insert(e.id).second) item.fail("id", "exchange id '" + e.id + "' is used twice");
+    if (e.transport == Transport::fhir_rest && e.credentials.base_url.empty())
+      item.fail("credentials", "transport fhir-rest needs credentials.base_url");
+    if (e.display_name.empty()) e.display_name = e.id;
+    item.finish();
+    out.push_back(std::move(e));
+  }
+}
+
+void read_limits(ObjectReader& root, Limits& out) {
+  auto limits = root.object("limits");
+  if (!limits) return;
+  limits->optional("max_header_bytes", out.max_header_bytes);
+  limits->optional("max_body_bytes", out.max_body_bytes);
+  limits->optional("max_message_bytes", out.max_message_bytes);
+  limits->optional("idle_timeout_ms", out.idle_timeout);
+  limits->optional("handshake_timeout_ms", out.handshake_timeout);
+  limits->optional("request_timeout_ms", out.request_timeout);
+  limits->optional("max_connections", out.max_connections);
+  limits->optional("max_connections_per_exchange", out.max_connections_per_exchange);
+  for (auto [name, value] : {std::pair{"max_header_bytes", out.max_header_bytes},
+                             {"max_body_bytes", out.max_body_bytes},
+                             {"max_message_bytes", out.max_message_bytes},
+                             {"max_connections", out.max_connections}})
+    if (value == 0) limits->fail(name, "must be greater than 0");
+  limits->finish();
+}
+
+void read_logging(ObjectReader& root, Logging& out) {
+  auto logging = root.object("logging");
+  if (!logging) return;
+  logging->one_of("level", out.level, {"trace", "debug", "info", "warn", "error", "critical", "off"});
+  std::string format = "text";
+  logging->one_of("format", format, {"text", "json"});
+  out.format = format == "json" ? LogFormat::json : LogFormat::text;
+  logging->finish();
+}
+
+void check_cross_references(ObjectReader& root, const Config& config) {
+  if (config.listeners.mllp && !config.listeners.mllp->default_exchange.empty()) {
+    const auto& wanted = config.listeners.mllp->default_exchange;
+    bool known = std::any_of(config.exchanges.begin(), config.exchanges.end(),
+                             [&](const Exchange& e) { return e.id == wanted; });
+    if (!known)
+      root.fail_at("listeners.mllp.default_exchange", "names exchange '" + wanted + "', which is not configured");
+  }
+}
+
+/// Errors in the order a reader meets them in the file; command-line overrides last.
+void sort_by_line(std::vector<Error>& errors, const std::string& file) {
+  auto line_of = [&](const Error& e) -> std::size_t {
+    const auto& where = e.location();
+    if (where.size() <= file.size() + 1 || where.compare(0, file.size() + 1, file + ":") != 0)
+      return std::numeric_limits<std::size_t>::max();
+    return std::stoul(where.substr(file.size() + 1));
+  };
+  std::stable_sort(errors.begin(), errors.end(),
+                   [&](const Error& a, const Error& b) { return line_of(a) < line_of(b); });
+}
+
+}  // namespace
+
+boost::system::result<Config, ConfigErrors> parse_config(std::string_view text, const std::string& file,
+                                                         const std::vector<std::string>& overrides,
+                                                         const std::string& base_dir) {
+  auto source = JsonSource::parse(text, file);
+  if (!source) return ConfigErrors({source.error()});
+  std::vector<Error> errors;
+  for (const auto& assignment : overrides)
+    if (auto applied = source->apply_override(assignment); !applied) errors.push_back(applied.error());
+  if (!errors.empty()) return ConfigErrors(std::move(errors));
+
+  Config config;
+  config.source_path = file;
+  ObjectReader root(*source, source->document(), "", errors);
+  root.optional("threads", config.threads);
+  if (config.threads == 0 || config.threads > 256) root.fail("threads", "must be between 1 and 256");
+  read_listeners(root, config.listeners, base_dir);
+  read_store(root, config.store, base_dir);
+  read_exchanges(root, config.exchanges);
+  read_limits(root, config.limits);
+  read_logging(root, config.logging);
+  root.finish();
+  check_cross_references(root, config);
+  if (!errors.empty()) {
+    sort_by_line(errors, file);
+    return ConfigErrors(std::move(errors));
+  }
+  return config;
+}
+
+boost::system::result<Config, ConfigErrors> load_config(const std::string& path,
+                                                        const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return ConfigErrors({Error(Errc::io_error, "cannot read configuration file", path)});
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto dir = fs::path(path).parent_path().string();
+  return parse_config(text.str(), path, overrides, dir.empty() ? "." : dir);
+}
+
+void throw_exception_from_error(const ConfigErrors& e, const boost::source_location& loc) {
+  boost::throw_exception(ErrorException(e.errors.empty() ? Error() : e.errors.front()), loc);
+}
+
+std::string_view to_string(Transport transport) {
+  switch (transport) {
+    case Transport::websocket: return "websocket";
+    case Transport::mllp: return "mllp";
+    case Transport::fhir_rest: return "fhir-rest";
+  }
+  return "websocket";
+}
+
+std::string_view to_string(ExchangeMode mode) { return mode == ExchangeMode::stored ? "stored" : "live"; }
+
+}  // namespace hie::config

@@ -1,0 +1,29 @@
+#pragma once
+// Connection-level HTTP metrics, labelled by listener name (never by client or patient).
+
+#include <memory>
+#include <string>
+
+namespace prometheus {
+class Registry;
+}
+
+namespace hie::net {
+
+class HttpListenerMetrics {
+ public:
+  HttpListenerMetrics(prometheus::Registry& registry, const std::string& listener);
+  ~HttpListenerMetrics();
+
+  void connection_opened();
+  void connection_closed();
+  /// A request refused before reaching a handler: reason is a fixed word such as
+  /// "header_too_large", "body_too_large", "malformed", "tls_handshake", "over_capacity", "timeout".
+  void rejected(const std::string& reason);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hie::net

@@ -1,0 +1,50 @@
+#include "broker/net/tls_context.hpp"
+
+#include <boost/asio/ssl/context.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+namespace hie::net {
+namespace {
+
+// Forward-secret AEAD suites only, for TLS 1.2 (TLS 1.3 suites are fixed and already strong).
+constexpr const char* kDefaultCiphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+std::string openssl_reason(const boost::system::error_code& ec) {
+  return ec.message().empty() ? "OpenSSL error" : ec.message();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(
+    const config::TlsSettings& settings) {
+  namespace ssl = boost::asio::ssl;
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_compression |
+                   ssl::context::single_dh_use);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, settings.min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION);
+  const std::string ciphers = settings.ciphers.empty() ? kDefaultCiphers : settings.ciphers;
+  if (SSL_CTX_set_cipher_list(native, ciphers.c_str()) != 1)
+    return make_error(Errc::config_error, "no usable cipher in the configured list", "tls.ciphers");
+
+  boost::system::error_code ec;
+  ctx->use_certificate_chain_file(settings.cert, ec);
+  if (ec) return make_error(Errc::config_error, "cannot use certificate: " + openssl_reason(ec), settings.cert);
+  ctx->use_private_key_file(settings.key, ssl::context::pem, ec);
+  if (ec) return make_error(Errc::config_error, "cannot use private key: " + openssl_reason(ec), settings.key);
+  if (SSL_CTX_check_private_key(native) != 1)
+    return make_error(Errc::config_error, "private key does not match the certificate", settings.key);
+
+  if (!settings.ca.empty()) {
+    ctx->load_verify_file(settings.ca, ec);
+    if (ec) return make_error(Errc::config_error, "cannot use CA bundle: " + openssl_reason(ec), settings.ca);
+  }
+  if (settings.require_client_cert)
+    ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  return ctx;
+}
+
+}  // namespace hie::net

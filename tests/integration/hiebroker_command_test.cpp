@@ -1,0 +1,144 @@
+// The real hiebroker binary, started as a user would start it.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/child_process.hpp"
+#include "tests/support/raw_http_client.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using hie::testing::ChildProcess;
+using hie::testing::run_command;
+
+const std::string kBinary = std::string(HIE_BINARY_DIR) + "/bin/hiebroker";
+const std::string kDemoConfig = std::string(HIE_SOURCE_DIR) + "/config/demo.json";
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("hie-it-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name, const std::string& contents) const {
+    auto p = (path_ / name).string();
+    std::ofstream(p) << contents;
+    return p;
+  }
+  std::string path(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  static inline int counter_ = 0;
+  std::filesystem::path path_;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(HiebrokerCommand, ServesHealthAndMetricsThenStopsCleanlyOnSigterm) {
+  TempDir dir;
+  ChildProcess broker({kBinary, "serve", "--config", kDemoConfig, "--set", "listeners.http.port=0", "--set",
+                       "store.sqlite.path=" + dir.path("broker.db")},
+                      dir.path("stderr.log"));
+  auto port = hie::testing::read_listening_port(broker, "http");
+  ASSERT_TRUE(port) << slurp(dir.path("stderr.log"));
+  EXPECT_NE(*port, 0);
+
+  auto health = hie::testing::http_get(*port, "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, "ok\n");
+  EXPECT_EQ(hie::testing::http_get(*port, "/readyz").status, 200);
+  auto metrics = hie::testing::http_get(*port, "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("# TYPE hie_http_requests_total counter"), std::string::npos);
+  EXPECT_NE(metrics.body.find(R"(hie_http_requests_total{route="/healthz",status="200"} 1)"), std::string::npos);
+  EXPECT_NE(metrics.body.find("# TYPE hie_http_request_duration_seconds histogram"), std::string::npos);
+  EXPECT_NE(metrics.body.find("process_cpu_seconds_total"), std::string::npos);
+  EXPECT_NE(metrics.body.find(R"(hie_build_info{version=")"), std::string::npos);
+
+  broker.signal(SIGTERM);
+  EXPECT_EQ(broker.wait(20s), 0) << slurp(dir.path("stderr.log"));
+  EXPECT_NE(slurp(dir.path("stderr.log")).find("stopped"), std::string::npos);
+}
+
+TEST(HiebrokerCommand, SigintWithAConnectionOpenStillExitsZero) {
+  TempDir dir;
+  ChildProcess broker({kBinary, "serve", "--config", kDemoConfig, "--set", "listeners.http.port=0"},
+                      dir.path("stderr.log"));
+  auto port = hie::testing::read_listening_port(broker, "http");
+  ASSERT_TRUE(port);
+  hie::testing::RawConnection idle(*port);
+  idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_EQ(idle.read_response().status, 200);  // keep-alive: the connection stays open
+  broker.signal(SIGINT);
+  EXPECT_EQ(broker.wait(20s), 0);
+  EXPECT_TRUE(idle.wait_closed(1s));
+}
+
+TEST(HiebrokerCommand, CheckConfigAcceptsDemoAndNamesTheLineOfAMisspeltKey) {
+  auto ok = run_command({kBinary, "check-config", kDemoConfig});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+
+  TempDir dir;
+  auto file = dir.file("bad.json", "{\n  \"listeners\": {\n    \"http\": {\n      \"prot\": 8080\n    }\n  }\n}\n");
+  auto bad = run_command({kBinary, "check-config", file});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.err, file + ":4: listeners.http.prot: unknown setting (did you mean listeners.http.port?)\n");
+}
+
+TEST(HiebrokerCommand, ServeRefusesABadConfigWithTheSameMessage) {
+  TempDir dir;
+  auto file = dir.file("bad.json", "{\"logging\": {\"level\": \"loud\"}}");
+  auto result = run_command({kBinary, "serve", "--config", file});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find(file + ":1: logging.level: must be one of"), std::string::npos) << result.err;
+  EXPECT_TRUE(result.out.empty());
+}
+
+TEST(HiebrokerCommand, MissingTlsFileStopsServeAndIsNamed) {
+  auto result = run_command({kBinary, "serve", "--config", kDemoConfig, "--set", "listeners.http.port=0", "--set",
+                             "listeners.http.tls={\"cert\": \"/nonexistent/broker.crt\", \"key\": \"/nonexistent/broker.key\"}"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("file not found: /nonexistent/broker.crt"), std::string::npos) << result.err;
+}
+
+TEST(HiebrokerCommand, PortInUseIsAClearError) {
+  TempDir dir;
+  ChildProcess first({kBinary, "serve", "--config", kDemoConfig, "--set", "listeners.http.port=0"},
+                     dir.path("stderr.log"));
+  auto port = hie::testing::read_listening_port(first, "http");
+  ASSERT_TRUE(port);
+  auto second = run_command({kBinary, "serve", "--config", kDemoConfig, "--set",
+                             "listeners.http.port=" + std::to_string(*port)});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(*port)), std::string::npos) << second.err;
+  first.signal(SIGTERM);
+  EXPECT_EQ(first.wait(20s), 0);
+}
+
+TEST(HiebrokerCommand, VersionAndHelpOnEverySubcommand) {
+  auto version = run_command({kBinary, "--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out.rfind("hiebroker ", 0), 0u);
+  for (std::string sub : {"serve", "check-config"}) {
+    auto help = run_command({kBinary, sub, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << sub;
+    EXPECT_NE(help.out.find("usage: hiebroker " + sub), std::string::npos) << sub;
+  }
+  auto unknown = run_command({kBinary, "frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown command 'frobnicate'"), std::string::npos);
+  auto bad_flag = run_command({kBinary, "serve", "--config"});
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_NE(bad_flag.err.find("--config needs a value"), std::string::npos);
+}
+
+}  // namespace

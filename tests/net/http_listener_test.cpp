@@ -1,0 +1,139 @@
+#include "broker/net/http_listener.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <atomic>
+
+#include "test_server.hpp"
+#include "tests/support/raw_http_client.hpp"
+
+namespace hie::net {
+namespace {
+
+using hie::testing::RawConnection;
+using namespace std::chrono_literals;
+using testing::TestServer;
+
+config::Limits small_limits() {
+  config::Limits limits;
+  limits.max_header_bytes = 1024;
+  limits.max_body_bytes = 4096;
+  limits.idle_timeout = 300ms;
+  limits.request_timeout = 2000ms;
+  return limits;
+}
+
+TEST(HttpListener, AnswersAndKeepsAliveWithPipelining) {
+  TestServer server(small_limits(), testing::echo_handler());
+  RawConnection c(server.port());
+  c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+  auto first = c.read_response();
+  auto second = c.read_response();
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, "GET /a 0");
+  EXPECT_FALSE(first.closed);
+  EXPECT_EQ(second.status, 200);
+  EXPECT_EQ(second.body, "POST /b 5");
+  EXPECT_EQ(hie::testing::header_value(first.head, "server"), "hiebroker");
+}
+
+TEST(HttpListener, OversizedHeaderGets431AndClose) {
+  TestServer server(small_limits(), testing::echo_handler());
+  RawConnection c(server.port());
+  c.send("GET / HTTP/1.1\r\nHost: x\r\nX-Filler: " + std::string(2000, 'a') + "\r\n\r\n");
+  auto response = c.read_response();
+  EXPECT_EQ(response.status, 431);
+  EXPECT_TRUE(response.closed);
+  EXPECT_TRUE(c.wait_closed(2s));
+  EXPECT_NE(server.metrics().find(R"(hie_http_rejected_total{listener="http",reason="header_too_large"} 1)"),
+            std::string::npos);
+}
+
+TEST(HttpListener, OversizedBodyGets413) {
+  TestServer server(small_limits(), testing::echo_handler());
+  RawConnection c(server.port());
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + std::string(100, 'x'));
+  auto response = c.read_response();
+  EXPECT_EQ(response.status, 413);
+  EXPECT_TRUE(c.wait_closed(2s));
+}
+
+TEST(HttpListener, MalformedRequestGets400) {
+  TestServer server(small_limits(), testing::echo_handler());
+  RawConnection c(server.port());
+  c.send("THIS IS NOT HTTP\r\n\r\n");
+  auto response = c.read_response();
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.body, "malformed\n");
+  EXPECT_TRUE(c.wait_closed(2s));
+  EXPECT_NE(server.metrics().find(R"(reason="malformed"} 1)"), std::string::npos);
+}
+
+TEST(HttpListener, IdleConnectionIsClosedQuietly) {
+  TestServer server(small_limits(), testing::echo_handler());
+  RawConnection c(server.port());
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.wait_closed(5s));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 250ms);
+}
+
+TEST(HttpListener, SlowRequestIsCutOffAtTheDeadline) {
+  TestServer server(small_limits(), testing::echo_handler());
+  RawConnection c(server.port());
+  c.send("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ");  // and never finish: slowloris
+  // The stream's deadline closes the socket itself, so there is no 408 to send.
+  EXPECT_TRUE(c.wait_closed(5s));
+  EXPECT_NE(server.metrics().find(R"(reason="timeout"} 1)"), std::string::npos);
+}
+
+TEST(HttpListener, OverCapacityGets503WithRetryAfter) {
+  auto limits = small_limits();
+  limits.max_connections = 1;
+  limits.idle_timeout = 5s;
+  TestServer server(limits, testing::echo_handler());
+  RawConnection first(server.port());
+  first.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_EQ(first.read_response().status, 200);  // the first is now certainly registered
+  RawConnection second(server.port());
+  auto response = second.read_response();
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(hie::testing::header_value(response.head, "retry-after"), "1");
+}
+
+TEST(HttpListener, ShutdownFinishesRequestInFlightAndClosesIdle) {
+  std::atomic<bool> handler_started{false};
+  HttpHandler slow = [&](HttpRequest& request, const RequestContext&) -> boost::asio::awaitable<HttpResponse> {
+    handler_started = true;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, 300ms);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    co_return text_response(request, 200, "finished");
+  };
+  auto limits = small_limits();
+  limits.idle_timeout = 10s;
+  TestServer server(limits, slow);
+  RawConnection busy(server.port());
+  RawConnection idle(server.port());
+  busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  while (!handler_started) std::this_thread::sleep_for(5ms);
+  server.listener().shutdown();
+
+  EXPECT_TRUE(idle.wait_closed(2s));  // idle: closed at once, not after 10 s
+  auto response = busy.read_response();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "finished");
+  EXPECT_TRUE(response.closed);  // told not to come back
+  EXPECT_THROW(
+      {
+        RawConnection late(server.port());
+        late.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        if (late.read_response(1s).status == 0) throw std::runtime_error("refused");
+      },
+      std::runtime_error);
+}
+
+}  // namespace
+}  // namespace hie::net

@@ -1,0 +1,58 @@
+#pragma once
+// Runs an HttpListener on 127.0.0.1:0 with its own io_context thread, for tests.
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <prometheus/registry.h>
+
+#include <thread>
+
+#include "broker/metrics/exposition.hpp"
+#include "broker/net/http_listener.hpp"
+
+namespace hie::net::testing {
+
+class TestServer {
+ public:
+  TestServer(config::Limits limits, HttpHandler handler, std::shared_ptr<boost::asio::ssl::context> tls = nullptr)
+      : work_(io_.get_executor()) {
+    HttpListenerOptions options{"http", "127.0.0.1", 0, limits, std::move(tls)};
+    auto opened = HttpListener::open(io_, std::move(options), std::move(handler), registry_);
+    if (!opened) throw std::runtime_error(opened.error().describe());
+    listener_ = *opened;
+    listener_->start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~TestServer() {
+    listener_->shutdown();
+    work_.reset();
+    // Sessions end on their own once drained; don't let a stuck one hang the test binary.
+    for (int i = 0; i < 500 && listener_->open_connections() > 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    io_.stop();
+    thread_.join();
+  }
+
+  std::uint16_t port() const { return listener_->local_endpoint().port(); }
+  HttpListener& listener() { return *listener_; }
+  std::string metrics() const { return metrics::render_text(registry_); }
+  boost::asio::io_context& io() { return io_; }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  prometheus::Registry registry_;
+  std::shared_ptr<HttpListener> listener_;
+  std::thread thread_;
+};
+
+/// A handler answering 200 with "echo <method> <target>".
+inline HttpHandler echo_handler() {
+  return [](HttpRequest& request, const RequestContext&) -> boost::asio::awaitable<HttpResponse> {
+    co_return text_response(request, 200,
+                            std::string(request.method_string()) + " " + std::string(request.target()) +
+                                " " + std::to_string(request.body().size()));
+  };
+}
+
+}  // namespace hie::net::testing
