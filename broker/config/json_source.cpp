@@ -194,20 +194,20 @@ Status JsonSource::apply_override(std::string_view assignment) {
       if (!node->IsObject())
         return make_error(Errc::config_error, canonical + " is not an object", where);
       canonical += (canonical.empty() ? "" : ".") + segment;
-      auto member = node->FindMember(segment.c_str());
+      // HasMember + operator[] rather than iterator comparisons, which clang 14 flags as
+      // ambiguous in C++20 for RapidJSON's iterators.
+      const bool present = node->HasMember(segment.c_str());
       if (last) {
-        if (member != node->MemberEnd())
-          member->value = value;
+        if (present)
+          (*node)[segment.c_str()] = value;
         else
           node->AddMember(rapidjson::Value(segment.c_str(), alloc), value, alloc);
         break;
       }
-      if (member == node->MemberEnd()) {
+      if (!present)
         node->AddMember(rapidjson::Value(segment.c_str(), alloc), rapidjson::Value(rapidjson::kObjectType),
                         alloc);
-        member = node->FindMember(segment.c_str());
-      }
-      node = &member->value;
+      node = &(*node)[segment.c_str()];
     }
     start = dot + 1;
   }

@@ -18,7 +18,7 @@ namespace {
 
 // Official HL7 FHIR R4 examples (CC0-1.0), see tests/data/fhir/PROVENANCE.md.
 std::string read_fixture(const std::string& name) {
-  const std::string path = std::string(HIE_SOURCE_DIR) + "/tests/data/fhir/" + name;
+  const std::string path = std::string(HIE_SOURCE_DIR) + "/tests/data/fhir/r4-examples/" + name;
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in) << "cannot open " << path;
   std::ostringstream ss;
