@@ -97,7 +97,12 @@ net::HttpHandler Router::handler() {
       try {
         response = co_await route->handler(request, context);
       } catch (const std::exception& e) {
-        log::error({context.connection_id, context.request_id}, "handler for {} failed: {}", label, e.what());
+        // The exception text may quote the request: only at debug.
+        log::error({context.connection_id, context.request_id}, "handler for {} threw", label);
+        log::debug({context.connection_id, context.request_id}, "handler exception: {}", e.what());
+        response = net::text_response(request, 500, "internal error\n");
+      } catch (...) {
+        log::error({context.connection_id, context.request_id}, "handler for {} threw", label);
         response = net::text_response(request, 500, "internal error\n");
       }
     }

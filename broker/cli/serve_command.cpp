@@ -153,6 +153,11 @@ int serve_command(int argc, char** argv) {
     return 1;
   }
 
+  // Signals are caught before the `listening` lines go out: whoever reads them may stop us at once.
+  GracefulShutdown shutdown(io, listeners, readiness, config.limits.request_timeout);
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  wait_for_signals(signals, shutdown);
+
   for (auto& listener : listeners) {
     auto endpoint = listener->local_endpoint();
     std::cout << "listening " << listener->name() << " " << endpoint.address().to_string() << ":"
@@ -161,10 +166,6 @@ int serve_command(int argc, char** argv) {
   }
   readiness->ready = true;
   log::info({}, "hiebroker {} serving with {} threads", HIE_VERSION, config.threads);
-
-  GracefulShutdown shutdown(io, listeners, readiness, config.limits.request_timeout);
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  wait_for_signals(signals, shutdown);
 
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < config.threads; ++i) threads.emplace_back([&io] { io.run(); });

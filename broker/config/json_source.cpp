@@ -40,7 +40,10 @@ class LocationRecorder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
                    std::map<std::string, std::string>& out)
       : stream_(stream), lines_(lines), file_(std::move(file)), out_(out) {}
 
-  bool Default() { return value_done(); }
+  bool Default() {
+    begin_value();
+    return value_done();
+  }
   bool StartObject() {
     begin_value();
     frames_.push_back(Frame{true, 0, current_path(), {}, {}});
@@ -98,10 +101,7 @@ class LocationRecorder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
     if (!frames_.empty() && !frames_.back().is_object) out_[current_path()] = here();
   }
   bool value_done() {
-    if (!frames_.empty() && !frames_.back().is_object) {
-      begin_value();
-      ++frames_.back().index;
-    }
+    if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().index;
     return true;
   }
 
@@ -175,13 +175,17 @@ Status JsonSource::apply_override(std::string_view assignment) {
     if (segment.empty()) return make_error(Errc::config_error, "empty segment in setting path", where);
 
     if (node->IsArray()) {
+      // An element whose "id" matches wins over an index, so exchange "1" stays addressable.
       rapidjson::SizeType found = node->Size();
-      for (rapidjson::SizeType i = 0; i < node->Size(); ++i) {
+      for (rapidjson::SizeType i = 0; i < node->Size() && found == node->Size(); ++i) {
         const auto& element = (*node)[i];
-        bool by_id = element.IsObject() && element.HasMember("id") && element["id"].IsString() &&
-                     segment == element["id"].GetString();
-        if (by_id || (is_index(segment) && std::to_string(i) == segment)) found = i;
+        if (element.IsObject() && element.HasMember("id") && element["id"].IsString() &&
+            segment == element["id"].GetString())
+          found = i;
       }
+      if (found == node->Size() && is_index(segment) && segment.size() < 10 &&
+          std::stoul(segment) < node->Size())
+        found = static_cast<rapidjson::SizeType>(std::stoul(segment));
       if (found == node->Size())
         return make_error(Errc::config_error, "no element '" + segment + "' in " + canonical, where);
       canonical += "[" + std::to_string(found) + "]";
@@ -213,8 +217,10 @@ Status JsonSource::apply_override(std::string_view assignment) {
   }
   // Everything at or under the overridden path now comes from the command line.
   for (auto it = locations_.lower_bound(canonical); it != locations_.end();) {
-    if (it->first.rfind(canonical, 0) != 0) break;
-    it = locations_.erase(it);
+    const std::string& key = it->first;
+    if (key.rfind(canonical, 0) != 0) break;
+    const bool under = key.size() == canonical.size() || key[canonical.size()] == '.' || key[canonical.size()] == '[';
+    it = under ? locations_.erase(it) : std::next(it);
   }
   locations_[canonical] = where;
   return {};

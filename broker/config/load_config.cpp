@@ -1,5 +1,6 @@
 #include "broker/config/load_config.hpp"
 
+#include <arpa/inet.h>
 #include <boost/throw_exception.hpp>
 
 #include <algorithm>
@@ -16,6 +17,11 @@ namespace hie::config {
 namespace {
 
 namespace fs = std::filesystem;
+
+bool is_ip_address(const std::string& text) {
+  unsigned char scratch[sizeof(in6_addr)];
+  return inet_pton(AF_INET, text.c_str(), scratch) == 1 || inet_pton(AF_INET6, text.c_str(), scratch) == 1;
+}
 
 std::string resolve_path(const std::string& base_dir, const std::string& path) {
   if (path.empty() || fs::path(path).is_absolute() || base_dir.empty()) return path;
@@ -36,7 +42,8 @@ void read_tls(ObjectReader& parent, const char* key, std::optional<TlsSettings>&
   for (auto [name, value] : {std::pair{"cert", &s.cert}, {"key", &s.key}, {"ca", &s.ca}}) {
     if (value->empty()) continue;
     *value = resolve_path(base_dir, *value);
-    if (!fs::exists(*value)) tls->fail(name, "file not found: " + *value);
+    std::error_code ec;
+    if (!fs::exists(*value, ec)) tls->fail(name, "file not found: " + *value);
   }
   if (s.require_client_cert && s.ca.empty())
     tls->fail("ca", "require_client_cert needs a ca bundle to verify clients against");
@@ -50,6 +57,7 @@ void read_listeners(ObjectReader& root, Listeners& out, const std::string& base_
   if (auto http = listeners->object("http")) {
     HttpListener h;
     http->optional("bind", h.bind);
+    if (!is_ip_address(h.bind)) http->fail("bind", "expected an IPv4 or IPv6 address (got \"" + h.bind + "\")");
     http->optional("port", h.port);
     read_tls(*http, "tls", h.tls, base_dir);
     http->finish();
@@ -58,6 +66,7 @@ void read_listeners(ObjectReader& root, Listeners& out, const std::string& base_
   if (auto mllp = listeners->object("mllp")) {
     MllpListener m;
     mllp->optional("bind", m.bind);
+    if (!is_ip_address(m.bind)) mllp->fail("bind", "expected an IPv4 or IPv6 address (got \"" + m.bind + "\")");
     mllp->optional("port", m.port);
     mllp->optional("default_exchange", m.default_exchange);
     read_tls(*mllp, "tls", m.tls, base_dir);
@@ -134,11 +143,20 @@ void read_limits(ObjectReader& root, Limits& out) {
   limits->optional("request_timeout_ms", out.request_timeout);
   limits->optional("max_connections", out.max_connections);
   limits->optional("max_connections_per_exchange", out.max_connections_per_exchange);
-  for (auto [name, value] : {std::pair{"max_header_bytes", out.max_header_bytes},
-                             {"max_body_bytes", out.max_body_bytes},
-                             {"max_message_bytes", out.max_message_bytes},
-                             {"max_connections", out.max_connections}})
-    if (value == 0) limits->fail(name, "must be greater than 0");
+  // Upper bounds keep one request's reservation (Beast reserves the announced body) sane.
+  constexpr std::size_t kMiB = 1024 * 1024;
+  for (auto [name, value, max] : {std::tuple{"max_header_bytes", out.max_header_bytes, 1 * kMiB},
+                                  {"max_body_bytes", out.max_body_bytes, 256 * kMiB},
+                                  {"max_message_bytes", out.max_message_bytes, 256 * kMiB},
+                                  {"max_connections", out.max_connections, std::size_t{1'000'000}},
+                                  {"max_connections_per_exchange", out.max_connections_per_exchange,
+                                   std::size_t{1'000'000}}})
+    if (value == 0 || value > max)
+      limits->fail(name, "must be from 1 to " + std::to_string(max));
+  for (auto [name, value] : {std::pair{"idle_timeout_ms", out.idle_timeout},
+                             {"handshake_timeout_ms", out.handshake_timeout},
+                             {"request_timeout_ms", out.request_timeout}})
+    if (value.count() == 0) limits->fail(name, "must be greater than 0");
   limits->finish();
 }
 

@@ -60,6 +60,8 @@ void HttpListener::start() {
       std::rethrow_exception(e);
     } catch (const std::exception& ex) {
       log::error({}, "accept loop of {} failed: {}", self->options_.name, ex.what());
+    } catch (...) {
+      log::error({}, "accept loop of {} failed", self->options_.name);
     }
   });
 }
@@ -91,7 +93,9 @@ void HttpListener::spawn_session(tcp::socket socket) {
   settings->metrics = metrics_.get();
   auto strand = socket.get_executor();
   {
+    // Under the same lock as shutdown(): a connection accepted while shutting down drains at once.
     std::lock_guard lock(mutex_);
+    control->draining = stopping_;
     settings->over_capacity = sessions_.size() >= options_.limits.max_connections;
     sessions_.emplace(number, Tracked{control, strand});
   }
@@ -103,7 +107,10 @@ void HttpListener::spawn_session(tcp::socket socket) {
                      try {
                        std::rethrow_exception(e);
                      } catch (const std::exception& ex) {
-                       log::error({id, {}}, "session failed: {}", ex.what());
+                       log::error({id, {}}, "session failed with an exception");
+                       log::debug({id, {}}, "session exception: {}", ex.what());
+                     } catch (...) {
+                       log::error({id, {}}, "session failed with a non-standard exception");
                      }
                    }
                    self->metrics_->connection_closed();
@@ -113,7 +120,10 @@ void HttpListener::spawn_session(tcp::socket socket) {
 }
 
 void HttpListener::shutdown() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
   asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::system::error_code ignored;
     self->acceptor_.close(ignored);

@@ -1,10 +1,15 @@
 #include "broker/net/http_session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -20,6 +25,8 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+using namespace asio::experimental::awaitable_operators;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 /// Why a read failed, as a metric reason, or empty for an ordinary close.
@@ -27,8 +34,8 @@ std::string read_failure_reason(const boost::system::error_code& ec, bool had_by
   if (ec == http::error::header_limit) return "header_too_large";
   if (ec == http::error::body_limit) return "body_too_large";
   if (ec == beast::error::timeout) return had_bytes ? "timeout" : "";
-  if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-      ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
+  if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
+      ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated)
     return had_bytes ? "truncated" : "";
   return "malformed";
 }
@@ -39,62 +46,116 @@ unsigned status_for(const std::string& reason) {
   return 400;
 }
 
+// Plaintext already decrypted inside OpenSSL would not wake a wait on the socket.
+bool has_buffered_plaintext(beast::tcp_stream&) { return false; }
+bool has_buffered_plaintext(TlsStream& stream) { return SSL_pending(stream.native_handle()) > 0; }
+
+/// Waits, without reading, until the peer sends something. False when the idle deadline
+/// passes or shutdown cancels the wait: nothing is in hand, so the connection just closes.
+asio::awaitable<bool> wait_for_next_request(beast::tcp_stream& tcp, std::chrono::milliseconds idle) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, idle);
+  auto outcome = co_await (tcp.socket().async_wait(asio::socket_base::wait_read, kTuple) ||
+                           timer.async_wait(kTuple));
+  if (outcome.index() == 1) co_return false;
+  auto [ec] = std::get<0>(outcome);
+  co_return !ec;
+}
+
+/// Runs the handler with the request deadline; a handler that overruns it yields 503.
+asio::awaitable<HttpResponse> handle_with_deadline(const HttpHandler& handler, HttpRequest& request,
+                                                   const RequestContext& context, std::chrono::milliseconds limit) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, limit);
+  auto outcome = co_await (handler(request, context) || timer.async_wait(kTuple));
+  if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
+  log::warn({context.connection_id, context.request_id}, "handler did not answer within {} ms", limit.count());
+  auto response = text_response(request, 503, "the request took too long\n");
+  response.set(http::field::retry_after, "1");
+  co_return response;
+}
+
 template <class Stream>
-asio::awaitable<void> write_and_close(Stream& stream, HttpResponse response) {
+asio::awaitable<void> write_error_and_stop(Stream& stream, unsigned status, const std::string& reason) {
+  HttpRequest stub;
+  stub.version(11);
+  auto response = text_response(stub, status, reason + "\n");
   response.keep_alive(false);
   response.prepare_payload();
   co_await http::async_write(stream, response, kTuple);
 }
 
 template <class Stream>
-asio::awaitable<void> serve_requests(Stream& stream, SessionControl& control,
-                                     const SessionSettings& settings, const HttpHandler& handler,
-                                     const std::string& connection_id, const std::string& peer) {
+asio::awaitable<void> serve_requests(Stream& stream, SessionControl& control, const SessionSettings& settings,
+                                     const HttpHandler& handler, const std::string& connection_id,
+                                     const std::string& peer) {
   auto& tcp = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
-  control.cancel = [&tcp] { tcp.cancel(); };
+  control.cancel = [&tcp] {
+    boost::system::error_code ignored;
+    tcp.socket().cancel(ignored);
+  };
   for (unsigned sequence = 1;; ++sequence) {
     if (control.draining) co_return;
+    if (buffer.size() == 0 && !has_buffered_plaintext(stream)) {
+      control.idle = true;
+      const bool woke = co_await wait_for_next_request(tcp, settings.limits.idle_timeout);
+      control.idle = false;
+      if (!woke) co_return;
+    }
+
+    // From the first byte on, the request is in hand: shutdown lets it finish.
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(settings.limits.max_header_bytes));
     parser.body_limit(settings.limits.max_body_bytes);
-
-    control.idle = buffer.size() == 0;
-    tcp.expires_after(control.idle ? settings.limits.idle_timeout : settings.limits.request_timeout);
-    auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
-    bool had_bytes = parser.got_some() || bytes > 0;
-    control.idle = false;
+    tcp.expires_after(settings.limits.request_timeout);
+    auto [ec, bytes] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+    if (!ec && !parser.is_done()) {
+      if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, 11};
+        std::tie(ec, std::ignore) = co_await http::async_write(stream, go_on, kTuple);
+      }
+      if (!ec) std::tie(ec, std::ignore) = co_await http::async_read(stream, buffer, parser, kTuple);
+    }
     if (ec) {
-      std::string reason = read_failure_reason(ec, had_bytes);
+      std::string reason = read_failure_reason(ec, parser.got_some() || bytes > 0);
       if (reason.empty()) co_return;
       if (settings.metrics) settings.metrics->rejected(reason);
       log::write(log::Level::info, {connection_id, {}}, "http request refused", {{"reason", reason}});
-      HttpRequest stub;
-      stub.version(11);
-      // After a timeout the stream has already closed the socket: nothing can be written.
-      if (reason != "truncated" && reason != "timeout" && !control.draining) {
-        tcp.expires_after(settings.limits.request_timeout);
-        co_await write_and_close(stream, text_response(stub, status_for(reason), reason + "\n"));
-      }
+      // After a timeout the stream has closed the socket itself: nothing can be written.
+      if (reason != "truncated" && reason != "timeout") co_await write_error_and_stop(stream, status_for(reason), reason);
       co_return;
     }
 
     HttpRequest request = parser.release();
     RequestContext context{connection_id, connection_id + "-" + std::to_string(sequence), peer};
-    HttpResponse response = co_await handler(request, context);
-    const bool keep_alive = request.keep_alive() && !control.draining;
+    tcp.expires_never();
+    HttpResponse response = co_await handle_with_deadline(handler, request, context, settings.limits.request_timeout);
+    const bool keep_alive = response.keep_alive() && request.keep_alive() && !control.draining;
     response.keep_alive(keep_alive);
     response.prepare_payload();
+    if (request.method() == http::verb::head) response.body().clear();  // Content-Length stays
     tcp.expires_after(settings.limits.request_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, response, kTuple);
     if (write_ec || !keep_alive) co_return;
   }
 }
 
+/// Half-closes, then reads and discards what the peer still sends (bounded), so that unread
+/// request bytes do not make the kernel reset the connection and destroy our last response.
+asio::awaitable<void> linger_close(beast::tcp_stream& tcp, std::chrono::milliseconds limit) {
+  boost::system::error_code ignored;
+  tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  tcp.expires_after(limit);
+  char sink[4096];
+  for (std::size_t total = 0; total < (1u << 20);) {
+    auto [ec, n] = co_await tcp.async_read_some(asio::buffer(sink), kTuple);
+    if (ec) break;
+    total += n;
+  }
+}
+
 }  // namespace
 
-HttpResponse text_response(const HttpRequest& request, unsigned status, std::string body,
-                           std::string content_type) {
+HttpResponse text_response(const HttpRequest& request, unsigned status, std::string body, std::string content_type) {
   HttpResponse response{static_cast<http::status>(status), request.version()};
   response.set(http::field::server, "hiebroker");
   response.set(http::field::content_type, content_type);
@@ -117,28 +178,35 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket, std::shared
   std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
   beast::tcp_stream tcp(std::move(socket));
   log::debug({connection_id, {}}, "connection opened from {}", peer);
+  const auto linger = control->draining ? std::chrono::milliseconds(200) : std::chrono::milliseconds(1000);
 
   if (settings.over_capacity) {
     if (settings.metrics) settings.metrics->rejected("over_capacity");
+    log::write(log::Level::warn, {connection_id, {}}, "connection refused", {{"reason", "over_capacity"}});
     if (!settings.tls) {
       HttpRequest stub;
       stub.version(11);
       auto response = text_response(stub, 503, "too many connections\n");
       response.set(http::field::retry_after, "1");
+      response.keep_alive(false);
       tcp.expires_after(settings.limits.request_timeout);
-      co_await write_and_close(tcp, std::move(response));
+      co_await http::async_write(tcp, response, kTuple);
+      co_await linger_close(tcp, linger);
     }
     co_return;
   }
 
   if (!settings.tls) {
     co_await serve_requests(tcp, *control, settings, handler, connection_id, peer);
-    tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    co_await linger_close(tcp, control->draining ? std::chrono::milliseconds(200) : linger);
     co_return;
   }
 
-  beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), *settings.tls);
-  control->cancel = [&stream] { beast::get_lowest_layer(stream).cancel(); };
+  TlsStream stream(std::move(tcp), *settings.tls);
+  control->cancel = [&stream] {
+    boost::system::error_code ignored_ec;
+    beast::get_lowest_layer(stream).socket().cancel(ignored_ec);
+  };
   beast::get_lowest_layer(stream).expires_after(settings.limits.handshake_timeout);
   auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
   if (handshake_ec) {

@@ -42,8 +42,15 @@ Result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(
     ctx->load_verify_file(settings.ca, ec);
     if (ec) return make_error(Errc::config_error, "cannot use CA bundle: " + openssl_reason(ec), settings.ca);
   }
+  // With a CA, client certificates are asked for (and verified when sent), so exchanges can be
+  // identified by them; require_client_cert makes one mandatory.
   if (settings.require_client_cert)
     ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  else if (!settings.ca.empty())
+    ctx->set_verify_mode(ssl::verify_peer);
+  // Without a session id context OpenSSL refuses TLS 1.2 resumption once peers are verified.
+  static constexpr unsigned char kSessionContext[] = "hiebroker";
+  SSL_CTX_set_session_id_context(native, kSessionContext, sizeof kSessionContext - 1);
   return ctx;
 }
 

@@ -49,3 +49,36 @@ TEST(JsonSource, TopLevelMustBeObject) {
 
 }  // namespace
 }  // namespace hie::config
+
+namespace hie::config {
+namespace {
+
+TEST(JsonSource, MultiLineArrayElementsAreLocatedAtTheirStart) {
+  auto source = JsonSource::parse("{\"list\": [\n  {\n    \"id\": \"x\"\n  },\n  [\n    1\n  ]\n]}", "f.json");
+  ASSERT_TRUE(source);
+  EXPECT_EQ(source->location_of("list[0]"), "f.json:2");
+  EXPECT_EQ(source->location_of("list[1]"), "f.json:5");
+  EXPECT_EQ(source->location_of("list[1][0]"), "f.json:6");
+}
+
+TEST(JsonSource, OverrideForgetsOnlyTheLocationsUnderIt) {
+  auto source = JsonSource::parse("{\"limits\": {\n\"max_connections\": 1,\n\"max_connections_per_exchange\": 2\n}}",
+                                  "f.json");
+  ASSERT_TRUE(source);
+  ASSERT_TRUE(source->apply_override("limits.max_connections=5"));
+  EXPECT_EQ(source->location_of("limits.max_connections"), "--set limits.max_connections=5");
+  EXPECT_EQ(source->location_of("limits.max_connections_per_exchange"), "f.json:3");
+}
+
+TEST(JsonSource, ElementIdWinsOverIndex) {
+  auto source = JsonSource::parse(R"({"x": [{"id": "a", "v": 0}, {"id": "b", "v": 0}, {"id": "1", "v": 0}]})", "f.json");
+  ASSERT_TRUE(source);
+  ASSERT_TRUE(source->apply_override("x.1.v=7"));
+  ASSERT_TRUE(source->apply_override("x.0.v=3"));
+  EXPECT_EQ(source->document()["x"][2]["v"].GetInt(), 7);  // the element with id "1"
+  EXPECT_EQ(source->document()["x"][0]["v"].GetInt(), 3);  // index 0: no element has id "0"
+  EXPECT_FALSE(source->apply_override("x.99999999999.v=1"));
+}
+
+}  // namespace
+}  // namespace hie::config

@@ -114,6 +114,28 @@ TEST(LoadConfig, ExchangeErrorsNameTheElement) {
   EXPECT_EQ(seen[2], "broker.json:5: exchanges[2].id: use lower-case letters, digits, - and _ only");
 }
 
+TEST(LoadConfig, BindMustBeAnAddress) {
+  auto config = parse(R"({"listeners": {"http": {"bind": "localhost"}}})");
+  ASSERT_FALSE(config);
+  EXPECT_EQ(first_error(config), "broker.json:1: listeners.http.bind: expected an IPv4 or IPv6 address (got \"localhost\")");
+  EXPECT_TRUE(parse(R"({"listeners": {"http": {"bind": "::1"}}})"));
+}
+
+TEST(LoadConfig, LimitsHaveBounds) {
+  auto config = parse("{\"limits\": {\n\"max_header_bytes\": 4294967296,\n\"idle_timeout_ms\": 0,\n\"max_body_bytes\": 0\n}}");
+  ASSERT_FALSE(config);
+  ASSERT_EQ(config.error().errors.size(), 3u);
+  EXPECT_EQ(config.error().errors[0].describe(), "broker.json:2: limits.max_header_bytes: must be from 1 to 1048576");
+  EXPECT_EQ(config.error().errors[1].describe(), "broker.json:3: limits.idle_timeout_ms: must be greater than 0");
+  EXPECT_EQ(config.error().errors[2].describe(), "broker.json:4: limits.max_body_bytes: must be from 1 to 268435456");
+}
+
+TEST(LoadConfig, ErrorsInMultiLineExchangesNameTheElementLine) {
+  auto config = parse("{\"exchanges\": [\n  {\n    \"id\": \"a\"\n  }\n]}");
+  ASSERT_FALSE(config);
+  EXPECT_EQ(first_error(config), "broker.json:2: exchanges[0].format: is required");
+}
+
 TEST(LoadConfig, RequiredSettingMissing) {
   auto config = parse(R"({"exchanges": [{"id": "a"}]})");
   ASSERT_FALSE(config);

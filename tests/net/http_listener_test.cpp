@@ -135,5 +135,66 @@ TEST(HttpListener, ShutdownFinishesRequestInFlightAndClosesIdle) {
       std::runtime_error);
 }
 
+TEST(HttpListener, HeadResponseHasLengthButNoBody) {
+  TestServer server(small_limits(), testing::echo_handler());
+  RawConnection c(server.port());
+  c.send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+  // The raw client frames by Content-Length, so read the head alone, then the next response.
+  auto head_only = c.read_response(2s);
+  EXPECT_EQ(head_only.status, 200);
+  // Content-Length describes the GET body ("HEAD /h 0" is 9 bytes) but none follows: the
+  // 9 bytes the raw client took as a body are the start of the next response.
+  EXPECT_EQ(hie::testing::header_value(head_only.head, "content-length"), "9");
+  EXPECT_EQ(head_only.body, "HTTP/1.1 ");
+}
+
+TEST(HttpListener, ExpectContinueGetsInterimResponse) {
+  TestServer server(small_limits(), testing::echo_handler());
+  RawConnection c(server.port());
+  c.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  auto interim = c.read_response(2s);
+  EXPECT_EQ(interim.status, 100);
+  c.send("data");
+  auto final_response = c.read_response(2s);
+  EXPECT_EQ(final_response.status, 200);
+  EXPECT_EQ(final_response.body, "POST /up 4");
+}
+
+TEST(HttpListener, HandlerOverrunningTheDeadlineGets503) {
+  HttpHandler stuck = [](HttpRequest&, const RequestContext&) -> boost::asio::awaitable<HttpResponse> {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, 60s);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    throw std::logic_error("unreachable: the deadline cancels the wait");
+  };
+  auto limits = small_limits();
+  limits.request_timeout = 300ms;
+  TestServer server(limits, stuck);
+  auto response = hie::testing::http_get(server.port(), "/stuck");
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(hie::testing::header_value(response.head, "retry-after"), "1");
+}
+
+TEST(HttpListener, HandlerCanAskToClose) {
+  HttpHandler closing = [](HttpRequest& request, const RequestContext&) -> boost::asio::awaitable<HttpResponse> {
+    auto response = text_response(request, 200, "bye");
+    response.keep_alive(false);
+    co_return response;
+  };
+  TestServer server(small_limits(), closing);
+  RawConnection c(server.port());
+  c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto response = c.read_response();
+  EXPECT_TRUE(response.closed);
+  EXPECT_TRUE(c.wait_closed(2s));
+}
+
+TEST(HttpListener, ErrorResponseSurvivesUnreadRequestBytes) {
+  TestServer server(small_limits(), testing::echo_handler());
+  RawConnection c(server.port());
+  // 413 is decided from the head; the body bytes that follow are never read by the parser.
+  c.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n" + std::string(200000, 'x'));
+  EXPECT_EQ(c.read_response().status, 413);
+}
+
 }  // namespace
 }  // namespace hie::net
