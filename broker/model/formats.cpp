@@ -126,8 +126,42 @@ std::string_view to_string(Primitive type) {
   return "unknown";
 }
 
+bool is_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // UTF-16 surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {
+      return false;
+    }
+    if (s.size() - i < len) return false;
+    auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return false;
+    for (std::size_t k = 2; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 bool is_string(std::string_view s) {
-  if (s.empty()) return false;
+  if (s.empty() || !is_utf8(s)) return false;
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
     if (u < 0x20 && c != '\t' && c != '\r' && c != '\n') return false;
@@ -254,11 +288,8 @@ bool is_decimal(std::string_view s) {
   return pos == s.size();
 }
 
-bool is_xhtml_div(std::string_view s) {
-  return (s.starts_with("<div>") || s.starts_with("<div ")) && s.ends_with("</div>");
-}
-
 bool has_valid_form(Primitive type, std::string_view s) {
+  if (!is_utf8(s)) return false;
   switch (type) {
     case Primitive::code:
       return is_code(s);

@@ -35,7 +35,8 @@ enum class Primitive : std::uint8_t {
 /// The FHIR name of a primitive type ("dateTime", "positiveInt").
 std::string_view to_string(Primitive type);
 
-bool is_string(std::string_view s);     ///< non-empty, no control characters but CR LF TAB
+bool is_utf8(std::string_view s);       ///< well-formed UTF-8: no overlongs, surrogates, > U+10FFFF
+bool is_string(std::string_view s);     ///< non-empty UTF-8, no control characters but CR LF TAB
 bool is_code(std::string_view s);       ///< `[^\s]+(\s[^\s]+)*`
 bool is_id(std::string_view s);         ///< `[A-Za-z0-9\-\.]{1,64}`
 bool is_uri(std::string_view s);        ///< non-empty, no whitespace
@@ -47,7 +48,9 @@ bool is_date_time(std::string_view s);  ///< a date, or a full date with time an
 bool is_instant(std::string_view s);    ///< full date, time and offset
 bool is_time(std::string_view s);       ///< hh:mm:ss(.fff)
 bool is_decimal(std::string_view s);    ///< the JSON number grammar
-bool is_xhtml_div(std::string_view s);  ///< starts `<div` and ends `</div>`
+/// `<div xmlns="http://www.w3.org/1999/xhtml" ...>` ... `</div>` with non-blank content, and no
+/// `<script` or event-handler attribute (`on...=`) anywhere.
+bool is_xhtml_div(std::string_view s);
 
 /// True when `s` has the lexical form of `type` (integer types are checked by value elsewhere).
 bool has_valid_form(Primitive type, std::string_view s);

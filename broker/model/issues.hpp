@@ -28,6 +28,10 @@ struct Issue {
 
 using Issues = std::vector<Issue>;
 
+/// Most issues one read or one validate() lists; past it, one final issue (code "too-costly",
+/// no location) says "N further issues not listed", so hostile input cannot grow the list.
+inline constexpr std::size_t max_issues_per_document = 1000;
+
 /// True when any issue is an error or fatal.
 bool has_errors(const Issues& issues);
 

@@ -4,6 +4,8 @@
 #include <limits>
 #include <utility>
 
+#include "broker/model/detail/emptiness.hpp"
+#include "broker/model/detail/issue_sink.hpp"
 #include "broker/model/detail/json_tree.hpp"
 #include "broker/model/json.hpp"
 
@@ -17,7 +19,7 @@ class ObjectReader;
 
 /// What all readers of one document share: the issues and the first error.
 struct ReadContext {
-  Issues& issues;
+  detail::IssueSink issues;
   std::optional<Error> error;
   bool drop_entry = false;  ///< set when a Bundle entry's resource is not held
 
@@ -25,7 +27,10 @@ struct ReadContext {
     if (!error) error = make_error(Errc::parse_error, std::move(message), std::move(location));
   }
   void not_held(std::string location, std::string message, Severity severity = Severity::warning) {
-    issues.push_back({severity, "not-supported", std::move(location), std::move(message)});
+    issues.add(severity, "not-supported", std::move(location), std::move(message));
+  }
+  void dropped(std::string location, std::string message) {
+    issues.add(Severity::warning, "value", std::move(location), std::move(message));
   }
 };
 
@@ -43,7 +48,12 @@ class ObjectReader {
   template <class T>
   void field(std::string_view name, T& member, Primitive p = Primitive::complex) {
     if (ctx_.error) return;
-    if (const JsonNode* node = take(name)) read_value(*node, child(name), member, p);
+    if (const JsonNode* node = take(name)) {
+      // "given":["A",null],"_given":[null,{...}]: the null only aligns with _given's item.
+      holes_allowed_ = VectorLike<T> && find(object_, '_' + std::string(name)) != nullptr;
+      read_value(*node, child(name), member, p);
+      holes_allowed_ = false;
+    }
   }
   template <class T>
   void required(std::string_view name, T& member, Primitive p = Primitive::complex) {
@@ -164,8 +174,7 @@ class ObjectReader {
   bool read_text(const JsonNode& node, const std::string& path, std::string& out) {
     if (!expect(node, Kind::string, path)) return false;
     if (node.text.empty()) {
-      ctx_.issues.push_back(
-          {Severity::warning, "value", path, "empty string is not a FHIR value; element dropped"});
+      ctx_.dropped(path, "empty string is not a FHIR value; element dropped");
       return false;
     }
     out = node.text;
@@ -208,26 +217,54 @@ class ObjectReader {
       return out.has_value();
     } else if constexpr (VectorLike<T>) {
       if (!expect(node, Kind::array, path)) return false;
+      if (node.items.empty()) {
+        ctx_.dropped(path, "empty array is not a FHIR value; element dropped");
+        return false;
+      }
       for (std::size_t i = 0; i < node.items.size() && !ctx_.error; ++i) {
+        std::string item_path = path + '/' + std::to_string(i);
+        if (node.items[i].kind == Kind::null && holes_allowed_) {
+          ctx_.not_held(item_path,
+                        "null placeholder for an item whose id/extensions (in the '_' sibling) "
+                        "are not held; item dropped");
+          continue;
+        }
         typename T::value_type item{};
-        bool read = read_value(node.items[i], path + '/' + std::to_string(i), item, p);
+        bool read = read_value(node.items[i], item_path, item, p);
         if (std::exchange(ctx_.drop_entry, false)) continue;
         if (read) out.push_back(std::move(item));
       }
       return !out.empty();
     } else {
       if (!expect(node, Kind::object, path)) return false;
+      if (node.keys.empty()) {
+        ctx_.dropped(path, "empty object is not a FHIR value; element dropped");
+        return false;
+      }
       ObjectReader reader(node, path, ctx_);
       describe(reader, out);
       reader.finish();
-      return !ctx_.error;
+      if constexpr (std::is_same_v<T, Reference>) drop_contained_reference(out, path);
+      // An object whose every member was reported (or dropped) is not stored: it would not be
+      // written, and a required element it fills would look present.
+      return !ctx_.error && !detail::is_empty_value(out);
     }
+  }
+
+  /// `contained` is not held, so a `#id` reference would point at nothing in the output: the
+  /// reference string goes (display, identifier and type stay) and is reported.
+  void drop_contained_reference(Reference& ref, const std::string& path) {
+    if (!ref.reference.starts_with('#')) return;
+    ref.reference.clear();
+    ctx_.not_held(path + "/reference",
+                  "reference to a contained resource, which the model does not hold");
   }
 
   const JsonNode& object_;
   std::string path_;
   ReadContext& ctx_;
   std::vector<bool> consumed_;
+  bool holes_allowed_ = false;  ///< null array items are placeholders for a '_' sibling
 };
 
 template <class T>
@@ -273,7 +310,7 @@ Result<AnyResource> read_any(std::string_view json, Issues& issues) {
   if (!root) return root.error();
   auto type = top_level_type(*root);
   if (!type) return type.error();
-  ReadContext ctx{issues, std::nullopt};
+  ReadContext ctx{detail::IssueSink(issues), std::nullopt};
   std::optional<AnyResource> out;
   if (*type == "Bundle") {
     out = read_object<Bundle>(*root, "", ctx);
@@ -281,6 +318,7 @@ Result<AnyResource> read_any(std::string_view json, Issues& issues) {
     out = std::move(*r);
   }
   if (ctx.error) return *ctx.error;
+  ctx.issues.finish();
   if (!out) return unsupported(*type);
   return std::move(*out);
 }

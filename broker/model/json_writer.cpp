@@ -9,20 +9,31 @@
 namespace hie::model {
 namespace {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+// Validating: a string that is not UTF-8 (say, set by an adapter) fails the write instead of
+// producing a document no FHIR reader would accept.
+using JsonWriter =
+    rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
+                      rapidjson::CrtAllocator, rapidjson::kWriteValidateEncodingFlag>;
 
-void write_resource(JsonWriter& w, const Resource& resource);
+/// Where a write failed: the JSON pointer of the first string that is not UTF-8.
+struct WriteState {
+  std::optional<std::string> bad_string;
+};
+
+void write_resource(JsonWriter& w, const Resource& resource, const std::string& path,
+                    WriteState& state);
 
 /// Writes the elements of one model value as members of the JSON object already opened.
 class ObjectWriter {
  public:
-  explicit ObjectWriter(JsonWriter& w) : w_(w) {}
+  ObjectWriter(JsonWriter& w, std::string path, WriteState& state)
+      : w_(w), path_(std::move(path)), state_(state) {}
 
   template <class T>
   void field(std::string_view name, T& member, Primitive = Primitive::complex) {
-    if (detail::is_empty_value(member)) return;
+    if (state_.bad_string || detail::is_empty_value(member)) return;
     key(name);
-    write_value(member);
+    write_value(member, child(name));
   }
   template <class T>
   void required(std::string_view name, T& member, Primitive p = Primitive::complex) {
@@ -34,9 +45,10 @@ class ObjectWriter {
         [&](auto& alt) {
           using Alt = std::decay_t<decltype(alt)>;
           if constexpr (!std::is_same_v<Alt, std::monostate>) {
-            if (detail::is_empty_value(alt)) return;
-            key(choice_name(name, fhir_type_name<Alt>()));
-            write_value(alt);
+            if (state_.bad_string || detail::is_empty_value(alt)) return;
+            std::string json_name = choice_name(name, fhir_type_name<Alt>());
+            key(json_name);
+            write_value(alt, child(json_name));
           }
         },
         member);
@@ -50,26 +62,31 @@ class ObjectWriter {
     describe(*this, part);
   }
   void resource(std::string_view name, std::optional<Resource>& member) {
-    if (!member) return;
+    if (state_.bad_string || !member) return;
     key(name);
-    write_resource(w_, *member);
+    write_resource(w_, *member, child(name), state_);
   }
 
  private:
+  std::string child(std::string_view name) const { return path_ + '/' + std::string(name); }
+
   void key(std::string_view name) {
     w_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
   }
 
-  void text(const std::string& s) {
-    w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  void text(const std::string& s, const std::string& path) {
+    if (!w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()))) {
+      if (!state_.bad_string) state_.bad_string = path;
+    }
   }
 
   template <class T>
-  void write_value(T& value) {
+  void write_value(T& value, const std::string& path) {
+    if (state_.bad_string) return;
     if constexpr (std::is_same_v<T, std::string>) {
-      text(value);
+      text(value, path);
     } else if constexpr (PrimitiveWrapper<T>) {
-      text(value.value);
+      text(value.value, path);
     } else if constexpr (std::is_same_v<T, bool>) {
       w_.Bool(value);
     } else if constexpr (std::is_same_v<T, std::int64_t>) {
@@ -80,55 +97,66 @@ class ObjectWriter {
       const std::string& t = value.text();
       w_.RawValue(t.data(), t.size(), rapidjson::kNumberType);
     } else if constexpr (OptionalLike<T>) {
-      write_value(*value);
+      write_value(*value, path);
     } else if constexpr (VectorLike<T>) {
       w_.StartArray();
+      // Items are numbered as written (empty ones are skipped), so the pointer names the output.
+      std::size_t index = 0;
       for (auto& item : value) {
-        if (!detail::is_empty_value(item)) write_value(item);
+        if (!detail::is_empty_value(item)) write_value(item, path + '/' + std::to_string(index++));
       }
       w_.EndArray();
     } else {
       w_.StartObject();
-      describe(*this, value);
+      ObjectWriter inner(w_, path, state_);
+      describe(inner, value);
       w_.EndObject();
     }
   }
 
   JsonWriter& w_;
+  std::string path_;
+  WriteState& state_;
 };
 
 template <class T>
-void write_object(JsonWriter& w, const T& value) {
+void write_object(JsonWriter& w, const T& value, const std::string& path, WriteState& state) {
   w.StartObject();
   w.Key("resourceType");
   w.String(T::fhir_type.data(), static_cast<rapidjson::SizeType>(T::fhir_type.size()));
-  ObjectWriter writer(w);
+  ObjectWriter writer(w, path, state);
   describe(writer, const_cast<T&>(value));  // visitors only read
   w.EndObject();
 }
 
-void write_resource(JsonWriter& w, const Resource& resource) {
-  std::visit([&](const auto& r) { write_object(w, r); }, resource);
+void write_resource(JsonWriter& w, const Resource& resource, const std::string& path,
+                    WriteState& state) {
+  std::visit([&](const auto& r) { write_object(w, r, path, state); }, resource);
 }
 
 template <class T>
-std::string write_document(const T& value) {
+Result<std::string> write_document(const T& value) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
+  WriteState state;
   if constexpr (std::is_same_v<T, Resource>)
-    write_resource(w, value);
+    write_resource(w, value, "", state);
   else
-    write_object(w, value);
+    write_object(w, value, "", state);
+  if (state.bad_string) {
+    return make_error(Errc::validation_error, "a string is not valid UTF-8; nothing written",
+                      *state.bad_string);
+  }
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace
 
-std::string to_json(const Resource& resource) { return write_document(resource); }
+Result<std::string> to_json(const Resource& resource) { return write_document(resource); }
 
-std::string to_json(const Bundle& bundle) { return write_document(bundle); }
+Result<std::string> to_json(const Bundle& bundle) { return write_document(bundle); }
 
-std::string to_json(const AnyResource& resource) {
+Result<std::string> to_json(const AnyResource& resource) {
   return std::visit([](const auto& r) { return to_json(r); }, resource);
 }
 

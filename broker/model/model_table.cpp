@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "broker/model/bindings.hpp"
 #include "broker/model/resource.hpp"
 
 namespace hie::model {
@@ -80,7 +81,12 @@ class TableWriter {
  private:
   void emit(const std::string& path, const std::string& member, const std::string& type,
             const std::string& card) {
-    out_ += "| `" + path + "` | `" + member + "` | " + type + " | " + card + " |\n";
+    std::string codes;
+    for (std::string_view code : required_codes(path)) {
+      codes += (codes.empty() ? "`" : ", `") + std::string(code) + '`';
+    }
+    out_ += "| `" + path + "` | `" + member + "` | " + type + " | " + card + " | " + codes +
+            (codes.empty() ? "|\n" : " |\n");
   }
 
   template <class M>
@@ -139,7 +145,9 @@ void add_resources(std::string& out, std::variant<Ts...>*) {
 }  // namespace
 
 std::string model_table_markdown() {
-  std::string out = "| FHIR path | C++ member | type | card. |\n| --- | --- | --- | --- |\n";
+  std::string out =
+      "| FHIR path | C++ member | type | card. | required codes |\n"
+      "| --- | --- | --- | --- | --- |\n";
   {
     // Resource and DomainResource, written out because resources reach them through base().
     ResourceBase r;

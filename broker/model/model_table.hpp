@@ -6,7 +6,8 @@
 
 namespace hie::model {
 
-/// Markdown table: FHIR path | C++ member | type | cardinality, one row per element, resources
+/// Markdown table: FHIR path | C++ member | type | cardinality | the codes of its required binding
+/// (bindings.hpp; empty for most), one row per element, resources
 /// first (in Resource variant order, then Bundle), then the datatypes.
 std::string model_table_markdown();
 

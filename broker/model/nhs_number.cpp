@@ -1,20 +1,37 @@
 #include "broker/model/nhs_number.hpp"
 
+#include <algorithm>
+
 namespace hie::model {
 
 Result<NhsNumber> NhsNumber::parse(std::string_view text) {
-  std::string digits;
-  for (char c : text) {
-    if (c == ' ') continue;
-    if (c < '0' || c > '9') {
-      return make_error(Errc::invalid_argument, "NHS number may hold only digits and spaces");
+  // "9434765919", or grouped 3-3-4 with one kind of separator: "943 476 5919", "943-476-5919".
+  std::string_view digits_only = text;
+  std::string grouped;
+  if (text.size() == 12) {
+    char sep = text[3];
+    if ((sep != ' ' && sep != '-') || text[7] != sep) {
+      return make_error(Errc::invalid_argument,
+                        "NHS number may be grouped 3-3-4 only, with spaces or dashes");
     }
-    if (digits.size() == 10) break;  // reported below as too long
-    digits += c;
+    grouped = std::string(text.substr(0, 3)) + std::string(text.substr(4, 3)) +
+              std::string(text.substr(8));
+    digits_only = grouped;
   }
-  std::size_t count = 0;
-  for (char c : text) count += c != ' ';
-  if (count != 10) return make_error(Errc::invalid_argument, "NHS number must have 10 digits");
+  for (char c : digits_only) {
+    if (c < '0' || c > '9') {
+      return make_error(Errc::invalid_argument,
+                        "NHS number may hold only digits, grouped 3-3-4 by spaces or dashes");
+    }
+  }
+  if (digits_only.size() != 10) {
+    return make_error(Errc::invalid_argument, "NHS number must have 10 digits");
+  }
+  std::string digits(digits_only);
+  if (std::all_of(digits.begin(), digits.end(), [&](char c) { return c == digits[0]; })) {
+    // 0000000000 and 9999999999 pass the check digit test but are placeholders, not numbers.
+    return make_error(Errc::invalid_argument, "NHS number has ten identical digits");
+  }
   int sum = 0;
   for (int i = 0; i < 9; ++i) sum += (digits[i] - '0') * (10 - i);
   int check = 11 - sum % 11;

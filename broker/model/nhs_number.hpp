@@ -13,8 +13,10 @@ class NhsNumber {
   /// Identifier.system for NHS numbers.
   static constexpr std::string_view system = "https://fhir.nhs.uk/Id/nhs-number";
 
-  /// Accepts ten digits, optionally grouped with spaces ("943 476 5919"), whose tenth digit is
-  /// the Modulus 11 check digit of the first nine (weights 10..2; 11 -> 0; 10 -> invalid).
+  /// Accepts ten digits, bare or grouped 3-3-4 by spaces or dashes ("943 476 5919",
+  /// "943-476-5919"; no other separators or surrounding spaces), whose tenth digit is the
+  /// Modulus 11 check digit of the first nine (weights 10..2; 11 -> 0; 10 -> invalid), and which
+  /// are not ten identical digits (0000000000, 9999999999: placeholders).
   static Result<NhsNumber> parse(std::string_view text);
 
   /// The ten digits, no spaces.

@@ -1,8 +1,12 @@
 #pragma once
-// Local validation: what can be checked without a terminology server. Required elements,
-// lexical forms of primitives (date, dateTime with precision and offset, instant, time, decimal,
-// id, code, uri, base64Binary), integer ranges, references, and Bundle rules bdl-1..4, 7, 8.
-// Every finding is an Issue with a JSON pointer location; values are never echoed in messages.
+// Local validation: what can be checked without a terminology server. Required elements (a
+// required choice holding an empty value is missing), lexical forms of primitives (date, dateTime
+// with precision and offset, instant, time, decimal, id, code, uri, base64Binary, narrative xhtml)
+// and UTF-8, integer ranges, required bindings to small code systems (bindings.hpp, code-invalid),
+// references (a `#id` reference is an error: ref-1, contained resources are not held), NHS numbers
+// in Identifier, invariants per-1, qty-3, att-1, and Bundle rules bdl-1..4, 7, 8. At most
+// max_issues_per_document issues are listed. Every finding is an Issue with a JSON pointer
+// location; values are never echoed in messages.
 
 #include "broker/model/issues.hpp"
 #include "broker/model/resource.hpp"

@@ -68,3 +68,43 @@ TEST(Decimal, KeepsTextExactly) {
 
 }  // namespace
 }  // namespace hie::model
+
+namespace hie::model {
+namespace {
+
+TEST(Formats, Utf8RejectsSurrogatesOverlongsAndTruncation) {
+  for (auto ok : {"", "abc", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF",
+                  "\xED\x9F\xBF"}) {
+    EXPECT_TRUE(is_utf8(ok)) << ok;
+  }
+  for (auto bad : {"\xED\xB0\x80", "\xED\xA0\x80", "\xC0\xAF", "\xE0\x80\xAF", "\xF0\x80\x80\xAF",
+                   "\xF4\x90\x80\x80", "\xC3", "\xE2\x82", "\x80", "\xFF", "a\xC3(b"}) {
+    EXPECT_FALSE(is_utf8(bad)) << bad;
+  }
+  EXPECT_FALSE(is_string("\xED\xB0\x80"));
+  EXPECT_FALSE(has_valid_form(Primitive::code, "\xED\xB0\x80"));
+}
+
+TEST(Formats, XhtmlDivNeedsNamespaceContentAndNoScript) {
+  for (auto ok : {R"(<div xmlns="http://www.w3.org/1999/xhtml">Ann</div>)",
+                  R"(<div xmlns='http://www.w3.org/1999/xhtml' lang="en"><p>A <b>B</b></p></div>)",
+                  R"(<div xmlns="http://www.w3.org/1999/xhtml"><img src="x.png"/></div>)",
+                  R"(<div xmlns="http://www.w3.org/1999/xhtml"><p title="on x">A</p></div>)"}) {
+    EXPECT_TRUE(is_xhtml_div(ok)) << ok;
+  }
+  for (auto bad : {"<div>Ann</div>", R"(<div><p xmlns="http://www.w3.org/1999/xhtml">A</p></div>)",
+                   R"(<div xmlns="http://www.w3.org/1999/xhtml"></div>)",
+                   R"(<div xmlns="http://www.w3.org/1999/xhtml"> <p> </p> </div>)",
+                   R"(<div xmlns="http://www.w3.org/1999/xhtml">A<script>x()</script></div>)",
+                   R"(<div xmlns="http://www.w3.org/1999/xhtml">A<SCRIPT src="x"/></div>)",
+                   R"(<div xmlns="http://www.w3.org/1999/xhtml"><p onclick="x();">A</p></div>)",
+                   R"(<div xmlns="http://www.w3.org/1999/xhtml"><img src=x OnError=y/>A</div>)",
+                   R"(<div xmlns="http://www.w3.org/1999/xhtml" onload="x();">A</div>)",
+                   R"(<div xmlns="http://www.w3.org/1999/xhtml">A</div )",
+                   R"(<divx xmlns="http://www.w3.org/1999/xhtml">A</div>)"}) {
+    EXPECT_FALSE(is_xhtml_div(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace hie::model

@@ -28,7 +28,7 @@ TEST(Json, DecimalsRoundTripByteExact) {
   const auto& obs = std::get<Observation>(*r);
   EXPECT_EQ(std::get<Quantity>(obs.component[0].value).value->text(), "1.00");
   EXPECT_EQ(std::get<Quantity>(obs.component[2].value).value->text(), "1.000000000000000000E-245");
-  EXPECT_EQ(to_json(*r), in);
+  EXPECT_EQ(to_json(*r).value(), in);
 }
 
 TEST(Json, WritesBuiltResource) {
@@ -43,13 +43,13 @@ TEST(Json, WritesBuiltResource) {
   p.multiple_birth = std::int64_t{2};
   p.name.emplace_back().given = {"Ann", "Marie"};
   EXPECT_EQ(
-      to_json(Resource(p)),
+      to_json(Resource(p)).value(),
       R"({"resourceType":"Patient","id":"p1","meta":{"source":"https://exchange-a.example.org"},)"
       R"("identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}],)"
       R"("name":[{"given":["Ann","Marie"]}],"birthDate":"1974-12-25",)"
       R"("deceasedDateTime":"2020-01-02T03:04:05Z","multipleBirthInteger":2})");
   Issues issues;
-  auto back = read_resource(to_json(Resource(p)), issues);
+  auto back = read_resource(to_json(Resource(p)).value(), issues);
   ASSERT_TRUE(back);
   EXPECT_EQ(std::get<Patient>(*back), p);
   EXPECT_TRUE(issues.empty());
@@ -172,7 +172,7 @@ TEST(Json, IssuesBecomeAnOperationOutcome) {
   OperationOutcome oo = to_operation_outcome(issues);
   ASSERT_EQ(oo.issue.size(), 1u);
   EXPECT_EQ(
-      to_json(Resource(oo)),
+      to_json(Resource(oo)).value(),
       R"({"resourceType":"OperationOutcome","issue":[{"severity":"warning",)"
       R"("code":"not-supported","diagnostics":"extensions are not held","location":["/extension"]}]})");
   EXPECT_EQ(to_operation_outcome({}).issue.at(0).severity, "information");

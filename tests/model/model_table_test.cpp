@@ -45,7 +45,10 @@ TEST(ModelTable, NamesEveryResourceAndKeyElements) {
         "| `Observation.component.code` | `component[i].code` | CodeableConcept | 1..1 |",
         "| `Provenance.target` | `target` | Reference | 1..* |",
         "| `Bundle.entry.resource` | `entry[i].resource` | Resource | 0..1 |",
-        "| `Quantity.value` | `value` | decimal | 0..1 |"}) {
+        "| `Quantity.value` | `value` | decimal | 0..1 |",
+        "| `Patient.gender` | `gender` | code | 0..1 | `male`, `female`, `other`, `unknown` |",
+        "| `Quantity.comparator` | `comparator` | code | 0..1 | `<`, `<=`, `>=`, `>` |",
+        "| `Bundle.entry.request.method` | `entry[i].request.method` |"}) {
     EXPECT_NE(table.find(row), std::string::npos) << row;
   }
 }

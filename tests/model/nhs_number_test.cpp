@@ -16,11 +16,26 @@ TEST(NhsNumber, AcceptsValidNumbers) {
   EXPECT_EQ(NhsNumber::system, "https://fhir.nhs.uk/Id/nhs-number");
 }
 
-TEST(NhsNumber, AcceptsSpacedInput) {
+TEST(NhsNumber, AcceptsSpacesOrDashesIn334GroupingOnly) {
   auto n = NhsNumber::parse("943 476 5919");
   ASSERT_TRUE(n);
   EXPECT_EQ(n->value(), "9434765919");
-  EXPECT_EQ(*n, *NhsNumber::parse(" 9434765919 "));
+  auto dashed = NhsNumber::parse("943-476-5919");
+  ASSERT_TRUE(dashed) << dashed.error().describe();
+  EXPECT_EQ(dashed->value(), "9434765919");
+  for (auto bad : {" 9434765919 ", "9434765919 ", "94 34765919", "9434 765 919", "943 4765919",
+                   "943 476-5919", "943  476 5919", "9 4 3 4 7 6 5 9 1 9", "943_476_5919"}) {
+    EXPECT_FALSE(NhsNumber::parse(bad)) << bad;
+  }
+}
+
+TEST(NhsNumber, RejectsTenIdenticalDigits) {
+  // Both pass Modulus 11 (sum 0 -> check 0; 9 * 54 = 486, 486 % 11 = 2 -> check 9).
+  for (auto placeholder : {"0000000000", "9999999999", "000 000 0000"}) {
+    auto n = NhsNumber::parse(placeholder);
+    ASSERT_FALSE(n) << placeholder;
+    EXPECT_EQ(n.error().code(), Errc::invalid_argument);
+  }
 }
 
 TEST(NhsNumber, RejectsWrongCheckDigit) {
@@ -41,7 +56,7 @@ TEST(NhsNumber, RejectsWrongLengthAndCharacters) {
   EXPECT_FALSE(NhsNumber::parse(""));
   EXPECT_FALSE(NhsNumber::parse("943476591"));
   EXPECT_FALSE(NhsNumber::parse("94347659190"));
-  EXPECT_FALSE(NhsNumber::parse("943-476-5919"));
+  EXPECT_FALSE(NhsNumber::parse("943-476-591"));
   EXPECT_FALSE(NhsNumber::parse("943476591X"));
   EXPECT_FALSE(NhsNumber::parse("9434765919x"));
 }

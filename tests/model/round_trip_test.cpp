@@ -129,6 +129,19 @@ Leaves renumber_entries(const Leaves& leaves, const std::vector<std::size_t>& dr
   return out;
 }
 
+/// Examples whose only reference to a required element points at a contained resource, which the
+/// model does not hold: the reader drops the `#id` reference (reported), so the output lacks that
+/// required element, and validate() says so. Example -> the element validate() finds missing.
+const std::map<std::string, std::string, std::less<>> missing_after_contained_reference = {
+    {"MedicationStatement-example001.json", "medication[x]"}};
+
+bool reports_contained_reference(const Issues& issues) {
+  return std::any_of(issues.begin(), issues.end(), [](const Issue& i) {
+    return i.code == "not-supported" && i.location.ends_with("/reference") &&
+           i.message.find("contained resource") != std::string::npos;
+  });
+}
+
 bool covered(const std::string& leaf, const Issues& issues) {
   return std::any_of(issues.begin(), issues.end(), [&](const Issue& i) {
     return leaf == i.location || leaf.starts_with(i.location + "/");
@@ -164,7 +177,7 @@ std::vector<Example> round_trip_all() {
     auto model = read_any(ex.original, ex.issues);
     EXPECT_TRUE(model) << ex.name << ": " << model.error().describe();
     if (!model) continue;
-    ex.written = to_json(*model);
+    ex.written = to_json(*model).value();
     if (const auto* b = std::get_if<Bundle>(&*model)) {
       ex.document_or_message = b->type == "document" || b->type == "message";
     }
@@ -236,6 +249,11 @@ TEST_F(RoundTrip, ModelValidatorAgrees) {
       // Known consequences of what the reader reported: a document/message Bundle without its
       // Composition/MessageHeader, and urn:uuid references to entries the reader dropped.
       if (ex.document_or_message && i.location == "/entry/0" && i.code == "not-supported") continue;
+      if (auto m = missing_after_contained_reference.find(ex.name);
+          m != missing_after_contained_reference.end() && i.code == "required" &&
+          i.location == "/" + m->second && reports_contained_reference(ex.issues)) {
+        continue;
+      }
       if (i.code == "not-found") {
         auto ref = before.find(original_path(i.location, dropped));
         if (ref != before.end() && dropped_urls.contains(ref->second.substr(4))) continue;
@@ -259,6 +277,17 @@ TEST_F(RoundTrip, WrittenJsonIsValidFhir) {
       for (std::string line; std::getline(lines, line);) {
         EXPECT_TRUE(line.find("bdl-11") != std::string::npos ||
                     line.find("bdl-12") != std::string::npos)
+            << ex.name << ": " << line;
+      }
+      continue;
+    }
+    if (auto m = missing_after_contained_reference.find(ex.name);
+        m != missing_after_contained_reference.end()) {
+      // Invalid for the one reason validate() gave, and nothing else.
+      EXPECT_FALSE(results[i].valid) << ex.name;
+      std::istringstream lines(results[i].issues);
+      for (std::string line; std::getline(lines, line);) {
+        EXPECT_NE(line.find("." + m->second + ": Missing required property"), std::string::npos)
             << ex.name << ": " << line;
       }
       continue;
@@ -307,6 +336,30 @@ TEST_F(RoundTrip, PatientExampleValues) {
       return i.location == where;
     })) << where;
   }
+}
+
+TEST_F(RoundTrip, ContainedReferencesAreDroppedAndReported) {
+  const Example& med = find("MedicationStatement-example001.json");
+  EXPECT_EQ(med.written.find("#med0309"), std::string::npos);
+  EXPECT_EQ(med.written.find("medicationReference"), std::string::npos);
+  auto issue = std::find_if(med.issues.begin(), med.issues.end(), [](const Issue& i) {
+    return i.location == "/medicationReference/reference";
+  });
+  ASSERT_NE(issue, med.issues.end());
+  EXPECT_EQ(issue->severity, Severity::warning);
+  EXPECT_EQ(issue->code, "not-supported");
+  EXPECT_EQ(issue->message, "reference to a contained resource, which the model does not hold");
+  ASSERT_EQ(med.findings.size(), 1u);
+  EXPECT_EQ(med.findings[0].location, "/medication[x]");
+  EXPECT_EQ(med.findings[0].code, "required");
+
+  const Example& doc = find("DocumentReference-example.json");
+  EXPECT_EQ(doc.written.find("#a2"), std::string::npos);
+  EXPECT_NE(doc.written.find(R"("author":[{"reference":"Practitioner/xcda1"}])"),
+            std::string::npos);
+  EXPECT_TRUE(std::any_of(doc.issues.begin(), doc.issues.end(), [](const Issue& i) {
+    return i.location == "/author/1/reference" && i.code == "not-supported";
+  }));
 }
 
 TEST_F(RoundTrip, BundlesKeepEntriesAndReportUnheldResources) {

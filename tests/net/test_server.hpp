@@ -36,6 +36,17 @@ class TestServer {
   std::uint16_t port() const { return listener_->local_endpoint().port(); }
   HttpListener& listener() { return *listener_; }
   std::string metrics() const { return metrics::render_text(registry_); }
+  /// True once the metrics text contains `needle`. The server may count a refusal just after
+  /// the client has seen the connection close, so tests wait briefly rather than race.
+  bool metrics_eventually_contain(const std::string& needle,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(5)) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (metrics().find(needle) == std::string::npos) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+  }
   boost::asio::io_context& io() { return io_; }
 
  private:

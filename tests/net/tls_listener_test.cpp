@@ -88,7 +88,7 @@ TEST(TlsListener, ServesHttpsWithTls12OrLater) {
 TEST(TlsListener, RefusesTls11) {
   testing::TestServer server(limits(), testing::echo_handler(), server_context(false));
   EXPECT_EQ(tls_get(server.port(), {.max_version = TLS1_1_VERSION}), 0);
-  EXPECT_NE(server.metrics().find(R"(reason="tls_handshake"} 1)"), std::string::npos);
+  EXPECT_TRUE(server.metrics_eventually_contain(R"(reason="tls_handshake"} 1)"));
 }
 
 TEST(TlsListener, PlainHttpOnTlsPortGetsNoHttpAnswer) {

@@ -4,6 +4,10 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <unordered_set>
+
+#include "broker/model/formats.hpp"
+
 namespace hie::model::detail {
 namespace {
 
@@ -21,13 +25,24 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     return n != nullptr;
   }
   bool String(const char* str, rapidjson::SizeType length, bool) {
+    // RapidJSON 1.1.0 decodes a lone surrogate escape ("\udc00") into bytes that are not UTF-8.
+    if (!is_utf8(std::string_view(str, length))) return fail("a string is not valid UTF-8");
     JsonNode* n = add_node(JsonNode::Kind::string);
     if (n) n->text.assign(str, length);
     return n != nullptr;
   }
   bool StartObject() { return open(JsonNode::Kind::object); }
   bool Key(const char* str, rapidjson::SizeType length, bool) {
-    stack_.back()->keys.emplace_back(str, length);
+    std::string_view key(str, length);
+    if (!is_utf8(key)) {
+      stack_.back()->keys.emplace_back("\xEF\xBF\xBD");  // U+FFFD names it in location()
+      return fail("a member name is not valid UTF-8");
+    }
+    if (!names_.back().insert(std::string(key)).second) {
+      stack_.back()->keys.emplace_back(key);  // so that location() names it
+      return fail("duplicate member name");
+    }
+    stack_.back()->keys.emplace_back(key);
     return true;
   }
   bool EndObject(rapidjson::SizeType) { return close(); }
@@ -36,6 +51,7 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
   JsonNode& root() { return root_; }
   bool too_deep() const { return too_deep_; }
+  const std::string& failure() const { return failure_; }
 
   /// JSON pointer of where the reader is now: the member or element being read.
   std::string location() const {
@@ -58,6 +74,11 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
  private:
   bool add(JsonNode::Kind kind) { return add_node(kind) != nullptr; }
 
+  bool fail(std::string message) {
+    failure_ = std::move(message);
+    return false;
+  }
+
   JsonNode* add_node(JsonNode::Kind kind) {
     if (stack_.empty()) {
       if (has_root_) return nullptr;
@@ -79,11 +100,13 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
     JsonNode* n = add_node(kind);
     if (!n) return false;
     stack_.push_back(n);
+    names_.emplace_back();
     return true;
   }
 
   bool close() {
     stack_.pop_back();
+    names_.pop_back();
     return true;
   }
 
@@ -91,6 +114,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
   bool has_root_ = false;
   bool too_deep_ = false;
   std::vector<JsonNode*> stack_;  // parents' items never grow while a child is open
+  std::vector<std::unordered_set<std::string>> names_;  // member names of each open container
+  std::string failure_;                                 // why a handler stopped the parse
 };
 
 }  // namespace
@@ -136,8 +161,9 @@ Result<JsonNode> parse_json(std::string_view json) {
   rapidjson::ParseResult ok = reader.Parse<flags>(stream, builder);
   if (!ok) {
     std::string message =
-        builder.too_deep()
-            ? "JSON nested deeper than " + std::to_string(max_json_depth)
+        builder.too_deep() ? "JSON nested deeper than " + std::to_string(max_json_depth)
+        : !builder.failure().empty()
+            ? builder.failure()
             : std::string("malformed JSON: ") + rapidjson::GetParseError_En(ok.Code());
     message += " (at byte " + std::to_string(ok.Offset()) + ")";
     std::string location = builder.location();
