@@ -13,6 +13,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  serve --config FILE [--set PATH=VALUE]...   run the broker\n"
     "  check-config FILE [--set PATH=VALUE]...     validate a configuration file\n"
+    "  translate --from FORMAT FILE...             translate files into one FHIR Bundle\n"
     "\n"
     "  hiebroker COMMAND --help   help on one command\n"
     "  hiebroker --version        print the version\n";
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   }
   if (command == "serve") return hie::cli::serve_command(argc, argv);
   if (command == "check-config") return hie::cli::check_config_command(argc, argv);
+  if (command == "translate") return hie::cli::translate_command(argc, argv);
   std::cerr << "hiebroker: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -1,0 +1,45 @@
+#pragma once
+// The adapter interface: a pure, thread-safe, deterministic translator between one wire format
+// and the common model. No I/O, no clocks, no logging (see DESIGN.md, "Adapters").
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "broker/core/result.hpp"
+#include "broker/model/issues.hpp"
+#include "broker/model/resource.hpp"
+
+namespace hie::adapters {
+
+/// What an adapter needs to know about where the bytes came from.
+struct Context {
+  /// The exchange the input came from: every resource's meta.source, and part of its id.
+  std::string exchange_id = "unknown";
+  /// UTC offset ("+01:00") assumed for times sent without one; empty: such times are
+  /// kept at date precision and reported.
+  std::string default_utc_offset;
+  /// Identifier systems by assigning authority (PID-3.4 namespace, or identifier type):
+  /// {"HOSP", "https://hospital.example/mrn"}. Configured per exchange; NHS numbers, OIDs
+  /// and URIs need no entry.
+  std::vector<std::pair<std::string, std::string>> identifier_systems;
+};
+
+/// Resources read from one input, and everything that could not be carried over.
+struct Translation {
+  std::vector<model::Resource> resources;
+  model::Issues issues;
+};
+
+class Adapter {
+ public:
+  virtual ~Adapter() = default;
+  /// Registry name of the format: "hl7v2".
+  virtual std::string_view format() const = 0;
+  /// Reads `bytes`. An error means the input could not be read as this format at all;
+  /// anything less is an issue in the Translation.
+  virtual Result<Translation> to_model(std::string_view bytes, const Context& context) const = 0;
+};
+
+}  // namespace hie::adapters

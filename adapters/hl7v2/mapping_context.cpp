@@ -1,0 +1,135 @@
+#include "adapters/hl7v2/mapping_context.hpp"
+
+#include <map>
+
+#include "adapters/hl7v2/text.hpp"
+
+namespace hie::adapters::hl7v2 {
+namespace {
+
+std::uint64_t fnv1a(std::string_view text, std::uint64_t seed) {
+  std::uint64_t h = seed;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::string hex(std::uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 0xF];
+  return out;
+}
+
+}  // namespace
+
+MappingContext::MappingContext(const Message& message, const Context& context, Translation& out)
+    : message_(message), context_(context), out_(out) {
+  std::map<std::string_view, std::size_t> counts;
+  for (const auto& s : message.segments()) ++counts[s.id()];
+  std::map<std::string_view, std::size_t> seen;
+  for (const auto& s : message.segments())
+    occurrence_.push_back(counts[s.id()] > 1 ? ++seen[s.id()] : 0);
+}
+
+std::string_view MappingContext::raw(const Segment& segment, const Address& address) {
+  used_.emplace(segment.number(), address.field, address.repetition, address.component);
+  return raw_value(segment, delimiters(), address);
+}
+
+std::string MappingContext::text(const Segment& segment, const Address& address) {
+  std::string_view value = raw(segment, address);
+  if (value.empty() || is_explicit_null(value)) return {};
+  std::vector<TextNote> notes;
+  std::string decoded = decode_text(value, delimiters(), message_.charset(), &notes);
+  for (auto& n : notes) issue(model::Severity::warning, "value", location(segment, address), n.message);
+  return decoded;
+}
+
+std::size_t MappingContext::repetitions(const Segment& segment, std::size_t field) const {
+  return piece_count(segment.field(field), delimiters().repetition);
+}
+
+void MappingContext::use_field(const Segment& segment, std::size_t field) {
+  used_.emplace(segment.number(), field, 0, 0);
+}
+
+void MappingContext::use_segment(const Segment& segment) { used_.emplace(segment.number(), 0, 0, 0); }
+
+std::string MappingContext::location(const Segment& segment, const Address& address) const {
+  std::string id(segment.id());
+  std::size_t occurrence = occurrence_[segment.number() - 1];
+  if (occurrence > 0) id += "[" + std::to_string(occurrence) + "]";
+  if (address.field == 0) return id;
+  Address a = address;
+  std::string tail = a.to_string();  // "PID-3[2].1" with the segment id of the address
+  return id + tail.substr(tail.find('-'));
+}
+
+void MappingContext::issue(model::Severity severity, std::string code, std::string location, std::string message) {
+  out_.issues.push_back({severity, std::move(code), std::move(location), std::move(message)});
+}
+
+std::string MappingContext::stable_id(std::string_view resource_type, const Segment& segment, std::size_t index) const {
+  std::string key = context_.exchange_id;
+  key += '\x1f';
+  key += message_.control_id();
+  key += '\x1f';
+  key += resource_type;
+  key += '\x1f';
+  key += std::to_string(segment.number());
+  key += '\x1f';
+  key += std::to_string(index);
+  return hex(fnv1a(key, 0xcbf29ce484222325ULL)) + hex(fnv1a(key, 0x84222325cbf29ce4ULL));
+}
+
+model::Meta MappingContext::meta() const {
+  model::Meta m;
+  m.source = context_.exchange_id;
+  return m;
+}
+
+bool MappingContext::is_used(std::size_t segment, std::size_t field, std::size_t rep, std::size_t comp) const {
+  return used_.contains({segment, 0, 0, 0}) || used_.contains({segment, field, 0, 0}) ||
+         used_.contains({segment, field, rep, 0}) || used_.contains({segment, field, rep, comp});
+}
+
+void MappingContext::report_unused() {
+  const auto& d = delimiters();
+  for (const auto& segment : message_.segments()) {
+    const std::size_t n = segment.number();
+    const Address whole{segment.id(), 0};
+    if (used_.contains({n, 0, 0, 0})) continue;
+    bool any_used = false;
+    for (const auto& key : used_)
+      if (std::get<0>(key) == n) any_used = true;
+    if (!any_used) {
+      bool has_content = false;
+      for (std::size_t f = 1; f <= segment.field_count() && !has_content; ++f) has_content = !segment.field(f).empty();
+      if (!has_content) continue;
+      const bool local = segment.id().front() == 'Z';
+      issue(model::Severity::warning, "not-supported", location(segment, whole),
+            local ? "locally defined segment " + std::string(segment.id()) + " kept in the journal, not mapped"
+                  : "segment " + std::string(segment.id()) + " is not mapped");
+      continue;
+    }
+    for (std::size_t f = 1; f <= segment.field_count(); ++f) {
+      std::string_view field = segment.field(f);
+      if (field.empty()) continue;
+      std::size_t reps = piece_count(field, d.repetition);
+      for (std::size_t r = 1; r <= reps; ++r) {
+        std::string_view rep = piece(field, d.repetition, r);
+        std::size_t comps = piece_count(rep, d.component);
+        for (std::size_t c = 1; c <= comps; ++c) {
+          if (piece(rep, d.component, c).empty() || is_used(n, f, r, c)) continue;
+          Address a{segment.id(), f, r, comps > 1 ? c : 0};
+          issue(model::Severity::warning, "not-supported", location(segment, a), "not mapped");
+        }
+      }
+    }
+  }
+}
+
+}  // namespace hie::adapters::hl7v2

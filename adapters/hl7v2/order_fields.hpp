@@ -1,0 +1,101 @@
+#pragma once
+// Small helpers shared by the order and result mappings (map_orders.cpp, map_results.cpp):
+// EI (entity identifier) → Identifier, XCN (person) → Reference with display and identifier.
+// Everything is read through the MappingContext, so what is not read is reported.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "adapters/hl7v2/v2_types.hpp"
+
+namespace hie::adapters::hl7v2::detail {
+
+/// A name made safe for the tail of a URN: characters outside [A-Za-z0-9-._~:] percent-encoded.
+inline std::string urn_part(std::string_view name) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : name) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~' || c == ':') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+/// EI (OBR-2, OBR-3, ORC-2, ORC-3): entity id, namespace, universal id, universal id type.
+/// `type_code` is the v2-0203 identifier type (PLAC, FILL).
+inline std::optional<model::Identifier> to_order_identifier(MappingContext& ctx, const FieldRef& ei,
+                                                            std::string_view type_code) {
+  std::string value = ctx.text(ei.segment, ei.at(1));
+  std::string ns = ctx.text(ei.segment, ei.at(2));
+  std::string universal = ctx.text(ei.segment, ei.at(3));
+  std::string universal_type = ctx.text(ei.segment, ei.at(4));
+  if (value.empty()) return std::nullopt;
+  model::Identifier id;
+  id.value = value;
+  if (!universal.empty() && (universal_type == "ISO" || universal_type == "iso")) id.system = "urn:oid:" + universal;
+  else if (!universal.empty() && (universal_type == "URI" || universal_type == "uri")) id.system = universal;
+  if (id.system.empty())
+    for (const auto& [name, system] : ctx.context().identifier_systems)
+      if (!ns.empty() && name == ns) id.system = system;
+  if (id.system.empty())
+    id.system = "urn:hiebroker:" + ctx.context().exchange_id + ":id:" +
+                (ns.empty() ? (type_code == "PLAC" ? std::string("placer") : std::string("filler")) : urn_part(ns));
+  model::CodeableConcept type;
+  type.coding.push_back({"http://terminology.hl7.org/CodeSystem/v2-0203", "", std::string(type_code), "", std::nullopt});
+  id.type = type;
+  if (!ns.empty()) {
+    model::Reference assigner;
+    assigner.display = ns;
+    id.assigner = assigner;
+  }
+  return id;
+}
+
+/// XCN (ORC-12, OBX-16, OBX-25): a Reference with the person's name as display and the id
+/// (XCN-1, assigning authority XCN-9) as identifier. Nothing to refer to when both are empty.
+inline std::optional<model::Reference> to_person_reference(MappingContext& ctx, const FieldRef& xcn) {
+  std::string id_value = ctx.text(xcn.segment, xcn.at(1));
+  std::string family = ctx.text(xcn.segment, xcn.at(2, 1));
+  ctx.raw(xcn.segment, xcn.at(2));
+  std::string given = ctx.text(xcn.segment, xcn.at(3));
+  std::string middle = ctx.text(xcn.segment, xcn.at(4));
+  std::string suffix = ctx.text(xcn.segment, xcn.at(5));
+  std::string prefix = ctx.text(xcn.segment, xcn.at(6));
+  std::string authority = ctx.text(xcn.segment, xcn.at(9, 1));
+  std::string authority_id = ctx.text(xcn.segment, xcn.at(9, 2));
+  std::string authority_type = ctx.text(xcn.segment, xcn.at(9, 3));
+  ctx.raw(xcn.segment, xcn.at(9));
+  std::string display;
+  for (const std::string* part : {&prefix, &given, &middle, &family, &suffix}) {
+    if (part->empty()) continue;
+    if (!display.empty()) display += ' ';
+    display += *part;
+  }
+  if (display.empty() && id_value.empty()) return std::nullopt;
+  model::Reference ref;
+  ref.display = display;
+  if (!id_value.empty()) {
+    model::Identifier id;
+    id.value = id_value;
+    if (!authority_id.empty() && authority_type == "ISO") id.system = "urn:oid:" + authority_id;
+    else if (!authority_id.empty() && authority_type == "URI") id.system = authority_id;
+    if (id.system.empty())
+      for (const auto& [name, system] : ctx.context().identifier_systems)
+        if (!authority.empty() && name == authority) id.system = system;
+    if (id.system.empty())
+      id.system = "urn:hiebroker:" + ctx.context().exchange_id + ":id:" +
+                  (authority.empty() ? std::string("practitioner") : urn_part(authority));
+    ref.identifier = id;
+    ref.type = "Practitioner";
+  }
+  return ref;
+}
+
+}  // namespace hie::adapters::hl7v2::detail
