@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "adapters/hl7v2/line_end.hpp"
+
 namespace hie::adapters::hl7v2 {
 namespace {
 
@@ -29,8 +31,7 @@ Result<SplitMessages> split_messages(std::string_view bytes) {
     message_start = std::string_view::npos;
   };
   while (pos < bytes.size()) {
-    std::size_t end = bytes.find_first_of("\r\n", pos);
-    if (end == std::string_view::npos) end = bytes.size();
+    std::size_t end = find_line_end(bytes, pos);
     std::string_view line = bytes.substr(pos, end - pos);
     std::size_t lead = line.find_first_not_of(" \t");
     std::string_view content = lead == std::string_view::npos ? std::string_view{} : line.substr(lead);

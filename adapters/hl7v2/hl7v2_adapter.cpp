@@ -3,6 +3,7 @@
 #include "adapters/hl7v2/batch.hpp"
 #include "adapters/hl7v2/mapping_context.hpp"
 #include "adapters/hl7v2/segment_mappers.hpp"
+#include "adapters/hl7v2/text.hpp"
 
 namespace hie::adapters::hl7v2 {
 namespace {
@@ -74,7 +75,7 @@ Result<Translation> Hl7v2Adapter::to_model(std::string_view bytes, const Context
     if (!message) {
       Error e = several ? message.error().within("message " + std::to_string(i + 1) + ": ") : message.error();
       if (!first_error) first_error = e;
-      out.issues.push_back({Severity::error, "structure", e.location(), e.message()});
+      out.issues.push_back({Severity::error, "structure", to_valid_utf8(e.location()), to_valid_utf8(e.message())});
       continue;
     }
     ++read;

@@ -26,7 +26,11 @@ std::string hex(std::uint64_t v) {
 }  // namespace
 
 MappingContext::MappingContext(const Message& message, const Context& context, Translation& out)
-    : message_(message), context_(context), out_(out) {
+    : message_(message),
+      context_(context),
+      out_(out),
+      used_(message.segments().size()),
+      whole_segment_used_(message.segments().size(), false) {
   std::map<std::string_view, std::size_t> counts;
   for (const auto& s : message.segments()) ++counts[s.id()];
   std::map<std::string_view, std::size_t> seen;
@@ -34,8 +38,13 @@ MappingContext::MappingContext(const Message& message, const Context& context, T
     occurrence_.push_back(counts[s.id()] > 1 ? ++seen[s.id()] : 0);
 }
 
+void MappingContext::mark(const Segment& segment, std::size_t field, std::size_t rep, std::size_t comp) {
+  used_[segment.number() - 1].push_back(
+      {static_cast<std::uint32_t>(field), static_cast<std::uint32_t>(rep), static_cast<std::uint32_t>(comp)});
+}
+
 std::string_view MappingContext::raw(const Segment& segment, const Address& address) {
-  used_.emplace(segment.number(), address.field, address.repetition, address.component);
+  mark(segment, address.field, address.repetition, address.component);
   return raw_value(segment, delimiters(), address);
 }
 
@@ -52,11 +61,9 @@ std::size_t MappingContext::repetitions(const Segment& segment, std::size_t fiel
   return piece_count(segment.field(field), delimiters().repetition);
 }
 
-void MappingContext::use_field(const Segment& segment, std::size_t field) {
-  used_.emplace(segment.number(), field, 0, 0);
-}
+void MappingContext::use_field(const Segment& segment, std::size_t field) { mark(segment, field, 0, 0); }
 
-void MappingContext::use_segment(const Segment& segment) { used_.emplace(segment.number(), 0, 0, 0); }
+void MappingContext::use_segment(const Segment& segment) { whole_segment_used_[segment.number() - 1] = true; }
 
 std::string MappingContext::location(const Segment& segment, const Address& address) const {
   std::string id(segment.id());
@@ -69,7 +76,7 @@ std::string MappingContext::location(const Segment& segment, const Address& addr
 }
 
 void MappingContext::issue(model::Severity severity, std::string code, std::string location, std::string message) {
-  out_.issues.push_back({severity, std::move(code), std::move(location), std::move(message)});
+  out_.issues.push_back({severity, std::move(code), to_valid_utf8(location), to_valid_utf8(message)});
 }
 
 std::string MappingContext::stable_id(std::string_view resource_type, const Segment& segment, std::size_t index) const {
@@ -92,8 +99,10 @@ model::Meta MappingContext::meta() const {
 }
 
 bool MappingContext::is_used(std::size_t segment, std::size_t field, std::size_t rep, std::size_t comp) const {
-  return used_.contains({segment, 0, 0, 0}) || used_.contains({segment, field, 0, 0}) ||
-         used_.contains({segment, field, rep, 0}) || used_.contains({segment, field, rep, comp});
+  if (whole_segment_used_[segment - 1]) return true;
+  for (const Use& u : used_[segment - 1])
+    if (u.field == field && (u.rep == 0 || (u.rep == rep && (u.comp == 0 || u.comp == comp)))) return true;
+  return false;
 }
 
 void MappingContext::report_unused() {
@@ -101,11 +110,8 @@ void MappingContext::report_unused() {
   for (const auto& segment : message_.segments()) {
     const std::size_t n = segment.number();
     const Address whole{segment.id(), 0};
-    if (used_.contains({n, 0, 0, 0})) continue;
-    bool any_used = false;
-    for (const auto& key : used_)
-      if (std::get<0>(key) == n) any_used = true;
-    if (!any_used) {
+    if (whole_segment_used_[n - 1]) continue;
+    if (used_[n - 1].empty()) {
       bool has_content = false;
       for (std::size_t f = 1; f <= segment.field_count() && !has_content; ++f) has_content = !segment.field(f).empty();
       if (!has_content) continue;

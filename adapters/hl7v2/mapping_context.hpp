@@ -3,10 +3,9 @@
 // input were used, and the issues found. Whatever was not used is reported at the end
 // (lossless-or-loud), with its HL7 location (PID-11[2].4).
 
-#include <set>
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "adapters/adapter.hpp"
@@ -49,13 +48,19 @@ class MappingContext {
   void report_unused();
 
  private:
-  using Key = std::tuple<std::size_t, std::size_t, std::size_t, std::size_t>;  // segment, field, rep, comp
+  /// One used part of a segment: rep 0 = every repetition; comp 0 = every component.
+  struct Use {
+    std::uint32_t field, rep, comp;
+  };
+  void mark(const Segment& segment, std::size_t field, std::size_t rep, std::size_t comp);
   bool is_used(std::size_t segment, std::size_t field, std::size_t rep, std::size_t comp) const;
 
   const Message& message_;
   const Context& context_;
   Translation& out_;
-  std::set<Key> used_;  // rep 0 = every repetition; comp 0 = every component
+  // Indexed by segment number - 1; a handful of entries each, so a linear scan beats a tree.
+  std::vector<std::vector<Use>> used_;
+  std::vector<bool> whole_segment_used_;
   std::vector<std::size_t> occurrence_;  // per segment: its occurrence among segments of its id, 0 if unique
 };
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "adapters/hl7v2/line_end.hpp"
+
 namespace hie::adapters::hl7v2 {
 namespace {
 
@@ -27,8 +29,7 @@ template <class F>
 void for_each_line(std::string_view text, F&& f) {
   std::size_t start = 0;
   while (start < text.size()) {
-    std::size_t end = text.find_first_of("\r\n", start);
-    if (end == std::string_view::npos) end = text.size();
+    std::size_t end = find_line_end(text, start);
     std::string_view line = text.substr(start, end - start);
     if (!is_blank(line)) f(trim_trailing_blanks(line));
     start = end + 1;
@@ -127,25 +128,25 @@ Result<Message> Message::parse(std::string_view bytes) {
   // Split every line into its fields; spans are taken once parts_ no longer grows.
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
   ranges.reserve(lines.size());
+  m.parts_.reserve(static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), d.field)) + lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string_view line = lines[i];
     std::size_t begin = m.parts_.size();
-    std::size_t start = 0;
-    while (true) {
-      std::size_t end = line.find(d.field, start);
-      if (end == std::string_view::npos) {
-        m.parts_.push_back(line.substr(start));
-        break;
-      }
-      m.parts_.push_back(line.substr(start, end - start));
-      start = end + 1;
+    // Fields are short: a plain scan beats a memchr call per field.
+    const char* field_start = line.data();
+    const char* const line_end = line.data() + line.size();
+    for (const char* c = field_start; c != line_end; ++c) {
+      if (*c != d.field) continue;
+      m.parts_.emplace_back(field_start, static_cast<std::size_t>(c - field_start));
+      field_start = c + 1;
     }
+    m.parts_.emplace_back(field_start, static_cast<std::size_t>(line_end - field_start));
     std::string_view id = m.parts_[begin];
-    const std::string where = "segment " + std::to_string(i + 1);
+    auto where = [i] { return "segment " + std::to_string(i + 1); };
     if (!is_segment_id(id))
-      return make_error(Errc::parse_error, "not a segment: expected a 3-character segment id", where);
+      return make_error(Errc::parse_error, "not a segment: expected a 3-character segment id", where());
     if (i > 0 && id == "MSH")
-      return make_error(Errc::parse_error, "a second MSH: several messages must be split first", where);
+      return make_error(Errc::parse_error, "a second MSH: several messages must be split first", where());
     ranges.emplace_back(begin, m.parts_.size() - begin);
   }
   m.segments_.resize(lines.size());

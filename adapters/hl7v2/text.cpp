@@ -123,6 +123,29 @@ bool is_utf8(std::string_view bytes) {
   return true;
 }
 
+std::string to_valid_utf8(std::string_view bytes) {
+  if (is_utf8(bytes)) return std::string(bytes);
+  std::string out;
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    // Take the longest well-formed sequence (1 to 4 bytes) starting here, else one bad byte.
+    std::size_t taken = 0;
+    for (std::size_t n = 1; n <= 4 && i + n <= bytes.size(); ++n)
+      if (is_utf8(bytes.substr(i, n))) {
+        taken = n;
+        break;
+      }
+    if (taken) {
+      out.append(bytes.substr(i, taken));
+      i += taken;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string decode_text(std::string_view raw, const Delimiters& d, Charset charset, std::vector<TextNote>* notes) {
   std::string out;
   out.reserve(raw.size());

@@ -30,4 +30,8 @@ std::string encode_text(std::string_view text, const Delimiters& d);
 /// True when `bytes` is well-formed UTF-8.
 bool is_utf8(std::string_view bytes);
 
+/// `bytes` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD, for
+/// messages that quote input (issue texts must be valid FHIR strings whatever was received).
+std::string to_valid_utf8(std::string_view bytes);
+
 }  // namespace hie::adapters::hl7v2

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/fhir_validator.hpp"
 #include "tests/support/raw_http_client.hpp"
 
 namespace {
@@ -128,7 +130,7 @@ TEST(HiebrokerCommand, VersionAndHelpOnEverySubcommand) {
   auto version = run_command({kBinary, "--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out.rfind("hiebroker ", 0), 0u);
-  for (std::string sub : {"serve", "check-config"}) {
+  for (std::string sub : {"serve", "check-config", "translate"}) {
     auto help = run_command({kBinary, sub, "--help"});
     EXPECT_EQ(help.exit_code, 0) << sub;
     EXPECT_NE(help.out.find("usage: hiebroker " + sub), std::string::npos) << sub;
@@ -139,6 +141,40 @@ TEST(HiebrokerCommand, VersionAndHelpOnEverySubcommand) {
   auto bad_flag = run_command({kBinary, "serve", "--config"});
   EXPECT_EQ(bad_flag.exit_code, 2);
   EXPECT_NE(bad_flag.err.find("--config needs a value"), std::string::npos);
+}
+
+TEST(HiebrokerCommand, TranslatePrintsOneCollectionBundleForEveryInput) {
+  const std::string data = std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/";
+  auto result = run_command({kBinary, "translate", "--from", "hl7v2", "--exchange", "north-hie",
+                             data + "fhir-converter/ADT01-23.hl7", data + "fhir-converter/LAB-ORU-1.hl7"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(result.err.empty()) << result.err;
+  EXPECT_EQ(result.out.rfind(R"({"resourceType":"Bundle","type":"collection","entry":[)", 0), 0u) << result.out.substr(0, 200);
+  EXPECT_NE(result.out.find(R"("family":"DUCK")"), std::string::npos);
+  EXPECT_NE(result.out.find(R"("resourceType":"DiagnosticReport")"), std::string::npos);
+  EXPECT_NE(result.out.find(R"("source":"north-hie")"), std::string::npos);
+  EXPECT_NE(result.out.find(R"("resourceType":"OperationOutcome")"), std::string::npos);
+  EXPECT_NE(result.out.find("ADT01-23.hl7: IN1[1]"), std::string::npos);  // unmapped, with file and place
+  EXPECT_TRUE(hie::testing::is_valid_fhir(result.out));
+}
+
+TEST(HiebrokerCommand, TranslateRefusesWhatIsNotHl7WithOneLine) {
+  TempDir dir;
+  auto junk = dir.file("junk.hl7", std::string("\x00\x01 not hl7 at all \xff", 20));
+  auto result = run_command({kBinary, "translate", "--from", "hl7v2", junk});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(result.out.empty());
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  EXPECT_NE(result.err.find(junk + ": not hl7v2"), std::string::npos) << result.err;
+
+  auto missing_msh2 = run_command({kBinary, "translate", "--from", "hl7v2",
+                                   std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/malformed/msh_present_but_missing_msh-2.hl7"});
+  EXPECT_EQ(missing_msh2.exit_code, 1);
+  EXPECT_NE(missing_msh2.err.find("MSH-2"), std::string::npos);
+
+  auto unknown = run_command({kBinary, "translate", "--from", "edifact", junk});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown format 'edifact' (known: hl7v2)"), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Turns the raw results of bench/run into bench/RESULTS.md (markdown on stdout)."""
+import datetime
+import glob
+import json
+import os
+import platform
+import subprocess
+import sys
+
+results = sys.argv[1]
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+ours = {}
+with open(os.path.join(results, "hiebroker.json")) as f:
+    data = json.load(f)
+for b in data["benchmarks"]:
+    if b.get("aggregate_name") != "median":
+        continue
+    name = b["run_name"]
+    kind, sample = name.split("/", 1)
+    ns = b["real_time"] * {"ns": 1, "us": 1e3, "ms": 1e6}[b["time_unit"]]
+    ours[(kind, sample)] = {"ns": ns, "mb_s": b.get("bytes_per_second", 0) / 1e6}
+
+peers = {}
+for path in sorted(glob.glob(os.path.join(results, "peers-*.jsonl"))):
+    for line in open(path):
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        row = json.loads(line)
+        sample = os.path.basename(row["file"])
+        peers.setdefault(sample, []).append(row)
+
+rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+print("# Benchmark results\n")
+print(f"Produced by `bench/run` on {datetime.date.today().isoformat()}, commit `{rev}`, "
+      f"{os.cpu_count()} cores ({cpu_model()}), {platform.system()} {platform.release()}.")
+print("The machine is shared and noisy: every figure is the median of 7 repetitions (hiebroker, "
+      "Google Benchmark) or of 7 timed rounds after one warm-up (Node peers), all in the same run.\n")
+print("## HL7 v2: parse a message and read PID-5.1, one core\n")
+print("Each side parses 5,000 distinct copies of the same message (MSH-10 differs) and reads the "
+      "patient's family name. hiebroker's parse splits every segment into fields and decodes PID-5.1 "
+      "(escapes, character set); components are split on access, as in the lazy Node parsers. "
+      "Ratio = peer time / hiebroker time.\n")
+print("| message | bytes | hiebroker ns/msg | hiebroker MB/s | peer | peer ns/msg | ratio |")
+print("|---|---|---|---|---|---|---|")
+for sample, rows in sorted(peers.items()):
+    mine = ours.get(("hl7v2_parse", sample))
+    if not mine:
+        continue
+    for row in rows:
+        ratio = row["median_ns_per_msg"] / mine["ns"] if row.get("median_ns_per_msg") else float("nan")
+        print(f"| {sample} | {row.get('bytes_per_msg', '')} | {mine['ns']:.0f} | {mine['mb_s']:.0f} | "
+              f"{row['library']} {row.get('version', '')} | {row['median_ns_per_msg']:.0f} | {ratio:.1f}x |")
+print("\n## HL7 v2 → FHIR R4 JSON, one core\n")
+print("Split, parse, map to the model (with the report of everything not mapped), and serialise the "
+      "collection Bundle with its OperationOutcome. Target: under 10 µs per ADT message.\n")
+print("| message | µs/msg | msgs/s | MB/s |")
+print("|---|---|---|---|")
+for (kind, sample), v in sorted(ours.items()):
+    if kind != "hl7v2_to_fhir_json":
+        continue
+    print(f"| {sample} | {v['ns'] / 1000:.1f} | {1e9 / v['ns']:.0f} | {v['mb_s']:.0f} |")
+print("\n## Commands\n")
+print("```\nbench/run\n# which runs:\nbuild-bench/bench/hl7v2_bench --benchmark_repetitions=7 "
+      "--benchmark_report_aggregates_only=true --benchmark_format=json\n"
+      "node bench/hl7v2_peers.mjs tests/data/hl7v2/<sample> --copies 5000 --rounds 7\n```")
