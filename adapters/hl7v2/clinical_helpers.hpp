@@ -45,22 +45,7 @@ inline model::CodeableConcept text_concept(std::string text) {
   return cc;
 }
 
-/// `text` made safe for the tail of a URN: characters outside RFC 3986 unreserved, ':' and '@'
-/// are percent-encoded ("GOOD HOSP" → "GOOD%20HOSP").
-inline std::string urn_safe(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '@') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
+using hl7v2::urn_safe;
 
 /// Identifier system for an assigning authority (HD: namespace, universal id, id type).
 inline std::string authority_system(MappingContext& ctx, const std::string& ns, const std::string& uid,
@@ -69,7 +54,7 @@ inline std::string authority_system(MappingContext& ctx, const std::string& ns, 
     if (!ns.empty() && name == ns) return system;
   if (!uid.empty() && upper(uid_type) == "ISO") return "urn:oid:" + uid;
   if (!uid.empty() && upper(uid_type) == "URI") return uid;
-  return "urn:hiebroker:" + ctx.context().exchange_id + ":id:" + (ns.empty() ? std::string("local") : urn_safe(ns));
+  return "urn:hiebroker:" + urn_safe(ctx.context().exchange_id) + ":id:" + (ns.empty() ? std::string("local") : urn_safe(ns));
 }
 
 /// EI (entity id ^ namespace ^ universal id ^ universal id type) → Identifier; also reads a

@@ -8,7 +8,6 @@
 namespace hie::adapters::hl7v2 {
 namespace {
 
-using clinical::urn_safe;
 
 using model::Severity;
 

@@ -11,23 +11,6 @@
 
 namespace hie::adapters::hl7v2::detail {
 
-/// A name made safe for the tail of a URN: characters outside [A-Za-z0-9-._~:] percent-encoded.
-inline std::string urn_part(std::string_view name) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : name) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~' || c == ':') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 /// EI (OBR-2, OBR-3, ORC-2, ORC-3): entity id, namespace, universal id, universal id type.
 /// `type_code` is the v2-0203 identifier type (PLAC, FILL).
 inline std::optional<model::Identifier> to_order_identifier(MappingContext& ctx, const FieldRef& ei,
@@ -45,8 +28,8 @@ inline std::optional<model::Identifier> to_order_identifier(MappingContext& ctx,
     for (const auto& [name, system] : ctx.context().identifier_systems)
       if (!ns.empty() && name == ns) id.system = system;
   if (id.system.empty())
-    id.system = "urn:hiebroker:" + ctx.context().exchange_id + ":id:" +
-                (ns.empty() ? (type_code == "PLAC" ? std::string("placer") : std::string("filler")) : urn_part(ns));
+    id.system = "urn:hiebroker:" + urn_safe(ctx.context().exchange_id) + ":id:" +
+                (ns.empty() ? (type_code == "PLAC" ? std::string("placer") : std::string("filler")) : urn_safe(ns));
   model::CodeableConcept type;
   type.coding.push_back({"http://terminology.hl7.org/CodeSystem/v2-0203", "", std::string(type_code), "", std::nullopt});
   id.type = type;
@@ -90,8 +73,8 @@ inline std::optional<model::Reference> to_person_reference(MappingContext& ctx, 
       for (const auto& [name, system] : ctx.context().identifier_systems)
         if (!authority.empty() && name == authority) id.system = system;
     if (id.system.empty())
-      id.system = "urn:hiebroker:" + ctx.context().exchange_id + ":id:" +
-                  (authority.empty() ? std::string("practitioner") : urn_part(authority));
+      id.system = "urn:hiebroker:" + urn_safe(ctx.context().exchange_id) + ":id:" +
+                  (authority.empty() ? std::string("practitioner") : urn_safe(authority));
     ref.identifier = id;
     ref.type = "Practitioner";
   }

@@ -10,7 +10,6 @@ namespace hie::adapters::hl7v2 {
 namespace {
 
 using clinical::upper;
-using clinical::urn_safe;
 
 using model::Severity;
 
@@ -111,6 +110,21 @@ std::string_view name_use(std::string_view code) {
 }
 
 }  // namespace
+
+std::string urn_safe(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '@') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
 
 std::string coding_system_uri(std::string_view v2_name) {
   std::string name = upper(v2_name);

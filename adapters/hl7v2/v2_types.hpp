@@ -25,6 +25,10 @@ struct FieldRef {
 /// FHIR system URI for a v2 coding system name (LN, SCT, I10, UCUM, CVX, HL70001 …);
 /// unknown names keep the name in a URN so nothing is lost.
 std::string coding_system_uri(std::string_view v2_name);
+/// `text` made safe for the tail of a URN: characters outside RFC 3986 unreserved, ':' and '@'
+/// are percent-encoded ("GOOD HOSP" → "GOOD%20HOSP"). Used for every urn:hiebroker system.
+std::string urn_safe(std::string_view text);
+
 /// True when coding_system_uri() knows the name.
 bool is_known_coding_system(std::string_view v2_name);
 
