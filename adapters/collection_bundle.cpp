@@ -15,6 +15,7 @@ std::string full_url(const std::string& id) {
 model::Bundle to_collection_bundle(Translation translation) {
   model::Bundle bundle;
   bundle.type = "collection";
+  bundle.entry.reserve(translation.resources.size() + 1);
   for (auto& resource : translation.resources) {
     model::BundleEntry entry;
     entry.full_url = full_url(std::visit([](const auto& r) { return r.id; }, resource));

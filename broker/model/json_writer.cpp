@@ -20,20 +20,32 @@ struct WriteState {
   std::optional<std::string> bad_string;
 };
 
-void write_resource(JsonWriter& w, const Resource& resource, const std::string& path,
-                    WriteState& state);
+/// The JSON pointer of the element being written, as a chain on the stack: rendered only when a
+/// write fails, so the common path allocates nothing per element.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view name;  ///< member name, or empty for an array item
+  std::size_t index = 0;  ///< array position when `name` is empty
+
+  std::string render() const {
+    std::string tail = name.empty() ? std::to_string(index) : std::string(name);
+    if (!parent) return {};
+    return parent->render() + '/' + tail;
+  }
+};
+
+void write_resource(JsonWriter& w, const Resource& resource, const Path& path, WriteState& state);
 
 /// Writes the elements of one model value as members of the JSON object already opened.
 class ObjectWriter {
  public:
-  ObjectWriter(JsonWriter& w, std::string path, WriteState& state)
-      : w_(w), path_(std::move(path)), state_(state) {}
+  ObjectWriter(JsonWriter& w, const Path& path, WriteState& state) : w_(w), path_(path), state_(state) {}
 
   template <class T>
   void field(std::string_view name, T& member, Primitive = Primitive::complex) {
     if (state_.bad_string || detail::is_empty_value(member)) return;
     key(name);
-    write_value(member, child(name));
+    write_value(member, Path{&path_, name});
   }
   template <class T>
   void required(std::string_view name, T& member, Primitive p = Primitive::complex) {
@@ -48,7 +60,7 @@ class ObjectWriter {
             if (state_.bad_string || detail::is_empty_value(alt)) return;
             std::string json_name = choice_name(name, fhir_type_name<Alt>());
             key(json_name);
-            write_value(alt, child(json_name));
+            write_value(alt, Path{&path_, json_name});
           }
         },
         member);
@@ -64,24 +76,22 @@ class ObjectWriter {
   void resource(std::string_view name, std::optional<Resource>& member) {
     if (state_.bad_string || !member) return;
     key(name);
-    write_resource(w_, *member, child(name), state_);
+    write_resource(w_, *member, Path{&path_, name}, state_);
   }
 
  private:
-  std::string child(std::string_view name) const { return path_ + '/' + std::string(name); }
-
   void key(std::string_view name) {
     w_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
   }
 
-  void text(const std::string& s, const std::string& path) {
+  void text(const std::string& s, const Path& path) {
     if (!w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()))) {
-      if (!state_.bad_string) state_.bad_string = path;
+      if (!state_.bad_string) state_.bad_string = path.render();
     }
   }
 
   template <class T>
-  void write_value(T& value, const std::string& path) {
+  void write_value(T& value, const Path& path) {
     if (state_.bad_string) return;
     if constexpr (std::is_same_v<T, std::string>) {
       text(value, path);
@@ -103,7 +113,7 @@ class ObjectWriter {
       // Items are numbered as written (empty ones are skipped), so the pointer names the output.
       std::size_t index = 0;
       for (auto& item : value) {
-        if (!detail::is_empty_value(item)) write_value(item, path + '/' + std::to_string(index++));
+        if (!detail::is_empty_value(item)) write_value(item, Path{&path, {}, index++});
       }
       w_.EndArray();
     } else {
@@ -115,12 +125,12 @@ class ObjectWriter {
   }
 
   JsonWriter& w_;
-  std::string path_;
+  const Path& path_;
   WriteState& state_;
 };
 
 template <class T>
-void write_object(JsonWriter& w, const T& value, const std::string& path, WriteState& state) {
+void write_object(JsonWriter& w, const T& value, const Path& path, WriteState& state) {
   w.StartObject();
   w.Key("resourceType");
   w.String(T::fhir_type.data(), static_cast<rapidjson::SizeType>(T::fhir_type.size()));
@@ -129,8 +139,7 @@ void write_object(JsonWriter& w, const T& value, const std::string& path, WriteS
   w.EndObject();
 }
 
-void write_resource(JsonWriter& w, const Resource& resource, const std::string& path,
-                    WriteState& state) {
+void write_resource(JsonWriter& w, const Resource& resource, const Path& path, WriteState& state) {
   std::visit([&](const auto& r) { write_object(w, r, path, state); }, resource);
 }
 
@@ -139,10 +148,11 @@ Result<std::string> write_document(const T& value) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   WriteState state;
+  const Path root;
   if constexpr (std::is_same_v<T, Resource>)
-    write_resource(w, value, "", state);
+    write_resource(w, value, root, state);
   else
-    write_object(w, value, "", state);
+    write_object(w, value, root, state);
   if (state.bad_string) {
     return make_error(Errc::validation_error, "a string is not valid UTF-8; nothing written",
                       *state.bad_string);
