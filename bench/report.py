@@ -72,6 +72,26 @@ for (kind, sample), v in sorted(ours.items()):
     if kind != "hl7v2_to_fhir_json":
         continue
     print(f"| {sample} | {v['ns'] / 1000:.1f} | {1e9 / v['ns']:.0f} | {v['mb_s']:.0f} |")
+targets = []
+for lib, wanted in (("node-hl7-client", 50.0), ("hl7parser", 5.0)):
+    ratios = []
+    for sample, rows in peers.items():
+        mine = ours.get(("hl7v2_parse", sample))
+        for row in rows:
+            if mine and row["library"] == lib and row.get("median_ns_per_msg"):
+                ratios.append(row["median_ns_per_msg"] / mine["ns"])
+    if ratios:
+        got = f"{min(ratios):.1f}x to {max(ratios):.1f}x"
+        targets.append((f"parse at least {wanted:g}x faster than {lib}", got, "met" if min(ratios) >= wanted else "NOT met"))
+adt = ours.get(("hl7v2_to_fhir_json", "ADT01-23.hl7"))
+if adt:
+    targets.append(("ADT parse + translate + serialise under 10 µs", f"{adt['ns'] / 1000:.1f} µs",
+                    "met" if adt["ns"] < 10000 else "NOT met"))
+print("\n## Targets (issue 3)\n")
+print("| target | measured | verdict |")
+print("|---|---|---|")
+for name, got, verdict in targets:
+    print(f"| {name} | {got} | {verdict} |")
 print("\n## Commands\n")
 print("```\nbench/run\n# which runs:\nbuild-bench/bench/hl7v2_bench --benchmark_repetitions=7 "
       "--benchmark_report_aggregates_only=true --benchmark_format=json\n"
