@@ -1,6 +1,9 @@
 #include "adapters/hl7v2/message.hpp"
 
 #include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "adapters/hl7v2/line_end.hpp"
 
@@ -24,16 +27,37 @@ bool is_blank(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t'; });
 }
 
-/// Calls `f(line)` for every segment line: CR, LF or CRLF terminated, blank lines skipped.
-template <class F>
-void for_each_line(std::string_view text, F&& f) {
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = find_line_end(text, start);
-    std::string_view line = text.substr(start, end - start);
-    if (!is_blank(line)) f(trim_trailing_blanks(line));
-    start = end + 1;
+/// Splits one line at `separator` from `p` on, appending every completed field to `parts`
+/// and moving `field_start`; returns the position of the line's CR/LF (or `end`).
+/// SSE2 looks at 16 bytes at a time: most are neither a separator nor a terminator.
+const char* split_fields(const char* p, const char* end, char separator, const char*& field_start,
+                         std::vector<std::string_view>& parts) {
+#if defined(__SSE2__)
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i sep = _mm_set1_epi8(separator);
+  while (end - p >= 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const unsigned terminators =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, cr), _mm_cmpeq_epi8(chunk, lf))));
+    unsigned separators = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, sep)));
+    if (terminators) separators &= (terminators & (0u - terminators)) - 1;  // only those before the line end
+    while (separators) {
+      const char* at = p + __builtin_ctz(separators);
+      parts.emplace_back(field_start, static_cast<std::size_t>(at - field_start));
+      field_start = at + 1;
+      separators &= separators - 1;
+    }
+    if (terminators) return p + __builtin_ctz(terminators);
+    p += 16;
   }
+#endif
+  for (; p != end && *p != '\r' && *p != '\n'; ++p) {
+    if (*p != separator) continue;
+    parts.emplace_back(field_start, static_cast<std::size_t>(p - field_start));
+    field_start = p + 1;
+  }
+  return p;
 }
 
 Charset charset_of(std::string_view msh18, std::vector<ParseNote>& notes, Status& status) {
@@ -84,14 +108,12 @@ Message::~Message() = default;
 Result<Message> Message::parse(std::string_view bytes) {
   if (bytes.substr(0, kBom.size()) == kBom) bytes.remove_prefix(kBom.size());
   Message m;
-  std::vector<std::string_view> lines;
-  for_each_line(bytes, [&](std::string_view line) { lines.push_back(line); });
-  if (lines.empty()) return make_error(Errc::parse_error, "no segments: the input is empty", "segment 1");
-
-  std::string_view msh = lines.front();
-  // Leading spaces before MSH happen when a file is indented; anything else is not HL7 v2.
-  while (!msh.empty() && (msh.front() == ' ' || msh.front() == '\t')) msh.remove_prefix(1);
-  lines.front() = msh;
+  // Blank lines and indentation before MSH are tolerated; anything else is not HL7 v2.
+  const std::size_t start = bytes.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos)
+    return make_error(Errc::parse_error, "no segments: the input is empty", "segment 1");
+  bytes.remove_prefix(start);
+  const std::string_view msh = trim_trailing_blanks(bytes.substr(0, find_line_end(bytes, 0)));
   if (msh.substr(0, 3) != "MSH")
     return make_error(Errc::parse_error, "the message does not start with an MSH segment", "segment 1");
   if (msh.size() < 4) return make_error(Errc::parse_error, "MSH has no field separator", "MSH-1");
@@ -125,38 +147,48 @@ Result<Message> Message::parse(std::string_view bytes) {
     if (std::isalnum(static_cast<unsigned char>(c)) || c == ' ')
       return make_error(Errc::parse_error, "encoding characters must be punctuation", "MSH-2");
 
-  // Split every line into its fields; spans are taken once parts_ no longer grows.
-  std::vector<std::pair<std::size_t, std::size_t>> ranges;
-  ranges.reserve(lines.size());
-  m.parts_.reserve(static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), d.field)) + lines.size());
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    std::string_view line = lines[i];
-    std::size_t begin = m.parts_.size();
-    // Fields are short: a plain scan beats a memchr call per field.
-    const char* field_start = line.data();
-    const char* const line_end = line.data() + line.size();
-    for (const char* c = field_start; c != line_end; ++c) {
-      if (*c != d.field) continue;
-      m.parts_.emplace_back(field_start, static_cast<std::size_t>(c - field_start));
-      field_start = c + 1;
+  // One pass over the bytes: segment terminators and field separators together. Segments keep
+  // indices into parts_ until it stops growing, then take spans.
+  struct Range {
+    std::size_t begin, count;
+    std::string_view raw;
+  };
+  std::vector<Range> ranges;
+  m.parts_.reserve(static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), d.field)) + 8);
+  const char* p = bytes.data();
+  const char* const end = bytes.data() + bytes.size();
+  while (p != end) {
+    const char* const line_begin = p;
+    const std::size_t begin = m.parts_.size();
+    const char* field_start = p;
+    p = split_fields(p, end, d.field, field_start, m.parts_);
+    const char* last_end = p;  // trailing blanks end a line, never a value
+    while (last_end != field_start && (last_end[-1] == ' ' || last_end[-1] == '\t')) --last_end;
+    const std::string_view line(line_begin, static_cast<std::size_t>(p - line_begin));
+    if (p != end) ++p;
+    if (is_blank(line)) {
+      m.parts_.resize(begin);
+      continue;
     }
-    m.parts_.emplace_back(field_start, static_cast<std::size_t>(line_end - field_start));
-    std::string_view id = m.parts_[begin];
-    auto where = [i] { return "segment " + std::to_string(i + 1); };
+    m.parts_.emplace_back(field_start, static_cast<std::size_t>(last_end - field_start));
+    const std::size_t number = ranges.size() + 1;
+    auto where = [number] { return "segment " + std::to_string(number); };
+    const std::string_view id = m.parts_[begin];
     if (!is_segment_id(id))
       return make_error(Errc::parse_error, "not a segment: expected a 3-character segment id", where());
-    if (i > 0 && id == "MSH")
+    if (number > 1 && id == "MSH")
       return make_error(Errc::parse_error, "a second MSH: several messages must be split first", where());
-    ranges.emplace_back(begin, m.parts_.size() - begin);
+    ranges.push_back({begin, m.parts_.size() - begin,
+                      std::string_view(line_begin, static_cast<std::size_t>(last_end - line_begin))});
   }
-  m.segments_.resize(lines.size());
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    Segment& s = m.segments_[i];
-    s.parts_ = std::span<const std::string_view>(m.parts_.data() + ranges[i].first, ranges[i].second);
-    s.raw_ = lines[i];
-    s.number_ = i + 1;
-    s.is_msh_ = i == 0;
-    s.field_separator_ = d.field;
+  m.segments_.resize(ranges.size());
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    Segment& seg = m.segments_[i];
+    seg.parts_ = std::span<const std::string_view>(m.parts_.data() + ranges[i].begin, ranges[i].count);
+    seg.raw_ = ranges[i].raw;
+    seg.number_ = i + 1;
+    seg.is_msh_ = i == 0;
+    seg.field_separator_ = d.field;
   }
 
   Status status;
