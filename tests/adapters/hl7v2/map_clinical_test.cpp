@@ -9,17 +9,12 @@
 #include "adapters/hl7v2/segment_mappers.hpp"
 #include "broker/model/json.hpp"
 #include "tests/support/fhir_validator.hpp"
+#include "tests/adapters/hl7v2/sample_support.hpp"
 
 namespace hie::adapters::hl7v2 {
 namespace {
 
-std::string read_sample(const std::string& relative) {
-  std::string path = std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/" + relative;
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using sample_support::read_sample;
 
 /// One parsed sample with its translation context.
 struct Sample {

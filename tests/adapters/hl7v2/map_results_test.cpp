@@ -8,16 +8,13 @@
 #include "adapters/hl7v2/segment_mappers.hpp"
 #include "broker/model/json.hpp"
 #include "tests/support/fhir_validator.hpp"
+#include "tests/adapters/hl7v2/sample_support.hpp"
 
 namespace hie::adapters::hl7v2 {
 namespace {
 
-std::string read_sample(const std::string& relative) {
-  std::ifstream in(std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/" + relative, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sample_support::read_sample;
+using sample_support::has_issue_at;
 
 struct Mapped {
   std::string bytes;
@@ -67,12 +64,6 @@ void expect_valid(const Translation& t) {
   auto results = hie::testing::validate_fhir_batch(jsons);
   ASSERT_EQ(results.size(), jsons.size());
   for (std::size_t i = 0; i < results.size(); ++i) EXPECT_TRUE(results[i].valid) << jsons[i] << "\n" << results[i].issues;
-}
-
-bool has_issue_at(const Translation& t, std::string_view location) {
-  for (const auto& i : t.issues)
-    if (i.location == location) return true;
-  return false;
 }
 
 TEST(Hl7MapResults, NistCbcReportAndObservations) {

@@ -8,28 +8,22 @@
 
 #include "adapters/hl7v2/hl7v2_adapter.hpp"
 #include "broker/model/nhs_number.hpp"
+#include "tests/adapters/hl7v2/sample_support.hpp"
 
 namespace hie::adapters::hl7v2 {
 namespace {
 
+using sample_support::read_sample;
+using sample_support::all_of;
+using sample_support::has_issue_at;
+
 Translation translate(const std::string& relative) {
-  std::ifstream in(std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/" + relative, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
   Context c;
   c.exchange_id = "test-hie";
   c.default_utc_offset = "+00:00";
-  auto r = Hl7v2Adapter().to_model(s.str(), c);
+  auto r = Hl7v2Adapter().to_model(read_sample(relative), c);
   if (!r) throw std::runtime_error(relative + ": " + r.error().describe());
   return std::move(*r);
-}
-
-template <class T>
-std::vector<const T*> all_of(const Translation& t) {
-  std::vector<const T*> out;
-  for (const auto& r : t.resources)
-    if (const T* x = std::get_if<T>(&r)) out.push_back(x);
-  return out;
 }
 
 template <class T>
@@ -37,12 +31,6 @@ const T& first_of(const Translation& t) {
   auto v = all_of<T>(t);
   if (v.empty()) throw std::runtime_error("no resource of the expected type");
   return *v.front();
-}
-
-bool has_issue_at(const Translation& t, std::string_view location) {
-  for (const auto& i : t.issues)
-    if (i.location == location) return true;
-  return false;
 }
 
 // PID-3 (first repetition), PID-5.1, PID-5.2, PID-7 (date part), PID-8.

@@ -12,40 +12,24 @@
 #include "broker/model/json.hpp"
 #include "broker/model/nhs_number.hpp"
 #include "tests/support/fhir_validator.hpp"
+#include "tests/adapters/hl7v2/sample_support.hpp"
 
 namespace hie::adapters::hl7v2 {
 namespace {
 
+using sample_support::read_sample;
+using sample_support::all_of;
+using sample_support::has_issue_at;
+
 namespace fs = std::filesystem;
 const fs::path kData = fs::path(HIE_SOURCE_DIR) / "tests/data/hl7v2";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 Translation translate(const std::string& relative) {
   Context context;
   context.exchange_id = "test-hie";
-  auto result = Hl7v2Adapter().to_model(slurp(kData / relative), context);
+  auto result = Hl7v2Adapter().to_model(read_sample(relative), context);
   if (!result) throw std::runtime_error(relative + ": " + result.error().describe());
   return std::move(*result);
-}
-
-template <class T>
-std::vector<const T*> all_of(const Translation& t) {
-  std::vector<const T*> out;
-  for (const auto& r : t.resources)
-    if (const T* x = std::get_if<T>(&r)) out.push_back(x);
-  return out;
-}
-
-bool has_issue_at(const Translation& t, std::string_view location) {
-  for (const auto& i : t.issues)
-    if (i.location == location) return true;
-  return false;
 }
 
 std::vector<fs::path> sample_files() {
@@ -77,7 +61,7 @@ TEST(Hl7v2Samples, EveryRealSampleTranslatesToValidFhir) {
 
 TEST(Hl7v2Samples, MalformedSamplesAreErrorsOrLoudWarnings) {
   Context context;
-  auto missing_msh2 = Hl7v2Adapter().to_model(slurp(kData / "malformed/msh_present_but_missing_msh-2.hl7"), context);
+  auto missing_msh2 = Hl7v2Adapter().to_model(read_sample("malformed/msh_present_but_missing_msh-2.hl7"), context);
   ASSERT_FALSE(missing_msh2);
   EXPECT_EQ(missing_msh2.error().location(), "MSH-2");
 

@@ -13,19 +13,12 @@
 #include "adapters/hl7v2/message.hpp"
 #include "broker/model/json.hpp"
 #include "broker/model/nhs_number.hpp"
+#include "tests/adapters/hl7v2/sample_support.hpp"
 
 namespace hie::adapters::hl7v2 {
 namespace {
 
-namespace fs = std::filesystem;
-const fs::path kData = fs::path(HIE_SOURCE_DIR) / "tests/data/hl7v2";
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using sample_support::read_sample;
 
 Translation translate(std::string_view bytes) {
   Context c;
@@ -88,7 +81,7 @@ struct RoundTrip {
 
 RoundTrip round_trip(const std::string& relative, bool oru) {
   RoundTrip rt;
-  rt.first = translate(slurp(kData / relative));
+  rt.first = translate(read_sample(relative));
   auto patients = all_of<model::Patient>(rt.first);
   if (patients.empty()) throw std::runtime_error(relative + ": no patient");
   Result<std::string> written = std::string();
@@ -206,7 +199,7 @@ INSTANTIATE_TEST_SUITE_P(
                       std::pair<std::string, bool>{"fhir-converter/LRI_2.0-NG_CBC_Typ_Message.hl7", true}));
 
 TEST(Hl7v2Writer, A08KeepsTheEncounterStatus) {
-  auto first = translate(slurp(kData / "fhir-converter/ADT-A08-01.hl7"));
+  auto first = translate(read_sample("fhir-converter/ADT-A08-01.hl7"));
   auto patients = all_of<model::Patient>(first);
   auto encounters = all_of<model::Encounter>(first);
   ASSERT_EQ(patients.size(), 1u);

@@ -1,0 +1,41 @@
+#pragma once
+// Shared by the HL7 v2 tests: read a sample from tests/data/hl7v2 and translate it, then look
+// through the Translation.
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/adapter.hpp"
+
+namespace hie::adapters::hl7v2::sample_support {
+
+/// The bytes of tests/data/hl7v2/<relative>, unchanged.
+inline std::string read_sample(const std::string& relative) {
+  std::ifstream in(std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/" + relative, std::ios::binary);
+  if (!in) throw std::runtime_error("missing sample " + relative);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+/// Every resource of type T in `t`, in order.
+template <class T>
+std::vector<const T*> all_of(const Translation& t) {
+  std::vector<const T*> out;
+  for (const auto& r : t.resources)
+    if (const T* x = std::get_if<T>(&r)) out.push_back(x);
+  return out;
+}
+
+/// True when some issue sits exactly at `location` ("PID-8", "IN1[1]").
+inline bool has_issue_at(const Translation& t, std::string_view location) {
+  for (const auto& i : t.issues)
+    if (i.location == location) return true;
+  return false;
+}
+
+}  // namespace hie::adapters::hl7v2::sample_support
