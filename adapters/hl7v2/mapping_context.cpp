@@ -23,6 +23,19 @@ std::string hex(std::uint64_t v) {
   return out;
 }
 
+/// Calls `f` with each piece of `value` split at `separator`, in order (nothing for "").
+template <class F>
+void for_each_piece(std::string_view value, char separator, F&& f) {
+  if (value.empty()) return;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = value.find(separator, start);
+    f(value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return;
+    start = end + 1;
+  }
+}
+
 }  // namespace
 
 MappingContext::MappingContext(const Message& message, const Context& context, Translation& out)
@@ -124,16 +137,19 @@ void MappingContext::report_unused() {
     for (std::size_t f = 1; f <= segment.field_count(); ++f) {
       std::string_view field = segment.field(f);
       if (field.empty()) continue;
-      std::size_t reps = piece_count(field, d.repetition);
-      for (std::size_t r = 1; r <= reps; ++r) {
-        std::string_view rep = piece(field, d.repetition, r);
-        std::size_t comps = piece_count(rep, d.component);
-        for (std::size_t c = 1; c <= comps; ++c) {
-          if (piece(rep, d.component, c).empty() || is_used(n, f, r, c)) continue;
-          Address a{segment.id(), f, r, comps > 1 ? c : 0};
+      // Walk repetitions and components once each, left to right (piece(n) would rescan).
+      std::size_t r = 0;
+      for_each_piece(field, d.repetition, [&](std::string_view rep) {
+        ++r;
+        const bool several = rep.find(d.component) != std::string_view::npos;
+        std::size_t c = 0;
+        for_each_piece(rep, d.component, [&](std::string_view component) {
+          ++c;
+          if (component.empty() || is_used(n, f, r, c)) return;
+          Address a{segment.id(), f, r, several ? c : 0};
           issue(model::Severity::warning, "not-supported", location(segment, a), "not mapped");
-        }
-      }
+        });
+      });
     }
   }
 }
