@@ -37,6 +37,7 @@ void translate_message(const Message& message, const Context& context, Translati
   bool mapped = true;
   if (code == "ADT" && (is_visit_event(event) || is_patient_event(event))) {
     if (is_visit_event(event)) map_encounter(ctx, patient);
+    map_observations(ctx, patient);
   } else if (code == "ORU" && event == "R01") {
     map_results(ctx, patient);
   } else if ((code == "ORM" && event == "O01") || (code == "OML" && event == "O21")) {

@@ -209,7 +209,10 @@ void read_interpretation(MappingContext& ctx, const Segment& obx, model::Observa
   }
 }
 
-std::optional<model::Observation> map_obx(MappingContext& ctx, const Segment& obx, const std::string& patient_ref) {
+/// One OBX as an Observation; `laboratory_result` adds the laboratory category (ORU), which an
+/// OBX in an ADT (vital signs, answers) does not get.
+std::optional<model::Observation> map_obx(MappingContext& ctx, const Segment& obx, const std::string& patient_ref,
+                                          bool laboratory_result) {
   ctx.raw(obx, {obx.id(), 1});  // set id: position only
   auto code = to_codeable_concept(ctx, FieldRef{obx, 3});
   if (!code) {
@@ -221,7 +224,7 @@ std::optional<model::Observation> map_obx(MappingContext& ctx, const Segment& ob
   obs.id = ctx.stable_id("Observation", obx);
   obs.meta = ctx.meta();
   obs.code = *code;
-  obs.category.push_back(laboratory());
+  if (laboratory_result) obs.category.push_back(laboratory());
   if (!patient_ref.empty()) obs.subject = model::Reference{patient_ref, "", {}, ""};
   obs.status = result_status(ctx.text(obx, {obx.id(), 11}));
   const std::string type = ctx.text(obx, {obx.id(), 2});
@@ -317,7 +320,7 @@ void map_results(MappingContext& ctx, const std::string& patient_ref) {
       map_obr(ctx, segment, patient_ref, groups.back().report);
       last = Last::obr;
     } else if (id == "OBX") {
-      auto obs = map_obx(ctx, segment, patient_ref);
+      auto obs = map_obx(ctx, segment, patient_ref, true);
       auto& into = groups.empty() ? loose : groups.back().observations;
       if (obs) into.push_back(std::move(*obs));
       last = obs ? Last::obx : Last::none;
@@ -347,6 +350,26 @@ void map_results(MappingContext& ctx, const std::string& patient_ref) {
     resources.emplace_back(std::move(g.report));
     for (auto& obs : g.observations) resources.emplace_back(std::move(obs));
   }
+}
+
+void map_observations(MappingContext& ctx, const std::string& patient_ref) {
+  std::vector<model::Observation> observations;
+  bool after_obx = false;
+  for (const auto& segment : ctx.message().segments()) {
+    const std::string_view id = segment.id();
+    if (id == "OBX") {
+      auto obs = map_obx(ctx, segment, patient_ref, false);
+      if (obs) observations.push_back(std::move(*obs));
+      after_obx = obs.has_value();
+    } else if (id == "NTE" && after_obx) {
+      model::Annotation note;
+      note.text = nte_text(ctx, segment);
+      if (!note.text.empty()) observations.back().note.push_back(std::move(note));
+    } else {
+      after_obx = false;
+    }
+  }
+  for (auto& obs : observations) ctx.out().resources.emplace_back(std::move(obs));
 }
 
 }  // namespace hie::adapters::hl7v2

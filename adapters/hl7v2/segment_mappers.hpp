@@ -19,6 +19,8 @@ void map_allergies(MappingContext& ctx, const std::string& patient_ref);
 void map_conditions(MappingContext& ctx, const std::string& patient_ref);
 void map_procedures(MappingContext& ctx, const std::string& patient_ref);
 
+/// OBX (+ NTE) outside result groups, as in ADT (vital signs, answers) → Observation.
+void map_observations(MappingContext& ctx, const std::string& patient_ref);
 /// ORU^R01: OBR (+ NTE, SPM) → DiagnosticReport; OBX (+ NTE) → Observation.
 void map_results(MappingContext& ctx, const std::string& patient_ref);
 /// ORM^O01 / OML^O21: ORC + OBR → ServiceRequest.

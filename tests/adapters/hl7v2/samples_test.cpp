@@ -142,6 +142,22 @@ TEST(Hl7v2Samples, ResentMessageGivesTheSameIds) {
               std::visit([](const auto& r) { return r.id; }, b.resources[i]));
 }
 
+TEST(Hl7v2Samples, ObservationsInAnAdtBecomeObservations) {
+  auto t = translate("fhir-converter/ADT-A04-01.hl7");
+  auto observations = all_of<model::Observation>(t);
+  ASSERT_EQ(observations.size(), 1u);
+  const auto& heart_rate = *observations[0];
+  ASSERT_FALSE(heart_rate.code.coding.empty());
+  EXPECT_EQ(heart_rate.code.coding[0].system, "http://loinc.org");
+  EXPECT_EQ(heart_rate.code.coding[0].code, "8867-4");
+  EXPECT_TRUE(heart_rate.category.empty());  // not a laboratory result
+  const auto* quantity = std::get_if<model::Quantity>(&heart_rate.value);
+  ASSERT_NE(quantity, nullptr);
+  EXPECT_EQ(quantity->value->text(), "60");  // OBX-5 repeats (60~120): the second is reported
+  EXPECT_EQ(quantity->unit, "beats/min");
+  EXPECT_EQ(heart_rate.subject->reference.rfind("Patient/", 0), 0u);
+}
+
 TEST(Hl7v2Samples, MergeLinksTheReplacedRecord) {
   auto t = translate("fhir-converter/ADT-A40-01.hl7");
   const auto& p = *all_of<model::Patient>(t).at(0);
