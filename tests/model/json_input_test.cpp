@@ -7,15 +7,10 @@
 
 #include "broker/model/json.hpp"
 #include "broker/model/validate.hpp"
+#include "tests/model/issue_lookup.hpp"
 
 namespace hie::model {
 namespace {
-
-const Issue* issue_at(const Issues& issues, std::string_view location) {
-  auto it = std::find_if(issues.begin(), issues.end(),
-                         [&](const Issue& i) { return i.location == location; });
-  return it == issues.end() ? nullptr : &*it;
-}
 
 TEST(JsonInput, LoneSurrogateEscapeIsAParseErrorWithLocation) {
   Issues issues;

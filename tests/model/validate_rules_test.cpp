@@ -9,15 +9,10 @@
 #include "broker/model/model_table.hpp"
 #include "broker/model/nhs_number.hpp"
 #include "broker/model/validate.hpp"
+#include "tests/model/issue_lookup.hpp"
 
 namespace hie::model {
 namespace {
-
-const Issue* issue_at(const Issues& issues, std::string_view location) {
-  auto it = std::find_if(issues.begin(), issues.end(),
-                         [&](const Issue& i) { return i.location == location; });
-  return it == issues.end() ? nullptr : &*it;
-}
 
 Patient patient_with_nhs_number(std::string value) {
   Patient p;

@@ -5,15 +5,10 @@
 #include <algorithm>
 
 #include "broker/model/json.hpp"
+#include "tests/model/issue_lookup.hpp"
 
 namespace hie::model {
 namespace {
-
-const Issue* issue_at(const Issues& issues, std::string_view location) {
-  auto it = std::find_if(issues.begin(), issues.end(),
-                         [&](const Issue& i) { return i.location == location; });
-  return it == issues.end() ? nullptr : &*it;
-}
 
 Observation minimal_observation() {
   Observation o;

@@ -25,13 +25,8 @@ struct Sample {
   std::unique_ptr<MappingContext> ctx;
 
   explicit Sample(const std::string& relative) : bytes(read_sample(relative)) {
-    auto split = split_messages(bytes);
-    EXPECT_TRUE(split) << relative;
-    if (!split || split->messages.empty()) return;
-    auto parsed = Message::parse(split->messages.front());
-    EXPECT_TRUE(parsed) << relative;
-    if (!parsed) return;
-    msg = std::make_unique<Message>(std::move(*parsed));
+    msg = sample_support::parse_first_message(bytes, relative);
+    if (!msg) return;
     c.exchange_id = "test-hie";
     c.default_utc_offset = "+00:00";
     ctx = std::make_unique<MappingContext>(*msg, c, out);

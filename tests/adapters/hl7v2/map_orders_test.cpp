@@ -8,6 +8,7 @@
 #include "adapters/hl7v2/segment_mappers.hpp"
 #include "broker/model/json.hpp"
 #include "tests/support/fhir_validator.hpp"
+#include "tests/adapters/hl7v2/sample_support.hpp"
 
 namespace hie::adapters::hl7v2 {
 namespace {
@@ -21,17 +22,9 @@ struct MappedOrders {
 
 std::unique_ptr<MappedOrders> map_orders_of(const std::string& relative) {
   auto m = std::make_unique<MappedOrders>();
-  std::ifstream in(std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/" + relative, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  m->bytes = s.str();
-  auto split = split_messages(m->bytes);
-  EXPECT_TRUE(split);
-  if (!split) return m;
-  auto parsed = Message::parse(split->messages.front());
-  EXPECT_TRUE(parsed);
-  if (!parsed) return m;
-  m->message = std::make_unique<Message>(std::move(*parsed));
+  m->bytes = sample_support::read_sample(relative);
+  m->message = sample_support::parse_first_message(m->bytes, relative);
+  if (!m->message) return m;
   Context c;
   c.exchange_id = "test-hie";
   c.default_utc_offset = "+00:00";

@@ -25,13 +25,8 @@ struct Mapped {
 std::unique_ptr<Mapped> map(std::string bytes) {
   auto m = std::make_unique<Mapped>();
   m->bytes = std::move(bytes);
-  auto split = split_messages(m->bytes);
-  EXPECT_TRUE(split);
-  if (!split) return m;
-  auto parsed = Message::parse(split->messages.front());
-  EXPECT_TRUE(parsed) << parsed.error().describe();
-  if (!parsed) return m;
-  m->message = std::make_unique<Message>(std::move(*parsed));
+  m->message = sample_support::parse_first_message(m->bytes, "message");
+  if (!m->message) return m;
   Context c;
   c.exchange_id = "test-hie";
   c.default_utc_offset = "+00:00";

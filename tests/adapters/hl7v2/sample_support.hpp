@@ -9,7 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include <memory>
+
 #include "adapters/adapter.hpp"
+#include "adapters/hl7v2/batch.hpp"
+#include "adapters/hl7v2/message.hpp"
 
 namespace hie::adapters::hl7v2::sample_support {
 
@@ -20,6 +26,18 @@ inline std::string read_sample(const std::string& relative) {
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
+}
+
+/// The first message in `bytes`, parsed; null (with a test failure naming `what`) when it does not
+/// parse. The Message views `bytes`, which must outlive it.
+inline std::unique_ptr<Message> parse_first_message(const std::string& bytes, const std::string& what) {
+  auto split = split_messages(bytes);
+  EXPECT_TRUE(split) << what;
+  if (!split || split->messages.empty()) return nullptr;
+  auto parsed = Message::parse(split->messages.front());
+  EXPECT_TRUE(parsed) << what << ": " << (parsed ? std::string() : parsed.error().describe());
+  if (!parsed) return nullptr;
+  return std::make_unique<Message>(std::move(*parsed));
 }
 
 /// Every resource of type T in `t`, in order.
