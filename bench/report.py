@@ -50,19 +50,24 @@ print("The machine is shared and noisy: every figure is the median of 7 repetiti
       "Google Benchmark) or of 7 timed rounds after one warm-up (Node peers), all in the same run.\n")
 print("## HL7 v2: parse a message and read PID-5.1, one core\n")
 print("Each side parses 5,000 distinct copies of the same message (MSH-10 differs) and reads the "
-      "patient's family name. hiebroker's parse splits every segment into fields and decodes PID-5.1 "
-      "(escapes, character set); components are split on access, as in the lazy Node parsers. "
-      "Ratio = peer time / hiebroker time.\n")
-print("| message | bytes | hiebroker ns/msg | hiebroker MB/s | peer | peer ns/msg | ratio |")
-print("|---|---|---|---|---|---|---|")
+      "patient's family name. hiebroker is measured twice. *Lazy*: the parse finds and checks every "
+      "segment, fields are split the first time a segment is read, and PID-5.1 is decoded (escapes, "
+      "character set), as the Node parsers split on access. *Full*: the same, then every field of every "
+      "segment is read, so the whole message is split. Ratio = peer time / hiebroker time.\n")
+print("| message | bytes | peer | peer ns/msg | hiebroker lazy ns/msg | ratio lazy | hiebroker full ns/msg | ratio full |")
+print("|---|---|---|---|---|---|---|---|")
 for sample, rows in sorted(peers.items()):
-    mine = ours.get(("hl7v2_parse", sample))
-    if not mine:
+    lazy = ours.get(("hl7v2_parse", sample))
+    full = ours.get(("hl7v2_full_parse", sample))
+    if not lazy or not full:
         continue
     for row in rows:
-        ratio = row["median_ns_per_msg"] / mine["ns"] if row.get("median_ns_per_msg") else float("nan")
-        print(f"| {sample} | {row.get('bytes_per_msg', '')} | {mine['ns']:.0f} | {mine['mb_s']:.0f} | "
-              f"{row['library']} {row.get('version', '')} | {row['median_ns_per_msg']:.0f} | {ratio:.1f}x |")
+        peer_ns = row.get("median_ns_per_msg")
+        if not peer_ns:
+            continue
+        print(f"| {sample} | {row.get('bytes_per_msg', '')} | {row['library']} {row.get('version', '')} | "
+              f"{peer_ns:.0f} | {lazy['ns']:.0f} | {peer_ns / lazy['ns']:.1f}x | {full['ns']:.0f} | "
+              f"{peer_ns / full['ns']:.1f}x |")
 print("\n## HL7 v2 → FHIR R4 JSON, one core\n")
 print("Split, parse, map to the model (with the report of everything not mapped), and serialise the "
       "collection Bundle with its OperationOutcome. Target: under 10 µs per ADT message.\n")
@@ -74,15 +79,17 @@ for (kind, sample), v in sorted(ours.items()):
     print(f"| {sample} | {v['ns'] / 1000:.1f} | {1e9 / v['ns']:.0f} | {v['mb_s']:.0f} |")
 targets = []
 for lib, wanted in (("node-hl7-client", 50.0), ("hl7parser", 5.0)):
-    ratios = []
-    for sample, rows in peers.items():
-        mine = ours.get(("hl7v2_parse", sample))
-        for row in rows:
-            if mine and row["library"] == lib and row.get("median_ns_per_msg"):
-                ratios.append(row["median_ns_per_msg"] / mine["ns"])
-    if ratios:
-        got = f"{min(ratios):.1f}x to {max(ratios):.1f}x"
-        targets.append((f"parse at least {wanted:g}x faster than {lib}", got, "met" if min(ratios) >= wanted else "NOT met"))
+    for kind, label in (("hl7v2_parse", "lazy"), ("hl7v2_full_parse", "full")):
+        ratios = []
+        for sample, rows in peers.items():
+            mine = ours.get((kind, sample))
+            for row in rows:
+                if mine and row["library"] == lib and row.get("median_ns_per_msg"):
+                    ratios.append(row["median_ns_per_msg"] / mine["ns"])
+        if ratios:
+            got = f"{min(ratios):.1f}x to {max(ratios):.1f}x"
+            targets.append((f"parse ({label}) at least {wanted:g}x faster than {lib}", got,
+                            "met" if min(ratios) >= wanted else "NOT met"))
 adt = ours.get(("hl7v2_to_fhir_json", "ADT01-23.hl7"))
 if adt:
     targets.append(("ADT parse + translate + serialise under 10 µs", f"{adt['ns'] / 1000:.1f} µs",

@@ -1,6 +1,9 @@
 #include "adapters/hl7v2/message.hpp"
 
 #include <algorithm>
+#include <array>
+#include <climits>
+#include <cstdint>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -23,15 +26,18 @@ std::string_view trim_trailing_blanks(std::string_view line) {
   return line;
 }
 
-bool is_blank(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t'; });
-}
+/// Number of bits set in each byte value: std::popcount is a libgcc call without -mpopcnt.
+constexpr auto kBitsSet = [] {
+  std::array<std::uint8_t, 256> bits{};
+  for (unsigned i = 0; i < 256; ++i) bits[i] = static_cast<std::uint8_t>((i & 1) + bits[i / 2]);
+  return bits;
+}();
 
-/// Splits one line at `separator` from `p` on, appending every completed field to `parts`
-/// and moving `field_start`; returns the position of the line's CR/LF (or `end`).
-/// SSE2 looks at 16 bytes at a time: most are neither a separator nor a terminator.
-const char* split_fields(const char* p, const char* end, char separator, const char*& field_start,
-                         std::vector<std::string_view>& parts) {
+inline unsigned bits_set(unsigned mask16) { return kBitsSet[mask16 & 0xFF] + kBitsSet[mask16 >> 8]; }
+
+/// Finds the end of the line starting at `p` (its CR or LF, or `end`) and adds the number of
+/// field separators before it to `separators`. SSE2 looks at 16 bytes at a time.
+const char* scan_line(const char* p, const char* end, char separator, std::size_t& separators) {
 #if defined(__SSE2__)
   const __m128i cr = _mm_set1_epi8('\r');
   const __m128i lf = _mm_set1_epi8('\n');
@@ -40,24 +46,37 @@ const char* split_fields(const char* p, const char* end, char separator, const c
     const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const unsigned terminators =
         static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, cr), _mm_cmpeq_epi8(chunk, lf))));
-    unsigned separators = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, sep)));
-    if (terminators) separators &= (terminators & (0u - terminators)) - 1;  // only those before the line end
-    while (separators) {
-      const char* at = p + __builtin_ctz(separators);
-      parts.emplace_back(field_start, static_cast<std::size_t>(at - field_start));
-      field_start = at + 1;
-      separators &= separators - 1;
+    unsigned found = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, sep)));
+    if (terminators) {
+      separators += bits_set(found & ((terminators & (0u - terminators)) - 1));  // those before the line end
+      return p + __builtin_ctz(terminators);
     }
-    if (terminators) return p + __builtin_ctz(terminators);
+    separators += bits_set(found);
     p += 16;
   }
 #endif
-  for (; p != end && *p != '\r' && *p != '\n'; ++p) {
-    if (*p != separator) continue;
-    parts.emplace_back(field_start, static_cast<std::size_t>(p - field_start));
-    field_start = p + 1;
-  }
+  for (; p != end && *p != '\r' && *p != '\n'; ++p) separators += *p == separator;
   return p;
+}
+
+/// Writes the offset of every `separator` in `text` to `out`.
+void find_all(std::string_view text, char separator, std::uint32_t* out) {
+  const char* const begin = text.data();
+  const char* p = begin;
+  const char* const end = begin + text.size();
+#if defined(__SSE2__)
+  const __m128i sep = _mm_set1_epi8(separator);
+  for (; end - p >= 16; p += 16) {
+    unsigned found = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), sep)));
+    while (found) {
+      *out++ = static_cast<std::uint32_t>(p - begin) + static_cast<std::uint32_t>(__builtin_ctz(found));
+      found &= found - 1;
+    }
+  }
+#endif
+  for (; p != end; ++p)
+    if (*p == separator) *out++ = static_cast<std::uint32_t>(p - begin);
 }
 
 Charset charset_of(std::string_view msh18, std::vector<ParseNote>& notes, Status& status) {
@@ -91,15 +110,27 @@ std::size_t piece_count(std::string_view value, char separator) {
   return static_cast<std::size_t>(std::count(value.begin(), value.end(), separator)) + 1;
 }
 
-std::string_view Segment::field(std::size_t n) const {
-  if (is_msh_) {
-    if (n == 1) return raw_.substr(3, 1);
-    return n - 1 < parts_.size() ? parts_[n - 1] : std::string_view{};
-  }
-  return n < parts_.size() ? parts_[n] : std::string_view{};
+void Segment::find_separators() const {
+  find_all(raw_, field_separator_, separator_at_);
+  separators_found_ = true;
 }
 
-std::size_t Segment::field_count() const { return is_msh_ ? parts_.size() : parts_.size() - 1; }
+std::string_view Segment::part(std::size_t i) const {
+  if (i > separators_) return {};
+  if (!separators_found_) {
+    if (i == 0) return id();
+    find_separators();
+  }
+  const std::size_t begin = i == 0 ? 0 : separator_at_[i - 1] + 1;
+  const std::size_t end = i == separators_ ? raw_.size() : separator_at_[i];
+  return raw_.substr(begin, end - begin);
+}
+
+std::string_view Segment::field(std::size_t n) const {
+  if (!is_msh_) return part(n);
+  if (n == 1) return raw_.substr(3, 1);
+  return n == 0 ? std::string_view{} : part(n - 1);
+}
 
 Message::Message(Message&&) noexcept = default;
 Message& Message::operator=(Message&&) noexcept = default;
@@ -147,48 +178,42 @@ Result<Message> Message::parse(std::string_view bytes) {
     if (std::isalnum(static_cast<unsigned char>(c)) || c == ' ')
       return make_error(Errc::parse_error, "encoding characters must be punctuation", "MSH-2");
 
-  // One pass over the bytes: segment terminators and field separators together. Segments keep
-  // indices into parts_ until it stops growing, then take spans.
-  struct Range {
-    std::size_t begin, count;
-    std::string_view raw;
-  };
-  std::vector<Range> ranges;
-  m.parts_.reserve(static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), d.field)) + 8);
+  // One pass over the bytes finds the segments and counts their field separators; the offsets
+  // of those separators are found when a segment is first read (Segment::find_separators).
+  if (bytes.size() > UINT32_MAX)
+    return make_error(Errc::limit_exceeded, "a message over 4 GiB cannot be read", "segment 1");
+  std::size_t separators = 0;
   const char* p = bytes.data();
   const char* const end = bytes.data() + bytes.size();
+  m.segments_.reserve(bytes.size() / 64 + 4);
   while (p != end) {
     const char* const line_begin = p;
-    const std::size_t begin = m.parts_.size();
-    const char* field_start = p;
-    p = split_fields(p, end, d.field, field_start, m.parts_);
+    std::size_t line_separators = 0;
+    p = scan_line(p, end, d.field, line_separators);
     const char* last_end = p;  // trailing blanks end a line, never a value
-    while (last_end != field_start && (last_end[-1] == ' ' || last_end[-1] == '\t')) --last_end;
-    const std::string_view line(line_begin, static_cast<std::size_t>(p - line_begin));
+    while (last_end != line_begin && (last_end[-1] == ' ' || last_end[-1] == '\t')) --last_end;
     if (p != end) ++p;
-    if (is_blank(line)) {
-      m.parts_.resize(begin);
-      continue;
-    }
-    m.parts_.emplace_back(field_start, static_cast<std::size_t>(last_end - field_start));
-    const std::size_t number = ranges.size() + 1;
+    if (last_end == line_begin) continue;  // a blank line
+    const std::size_t number = m.segments_.size() + 1;
+    const std::string_view raw(line_begin, static_cast<std::size_t>(last_end - line_begin));
     auto where = [number] { return "segment " + std::to_string(number); };
-    const std::string_view id = m.parts_[begin];
-    if (!is_segment_id(id))
+    if (!is_segment_id(raw.substr(0, 3)) || (raw.size() > 3 && raw[3] != d.field))
       return make_error(Errc::parse_error, "not a segment: expected a 3-character segment id", where());
-    if (number > 1 && id == "MSH")
+    if (number > 1 && raw.substr(0, 3) == "MSH")
       return make_error(Errc::parse_error, "a second MSH: several messages must be split first", where());
-    ranges.push_back({begin, m.parts_.size() - begin,
-                      std::string_view(line_begin, static_cast<std::size_t>(last_end - line_begin))});
-  }
-  m.segments_.resize(ranges.size());
-  for (std::size_t i = 0; i < ranges.size(); ++i) {
-    Segment& seg = m.segments_[i];
-    seg.parts_ = std::span<const std::string_view>(m.parts_.data() + ranges[i].begin, ranges[i].count);
-    seg.raw_ = ranges[i].raw;
-    seg.number_ = i + 1;
-    seg.is_msh_ = i == 0;
+    Segment& seg = m.segments_.emplace_back();
+    seg.raw_ = raw;
+    seg.separators_ = static_cast<std::uint32_t>(line_separators);
+    seg.number_ = static_cast<std::uint32_t>(number);
+    seg.is_msh_ = number == 1;
     seg.field_separator_ = d.field;
+    separators += line_separators;
+  }
+  m.separator_offsets_ = std::make_unique_for_overwrite<std::uint32_t[]>(separators + 1);
+  std::uint32_t* next = m.separator_offsets_.get();
+  for (Segment& seg : m.segments_) {
+    seg.separator_at_ = next;
+    next += seg.separators_;
   }
 
   Status status;

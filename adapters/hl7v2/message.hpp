@@ -1,10 +1,13 @@
 #pragma once
 // A parsed HL7 v2 message: segments and fields as views into the caller's bytes (zero-copy).
-// Splitting into repetitions, components and subcomponents happens on access, also as views;
-// text is decoded (escapes, character set) only when a value is asked for as text.
+// Parsing finds the segments (and counts their fields); a segment is split into fields the first
+// time one of its fields is read, and repetitions, components and subcomponents are split on
+// access, also as views. Text is decoded (escapes, character set) only when asked for as text.
+// Because of that first-read split, one Message must not be read from two threads at once.
 
 #include <cstddef>
-#include <span>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,21 +29,28 @@ struct ParseNote {
 /// One segment: its id and its fields, numbered as HL7 numbers them (MSH-1 is the field separator).
 class Segment {
  public:
-  std::string_view id() const { return parts_.front(); }
+  std::string_view id() const { return raw_.substr(0, 3); }
   /// 1-based position of the segment in its message, for error locations.
   std::size_t number() const { return number_; }
   /// Raw field n (1-based, HL7 numbering), or "" when absent.
   std::string_view field(std::size_t n) const;
   /// Highest field number present.
-  std::size_t field_count() const;
-  /// The whole segment as received (without its terminator).
+  std::size_t field_count() const { return is_msh_ ? separators_ + 1 : separators_; }
+  /// The whole segment as received (without its terminator or trailing blanks).
   std::string_view raw() const { return raw_; }
 
  private:
   friend class Message;
-  std::span<const std::string_view> parts_;  // parts_[0] = id; for MSH parts_[1] = MSH-2
+  /// Part i of the segment split at the field separator (part 0 is the id).
+  std::string_view part(std::size_t i) const;
+  /// Fills separator_at_ on first use.
+  void find_separators() const;
+
   std::string_view raw_;
-  std::size_t number_ = 0;
+  std::uint32_t* separator_at_ = nullptr;  // offsets of the field separators in raw_, once found
+  std::uint32_t separators_ = 0;           // counted while parsing
+  std::uint32_t number_ = 0;
+  mutable bool separators_found_ = false;
   bool is_msh_ = false;
   char field_separator_ = '|';
 };
@@ -77,7 +87,7 @@ class Message {
   Message() = default;
   Delimiters delimiters_;
   Charset charset_ = Charset::unspecified;
-  std::vector<std::string_view> parts_;  // every segment's parts, one after another
+  std::unique_ptr<std::uint32_t[]> separator_offsets_;  // every segment's separator_at_, one after another
   std::vector<Segment> segments_;
   std::vector<ParseNote> notes_;
 };

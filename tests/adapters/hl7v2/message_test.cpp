@@ -36,6 +36,26 @@ TEST(Hl7Message, ReadsSegmentsFieldsAndHeader) {
   EXPECT_EQ((Address{"PID", 11, 2, 4}).to_string(), "PID-11[2].4");
 }
 
+TEST(Hl7Message, FieldCountsAreKnownBeforeAndAfterTheFirstRead) {
+  // Fields are split on first read: counts come from the parse, values from the split.
+  auto m = Message::parse("MSH|^~\\&|A||B\rZZZ\rPID|1|||||\rOBX|1|NM|||5.5  ");
+  ASSERT_TRUE(m) << m.error().describe();
+  const auto& s = m->segments();
+  ASSERT_EQ(s.size(), 4u);
+  EXPECT_EQ(s[0].field_count(), 5u);  // MSH-1 is the separator itself
+  EXPECT_EQ(s[1].field_count(), 0u);
+  EXPECT_EQ(s[1].id(), "ZZZ");
+  EXPECT_EQ(s[1].field(1), "");
+  EXPECT_EQ(s[2].field_count(), 6u);
+  EXPECT_EQ(s[2].field(6), "");
+  EXPECT_EQ(s[2].field(1), "1");
+  EXPECT_EQ(s[2].field_count(), 6u);
+  EXPECT_EQ(s[3].field(5), "5.5");  // trailing blanks end the segment
+  EXPECT_EQ(s[3].field(6), "");
+  EXPECT_EQ(s[0].field(5), "B");
+  EXPECT_EQ(s[0].field(4), "");
+}
+
 TEST(Hl7Message, EncodingCharactersComeFromTheMessage) {
   auto m = Message::parse("MSH!@#$%!APP!FAC\rPID!1!!ID1@@@AUTH#ID2@@@AUTH2!!DOE@JANE");
   ASSERT_TRUE(m) << m.error().describe();
