@@ -1,6 +1,7 @@
 #include "adapters/hl7v2/mapping_context.hpp"
 
-#include <map>
+#include <algorithm>
+#include <charconv>
 
 #include "adapters/hl7v2/text.hpp"
 
@@ -27,33 +28,47 @@ std::string hex(std::uint64_t v) {
 template <class F>
 void for_each_piece(std::string_view value, char separator, F&& f) {
   if (value.empty()) return;
-  std::size_t start = 0;
+  const char* p = value.data();
+  const char* const end = p + value.size();
   while (true) {
-    const std::size_t end = value.find(separator, start);
-    f(value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return;
-    start = end + 1;
+    const char* const begin = p;
+    while (p != end && *p != separator) ++p;
+    f(std::string_view(begin, static_cast<std::size_t>(p - begin)));
+    if (p == end) return;
+    ++p;
   }
 }
 
 }  // namespace
 
 MappingContext::MappingContext(const Message& message, const Context& context, Translation& out)
-    : message_(message),
-      context_(context),
-      out_(out),
-      used_(message.segments().size()),
-      whole_segment_used_(message.segments().size(), false) {
-  std::map<std::string_view, std::size_t> counts;
-  for (const auto& s : message.segments()) ++counts[s.id()];
-  std::map<std::string_view, std::size_t> seen;
-  for (const auto& s : message.segments())
-    occurrence_.push_back(counts[s.id()] > 1 ? ++seen[s.id()] : 0);
+    : message_(message), context_(context), out_(out), whole_segment_used_(message.segments().size(), false) {
+  // Occurrence of each segment among those with its id (OBX[3]); 0 when its id is unique.
+  // A message has a handful of distinct ids, so linear scans beat a map.
+  const auto& segments = message.segments();
+  struct IdCount {
+    std::string_view id;
+    std::size_t count = 0, seen = 0;
+  };
+  std::vector<IdCount> ids;
+  std::vector<std::uint32_t> id_of(segments.size());
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    auto it = std::find_if(ids.begin(), ids.end(), [&](const IdCount& c) { return c.id == segments[i].id(); });
+    if (it == ids.end()) it = ids.insert(ids.end(), {segments[i].id()});
+    ++it->count;
+    id_of[i] = static_cast<std::uint32_t>(it - ids.begin());
+  }
+  occurrence_.resize(segments.size());
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    IdCount& c = ids[id_of[i]];
+    occurrence_[i] = c.count > 1 ? ++c.seen : 0;
+  }
+  used_.reserve(64);
 }
 
 void MappingContext::mark(const Segment& segment, std::size_t field, std::size_t rep, std::size_t comp) {
-  used_[segment.number() - 1].push_back(
-      {static_cast<std::uint32_t>(field), static_cast<std::uint32_t>(rep), static_cast<std::uint32_t>(comp)});
+  used_.push_back({static_cast<std::uint32_t>(segment.number()), static_cast<std::uint32_t>(field),
+                   static_cast<std::uint32_t>(rep), static_cast<std::uint32_t>(comp)});
 }
 
 std::string_view MappingContext::raw(const Segment& segment, const Address& address) {
@@ -79,13 +94,32 @@ void MappingContext::use_field(const Segment& segment, std::size_t field) { mark
 void MappingContext::use_segment(const Segment& segment) { whole_segment_used_[segment.number() - 1] = true; }
 
 std::string MappingContext::location(const Segment& segment, const Address& address) const {
-  std::string id(segment.id());
-  std::size_t occurrence = occurrence_[segment.number() - 1];
-  if (occurrence > 0) id += "[" + std::to_string(occurrence) + "]";
-  if (address.field == 0) return id;
-  Address a = address;
-  std::string tail = a.to_string();  // "PID-3[2].1" with the segment id of the address
-  return id + tail.substr(tail.find('-'));
+  std::string out(segment.id());
+  out.reserve(24);
+  auto number = [&out](std::size_t n) {
+    char digits[20];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    out.append(digits, end);
+  };
+  if (const std::size_t occurrence = occurrence_[segment.number() - 1]) {
+    out += '[';
+    number(occurrence);
+    out += ']';
+  }
+  if (address.field == 0) return out;
+  out += '-';
+  number(address.field);
+  if (address.repetition > 1) {
+    out += '[';
+    number(address.repetition);
+    out += ']';
+  }
+  for (std::size_t part : {address.component, address.subcomponent}) {
+    if (part == 0) continue;
+    out += '.';
+    number(part);
+  }
+  return out;
 }
 
 void MappingContext::issue(model::Severity severity, std::string code, std::string location, std::string message) {
@@ -111,20 +145,24 @@ model::Meta MappingContext::meta() const {
   return m;
 }
 
-bool MappingContext::is_used(std::size_t segment, std::size_t field, std::size_t rep, std::size_t comp) const {
-  if (whole_segment_used_[segment - 1]) return true;
-  for (const Use& u : used_[segment - 1])
+bool MappingContext::is_used(std::span<const Use> uses, std::size_t field, std::size_t rep, std::size_t comp) {
+  for (const Use& u : uses)
     if (u.field == field && (u.rep == 0 || (u.rep == rep && (u.comp == 0 || u.comp == comp)))) return true;
   return false;
 }
 
 void MappingContext::report_unused() {
   const auto& d = delimiters();
+  std::sort(used_.begin(), used_.end(), [](const Use& a, const Use& b) { return a.segment < b.segment; });
+  auto next_use = used_.begin();
   for (const auto& segment : message_.segments()) {
     const std::size_t n = segment.number();
+    const auto first_use = next_use;
+    while (next_use != used_.end() && next_use->segment == n) ++next_use;
+    const std::span<const Use> uses(first_use, next_use);
     const Address whole{segment.id(), 0};
     if (whole_segment_used_[n - 1]) continue;
-    if (used_[n - 1].empty()) {
+    if (uses.empty()) {
       bool has_content = false;
       for (std::size_t f = 1; f <= segment.field_count() && !has_content; ++f) has_content = !segment.field(f).empty();
       if (!has_content) continue;
@@ -145,7 +183,7 @@ void MappingContext::report_unused() {
         std::size_t c = 0;
         for_each_piece(rep, d.component, [&](std::string_view component) {
           ++c;
-          if (component.empty() || is_used(n, f, r, c)) return;
+          if (component.empty() || is_used(uses, f, r, c)) return;
           Address a{segment.id(), f, r, several ? c : 0};
           issue(model::Severity::warning, "not-supported", location(segment, a), "not mapped");
         });

@@ -4,6 +4,7 @@
 // (lossless-or-loud), with its HL7 location (PID-11[2].4).
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,16 +51,16 @@ class MappingContext {
  private:
   /// One used part of a segment: rep 0 = every repetition; comp 0 = every component.
   struct Use {
-    std::uint32_t field, rep, comp;
+    std::uint32_t segment, field, rep, comp;
   };
   void mark(const Segment& segment, std::size_t field, std::size_t rep, std::size_t comp);
-  bool is_used(std::size_t segment, std::size_t field, std::size_t rep, std::size_t comp) const;
+  static bool is_used(std::span<const Use> uses, std::size_t field, std::size_t rep, std::size_t comp);
 
   const Message& message_;
   const Context& context_;
   Translation& out_;
-  // Indexed by segment number - 1; a handful of entries each, so a linear scan beats a tree.
-  std::vector<std::vector<Use>> used_;
+  // Every use, in the order made; sorted by segment once, when the unused parts are reported.
+  std::vector<Use> used_;
   std::vector<bool> whole_segment_used_;
   std::vector<std::size_t> occurrence_;  // per segment: its occurrence among segments of its id, 0 if unique
 };

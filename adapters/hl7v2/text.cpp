@@ -97,32 +97,6 @@ void apply_escape(std::string_view code, const Delimiters& d, std::string& out, 
 
 }  // namespace
 
-bool is_utf8(std::string_view bytes) {
-  std::size_t i = 0;
-  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
-  while (i < bytes.size()) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n;
-    unsigned min;
-    unsigned cp;
-    if ((c & 0xE0) == 0xC0) n = 1, min = 0x80, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) n = 2, min = 0x800, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) n = 3, min = 0x10000, cp = c & 0x07;
-    else return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-      if (i + k >= bytes.size() || (s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
-  }
-  return true;
-}
-
 std::string to_valid_utf8(std::string_view bytes) {
   if (is_utf8(bytes)) return std::string(bytes);
   std::string out;

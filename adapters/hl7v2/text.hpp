@@ -7,6 +7,7 @@
 
 #include "adapters/hl7v2/delimiters.hpp"
 #include "adapters/hl7v2/message.hpp"
+#include "broker/model/formats.hpp"
 
 namespace hie::adapters::hl7v2 {
 
@@ -27,8 +28,8 @@ std::string decode_text(std::string_view raw, const Delimiters& d, Charset chars
 /// characters as \Xhh\. The result is UTF-8 (for MSH-18 UNICODE UTF-8).
 std::string encode_text(std::string_view text, const Delimiters& d);
 
-/// True when `bytes` is well-formed UTF-8.
-bool is_utf8(std::string_view bytes);
+/// Well-formed UTF-8: one check for the whole project, in the model.
+using model::is_utf8;
 
 /// `bytes` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD, for
 /// messages that quote input (issue texts must be valid FHIR strings whatever was received).

@@ -1,6 +1,8 @@
 #include "broker/model/formats.hpp"
 
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 
 namespace hie::model {
 namespace {
@@ -129,6 +131,14 @@ std::string_view to_string(Primitive type) {
 bool is_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
+    // Most text is ASCII: skip it eight bytes at a time.
+    while (s.size() - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (word & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i == s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       ++i;

@@ -4,16 +4,17 @@
 #include <rapidjson/writer.h>
 
 #include "broker/model/detail/emptiness.hpp"
+#include "broker/model/formats.hpp"
 #include "broker/model/json.hpp"
 
 namespace hie::model {
 namespace {
 
-// Validating: a string that is not UTF-8 (say, set by an adapter) fails the write instead of
-// producing a document no FHIR reader would accept.
-using JsonWriter =
-    rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
-                      rapidjson::CrtAllocator, rapidjson::kWriteValidateEncodingFlag>;
+// Strings are checked with is_utf8 (ASCII eight bytes at a time) before they are written, which
+// is several times faster than RapidJSON's per-character kWriteValidateEncodingFlag: a string
+// that is not UTF-8 (say, set by an adapter) fails the write instead of producing a document no
+// FHIR reader would accept.
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 /// Where a write failed: the JSON pointer of the first string that is not UTF-8.
 struct WriteState {
@@ -85,7 +86,7 @@ class ObjectWriter {
   }
 
   void text(const std::string& s, const Path& path) {
-    if (!w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()))) {
+    if (!is_utf8(s) || !w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()))) {
       if (!state_.bad_string) state_.bad_string = path.render();
     }
   }
@@ -145,7 +146,7 @@ void write_resource(JsonWriter& w, const Resource& resource, const Path& path, W
 
 template <class T>
 Result<std::string> write_document(const T& value) {
-  rapidjson::StringBuffer buffer;
+  rapidjson::StringBuffer buffer(nullptr, 16 * 1024);  // most documents fit: no regrowth
   JsonWriter w(buffer);
   WriteState state;
   const Path root;
