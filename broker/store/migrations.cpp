@@ -1,0 +1,55 @@
+#include "broker/store/migrations.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace hie::store {
+namespace {
+
+// Append only: a released step never changes, a change is a new step.
+constexpr std::array<std::string_view, 1> kSteps = {
+    // 1: the journal. control_id is NULL for rows that had none; only accepted rows are unique
+    // per (exchange, control_id), so a refused message never blocks its corrected resend.
+    R"sql(
+CREATE TABLE journal (
+  id INTEGER PRIMARY KEY,
+  exchange TEXT NOT NULL,
+  control_id TEXT,
+  format TEXT NOT NULL,
+  received TEXT NOT NULL,
+  status TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  payload BLOB NOT NULL
+);
+CREATE UNIQUE INDEX journal_accepted_key ON journal (exchange, control_id) WHERE status = 'accepted';
+CREATE INDEX journal_received ON journal (received);
+)sql",
+};
+
+}  // namespace
+
+std::int64_t latest_schema_version() { return static_cast<std::int64_t>(kSteps.size()); }
+
+Status migrate(Database& db) {
+  auto version = db.user_version();
+  if (!version) return version.error();
+  if (*version > latest_schema_version())
+    return make_error(Errc::unsupported,
+                      "the store has schema version " + std::to_string(*version) + ", newer than this broker's " +
+                          std::to_string(latest_schema_version()) + ": upgrade the broker",
+                      "store");
+  for (std::int64_t step = *version; step < latest_schema_version(); ++step) {
+    std::string sql = "BEGIN IMMEDIATE;";
+    sql += kSteps[static_cast<std::size_t>(step)];
+    sql += "PRAGMA user_version = " + std::to_string(step + 1) + ";COMMIT;";
+    if (auto done = db.exec(sql); !done) {
+      (void)db.exec("ROLLBACK");
+      return make_error(Errc::io_error,
+                        "migration to schema version " + std::to_string(step + 1) + " failed: " + done.error().message(),
+                        "store");
+    }
+  }
+  return {};
+}
+
+}  // namespace hie::store
