@@ -15,7 +15,8 @@
 #include "broker/cli/commands.hpp"
 #include "broker/config/load_config.hpp"
 #include "broker/logging/log.hpp"
-#include "broker/net/http_listener.hpp"
+#include "broker/net/http_session.hpp"
+#include "broker/net/listener.hpp"
 #include "broker/net/tls_context.hpp"
 
 namespace hie::cli {
@@ -35,7 +36,7 @@ constexpr const char* kUsage =
 /// Stops accepting, then waits (bounded) for connections in flight before stopping the loop.
 class GracefulShutdown {
  public:
-  GracefulShutdown(asio::io_context& io, std::vector<std::shared_ptr<net::HttpListener>> listeners,
+  GracefulShutdown(asio::io_context& io, std::vector<std::shared_ptr<net::Listener>> listeners,
                    std::shared_ptr<api::Readiness> readiness, std::chrono::milliseconds grace)
       : io_(io), timer_(io), listeners_(std::move(listeners)), readiness_(std::move(readiness)), grace_(grace) {}
 
@@ -75,7 +76,7 @@ class GracefulShutdown {
 
   asio::io_context& io_;
   asio::steady_timer timer_;
-  std::vector<std::shared_ptr<net::HttpListener>> listeners_;
+  std::vector<std::shared_ptr<net::Listener>> listeners_;
   std::shared_ptr<api::Readiness> readiness_;
   std::chrono::milliseconds grace_;
   std::chrono::steady_clock::time_point deadline_;
@@ -128,9 +129,9 @@ int serve_command(int argc, char** argv) {
   api::Router router(*registry);
   api::add_health_routes(router, registry, readiness);
 
-  std::vector<std::shared_ptr<net::HttpListener>> listeners;
+  std::vector<std::shared_ptr<net::Listener>> listeners;
   if (const auto& http = config.listeners.http) {
-    net::HttpListenerOptions options{"http", http->bind, http->port, config.limits, nullptr};
+    net::ListenerOptions options{"http", "http", http->bind, http->port, config.limits, nullptr};
     if (http->tls) {
       auto tls = net::make_server_tls_context(*http->tls);
       if (!tls) {
@@ -139,7 +140,7 @@ int serve_command(int argc, char** argv) {
       }
       options.tls = *tls;
     }
-    auto listener = net::HttpListener::open(io, std::move(options), router.handler(), *registry);
+    auto listener = net::Listener::open(io, std::move(options), net::http_session_runner(router.handler()), *registry);
     if (!listener) {
       std::cerr << "hiebroker serve: " << listener.error().describe() << "\n";
       return 1;

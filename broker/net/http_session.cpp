@@ -17,7 +17,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "broker/logging/log.hpp"
-#include "broker/net/http_listener_metrics.hpp"
+#include "broker/net/listener_metrics.hpp"
 
 namespace hie::net {
 namespace {
@@ -217,6 +217,13 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket, std::shared
   co_await serve_requests(stream, *control, settings, handler, connection_id, peer);
   beast::get_lowest_layer(stream).expires_after(settings.limits.handshake_timeout);
   co_await stream.async_shutdown(kTuple);
+}
+
+SessionRunner http_session_runner(HttpHandler handler) {
+  return [handler = std::move(handler)](asio::ip::tcp::socket socket, std::shared_ptr<SessionControl> control,
+                                        const SessionSettings& settings, std::string connection_id) {
+    return run_http_session(std::move(socket), std::move(control), settings, handler, std::move(connection_id));
+  };
 }
 
 }  // namespace hie::net

@@ -1,4 +1,4 @@
-#include "broker/net/http_listener.hpp"
+#include "broker/net/listener.hpp"
 
 #include <gtest/gtest.h>
 

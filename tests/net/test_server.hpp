@@ -1,5 +1,5 @@
 #pragma once
-// Runs an HttpListener on 127.0.0.1:0 with its own io_context thread, for tests.
+// Runs a Listener (HTTP, or any session runner) on 127.0.0.1:0 with its own io_context thread, for tests.
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -8,16 +8,21 @@
 #include <thread>
 
 #include "broker/metrics/exposition.hpp"
-#include "broker/net/http_listener.hpp"
+#include "broker/net/http_session.hpp"
+#include "broker/net/listener.hpp"
 
 namespace hie::net::testing {
 
 class TestServer {
  public:
   TestServer(config::Limits limits, HttpHandler handler, std::shared_ptr<boost::asio::ssl::context> tls = nullptr)
+      : TestServer(limits, http_session_runner(std::move(handler)), "http", std::move(tls)) {}
+
+  TestServer(config::Limits limits, SessionRunner runner, const std::string& protocol,
+             std::shared_ptr<boost::asio::ssl::context> tls = nullptr)
       : work_(io_.get_executor()) {
-    HttpListenerOptions options{"http", "127.0.0.1", 0, limits, std::move(tls)};
-    auto opened = HttpListener::open(io_, std::move(options), std::move(handler), registry_);
+    ListenerOptions options{protocol, protocol, "127.0.0.1", 0, limits, std::move(tls)};
+    auto opened = Listener::open(io_, std::move(options), std::move(runner), registry_);
     if (!opened) throw std::runtime_error(opened.error().describe());
     listener_ = *opened;
     listener_->start();
@@ -34,7 +39,7 @@ class TestServer {
   }
 
   std::uint16_t port() const { return listener_->local_endpoint().port(); }
-  HttpListener& listener() { return *listener_; }
+  Listener& listener() { return *listener_; }
   std::string metrics() const { return metrics::render_text(registry_); }
   /// True once the metrics text contains `needle`. The server may count a refusal just after
   /// the client has seen the connection close, so tests wait briefly rather than race.
@@ -53,7 +58,7 @@ class TestServer {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   prometheus::Registry registry_;
-  std::shared_ptr<HttpListener> listener_;
+  std::shared_ptr<Listener> listener_;
   std::thread thread_;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
-// Accepts HTTP connections on one address and runs a session coroutine per connection,
-// each on its own strand. Shuts down by cancellation.
+// Accepts TCP connections on one address and runs a session coroutine per connection (HTTP,
+// MLLP…), each on its own strand; counts and bounds them; shuts down by draining.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,8 +14,7 @@
 
 #include "broker/config/config.hpp"
 #include "broker/core/result.hpp"
-#include "broker/net/http_session.hpp"
-#include "broker/net/http_types.hpp"
+#include "broker/net/session.hpp"
 
 namespace prometheus {
 class Registry;
@@ -23,20 +22,21 @@ class Registry;
 
 namespace hie::net {
 
-struct HttpListenerOptions {
-  std::string name = "http";  ///< used in the `listening` line, logs and metric labels
+struct ListenerOptions {
+  std::string name = "http";      ///< used in the `listening` line, logs and metric labels
+  std::string protocol = "http";  ///< names the metrics: hie_<protocol>_connections_open
   std::string bind = "127.0.0.1";
   std::uint16_t port = 0;
   config::Limits limits;
-  std::shared_ptr<boost::asio::ssl::context> tls;  ///< null: plain HTTP
+  std::shared_ptr<boost::asio::ssl::context> tls;  ///< null: plain TCP
 };
 
-class HttpListener : public std::enable_shared_from_this<HttpListener> {
+class Listener : public std::enable_shared_from_this<Listener> {
  public:
   /// Binds and listens; the error names the address when it cannot.
-  static Result<std::shared_ptr<HttpListener>> open(boost::asio::io_context& io, HttpListenerOptions options,
-                                                    HttpHandler handler, prometheus::Registry& registry);
-  ~HttpListener();
+  static Result<std::shared_ptr<Listener>> open(boost::asio::io_context& io, ListenerOptions options,
+                                                SessionRunner run_session, prometheus::Registry& registry);
+  ~Listener();
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   const std::string& name() const { return options_.name; }
@@ -48,15 +48,15 @@ class HttpListener : public std::enable_shared_from_this<HttpListener> {
   std::size_t open_connections() const;
 
  private:
-  HttpListener(boost::asio::io_context& io, HttpListenerOptions options, HttpHandler handler,
-               prometheus::Registry& registry);
+  Listener(boost::asio::io_context& io, ListenerOptions options, SessionRunner run_session,
+           prometheus::Registry& registry);
   boost::asio::awaitable<void> accept_loop();
   void spawn_session(boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context& io_;
-  HttpListenerOptions options_;
-  HttpHandler handler_;
-  std::unique_ptr<HttpListenerMetrics> metrics_;
+  ListenerOptions options_;
+  SessionRunner run_session_;
+  std::unique_ptr<ListenerMetrics> metrics_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> next_connection_{1};

@@ -1,5 +1,6 @@
 #pragma once
-// Connection-level HTTP metrics, labelled by listener name (never by client or patient).
+// Connection-level metrics of one listener: hie_<protocol>_connections_open and friends,
+// labelled by listener name (never by client or patient).
 
 #include <memory>
 #include <string>
@@ -10,10 +11,11 @@ class Registry;
 
 namespace hie::net {
 
-class HttpListenerMetrics {
+class ListenerMetrics {
  public:
-  HttpListenerMetrics(prometheus::Registry& registry, const std::string& listener);
-  ~HttpListenerMetrics();
+  /// `protocol` names the metrics: "http" gives hie_http_connections_open.
+  ListenerMetrics(prometheus::Registry& registry, const std::string& protocol, const std::string& listener);
+  ~ListenerMetrics();
 
   void connection_opened();
   void connection_closed();

@@ -1,4 +1,4 @@
-#include "broker/net/http_listener.hpp"
+#include "broker/net/listener.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -9,32 +9,32 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "broker/logging/log.hpp"
-#include "broker/net/http_listener_metrics.hpp"
+#include "broker/net/listener_metrics.hpp"
 
 namespace hie::net {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-HttpListener::HttpListener(asio::io_context& io, HttpListenerOptions options, HttpHandler handler,
-                           prometheus::Registry& registry)
+Listener::Listener(asio::io_context& io, ListenerOptions options, SessionRunner run_session,
+                   prometheus::Registry& registry)
     : io_(io),
       options_(std::move(options)),
-      handler_(std::move(handler)),
-      metrics_(std::make_unique<HttpListenerMetrics>(registry, options_.name)),
+      run_session_(std::move(run_session)),
+      metrics_(std::make_unique<ListenerMetrics>(registry, options_.protocol, options_.name)),
       acceptor_(asio::make_strand(io)) {}
 
-HttpListener::~HttpListener() = default;
+Listener::~Listener() = default;
 
-Result<std::shared_ptr<HttpListener>> HttpListener::open(asio::io_context& io, HttpListenerOptions options,
-                                                         HttpHandler handler, prometheus::Registry& registry) {
+Result<std::shared_ptr<Listener>> Listener::open(asio::io_context& io, ListenerOptions options,
+                                                 SessionRunner run_session, prometheus::Registry& registry) {
   const std::string where = "listeners." + options.name;
   boost::system::error_code ec;
   auto address = asio::ip::make_address(options.bind, ec);
   if (ec) return make_error(Errc::config_error, "not an IP address: " + options.bind, where + ".bind");
   tcp::endpoint endpoint(address, options.port);
 
-  std::shared_ptr<HttpListener> listener(new HttpListener(io, std::move(options), std::move(handler), registry));
+  std::shared_ptr<Listener> listener(new Listener(io, std::move(options), std::move(run_session), registry));
   auto& acceptor = listener->acceptor_;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -48,12 +48,12 @@ Result<std::shared_ptr<HttpListener>> HttpListener::open(asio::io_context& io, H
   return listener;
 }
 
-tcp::endpoint HttpListener::local_endpoint() const {
+tcp::endpoint Listener::local_endpoint() const {
   boost::system::error_code ec;
   return acceptor_.local_endpoint(ec);
 }
 
-void HttpListener::start() {
+void Listener::start() {
   asio::co_spawn(acceptor_.get_executor(), accept_loop(), [self = shared_from_this()](std::exception_ptr e) {
     if (!e) return;
     try {
@@ -66,7 +66,7 @@ void HttpListener::start() {
   });
 }
 
-asio::awaitable<void> HttpListener::accept_loop() {
+asio::awaitable<void> Listener::accept_loop() {
   while (!stopping_) {
     // Each connection gets its own strand: the session and its control block live on it.
     auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_),
@@ -83,7 +83,7 @@ asio::awaitable<void> HttpListener::accept_loop() {
   }
 }
 
-void HttpListener::spawn_session(tcp::socket socket) {
+void Listener::spawn_session(tcp::socket socket) {
   const std::uint64_t number = next_connection_++;
   auto control = std::make_shared<SessionControl>();
   auto settings = std::make_shared<SessionSettings>();
@@ -101,7 +101,7 @@ void HttpListener::spawn_session(tcp::socket socket) {
   }
   metrics_->connection_opened();
   std::string id = "c" + std::to_string(number);
-  asio::co_spawn(strand, run_http_session(std::move(socket), control, *settings, handler_, id),
+  asio::co_spawn(strand, run_session_(std::move(socket), control, *settings, id),
                  [self = shared_from_this(), settings, number, id](std::exception_ptr e) {
                    if (e) {
                      try {
@@ -119,7 +119,7 @@ void HttpListener::spawn_session(tcp::socket socket) {
                  });
 }
 
-void HttpListener::shutdown() {
+void Listener::shutdown() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -137,7 +137,7 @@ void HttpListener::shutdown() {
   }
 }
 
-std::size_t HttpListener::open_connections() const {
+std::size_t Listener::open_connections() const {
   std::lock_guard lock(mutex_);
   return sessions_.size();
 }
