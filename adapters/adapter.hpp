@@ -22,7 +22,7 @@ struct Context {
   std::string default_utc_offset;
   /// Identifier systems by assigning authority (PID-3.4 namespace, or identifier type):
   /// {"HOSP", "https://hospital.example/mrn"}. Configured per exchange; NHS numbers, OIDs
-  /// and URIs need no entry.
+  /// and URIs need no entry. Read it through identifier_system_for() (identifier_systems.hpp).
   std::vector<std::pair<std::string, std::string>> identifier_systems;
 };
 

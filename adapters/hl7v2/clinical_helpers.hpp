@@ -10,6 +10,7 @@
 
 #include "adapters/hl7v2/mapping_context.hpp"
 #include "adapters/hl7v2/v2_types.hpp"
+#include "adapters/identifier_systems.hpp"
 
 namespace hie::adapters::hl7v2::clinical {
 
@@ -50,8 +51,7 @@ using hl7v2::urn_safe;
 /// Identifier system for an assigning authority (HD: namespace, universal id, id type).
 inline std::string authority_system(MappingContext& ctx, const std::string& ns, const std::string& uid,
                                     const std::string& uid_type) {
-  for (const auto& [name, system] : ctx.context().identifier_systems)
-    if (!ns.empty() && name == ns) return system;
+  if (auto system = identifier_system_for(ctx.context(), ns)) return std::string(*system);
   if (!uid.empty() && upper(uid_type) == "ISO") return "urn:oid:" + uid;
   if (!uid.empty() && upper(uid_type) == "URI") return uid;
   return "urn:hiebroker:" + urn_safe(ctx.context().exchange_id) + ":id:" + (ns.empty() ? std::string("local") : urn_safe(ns));

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "adapters/hl7v2/v2_types.hpp"
+#include "adapters/identifier_systems.hpp"
 
 namespace hie::adapters::hl7v2::detail {
 
@@ -25,8 +26,7 @@ inline std::optional<model::Identifier> to_order_identifier(MappingContext& ctx,
   if (!universal.empty() && (universal_type == "ISO" || universal_type == "iso")) id.system = "urn:oid:" + universal;
   else if (!universal.empty() && (universal_type == "URI" || universal_type == "uri")) id.system = universal;
   if (id.system.empty())
-    for (const auto& [name, system] : ctx.context().identifier_systems)
-      if (!ns.empty() && name == ns) id.system = system;
+    if (auto system = identifier_system_for(ctx.context(), ns)) id.system = *system;
   if (id.system.empty())
     id.system = "urn:hiebroker:" + urn_safe(ctx.context().exchange_id) + ":id:" +
                 (ns.empty() ? (type_code == "PLAC" ? std::string("placer") : std::string("filler")) : urn_safe(ns));
@@ -70,8 +70,7 @@ inline std::optional<model::Reference> to_person_reference(MappingContext& ctx, 
     if (!authority_id.empty() && authority_type == "ISO") id.system = "urn:oid:" + authority_id;
     else if (!authority_id.empty() && authority_type == "URI") id.system = authority_id;
     if (id.system.empty())
-      for (const auto& [name, system] : ctx.context().identifier_systems)
-        if (!authority.empty() && name == authority) id.system = system;
+      if (auto system = identifier_system_for(ctx.context(), authority)) id.system = *system;
     if (id.system.empty())
       id.system = "urn:hiebroker:" + urn_safe(ctx.context().exchange_id) + ":id:" +
                   (authority.empty() ? std::string("practitioner") : urn_safe(authority));

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "adapters/hl7v2/clinical_helpers.hpp"
+#include "adapters/identifier_systems.hpp"
 #include "broker/model/nhs_number.hpp"
 
 namespace hie::adapters::hl7v2 {
@@ -210,8 +211,8 @@ std::optional<model::Identifier> to_identifier(MappingContext& ctx, const FieldR
     }
   }
   if (id.system.empty()) {
-    for (const auto& [name, system] : ctx.context().identifier_systems)
-      if (name == authority || (authority.empty() && name == type)) id.system = system;
+    if (auto system = identifier_system_for(ctx.context(), authority.empty() ? type : authority))
+      id.system = *system;
   }
   if (id.system.empty() && !authority_id.empty()) {
     if (upper(authority_type) == "ISO") id.system = "urn:oid:" + authority_id;

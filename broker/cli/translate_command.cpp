@@ -1,18 +1,24 @@
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <string>
 
 #include "adapters/collection_bundle.hpp"
 #include "adapters/registry.hpp"
+#include "broker/cli/adapter_context.hpp"
 #include "broker/cli/args.hpp"
 #include "broker/cli/commands.hpp"
+#include "broker/config/load_config.hpp"
+#include "broker/config/value_formats.hpp"
 #include "broker/model/json.hpp"
 
 namespace hie::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: hiebroker translate --from FORMAT [--exchange ID] [--utc-offset +HH:MM] FILE...\n"
+    "usage: hiebroker translate --from FORMAT [--mapping FILE] [--exchange ID [--config FILE]]\n"
+    "                           [--utc-offset +HH:MM] FILE...\n"
     "\n"
     "Translates every FILE from FORMAT into one FHIR R4 Bundle (type collection) on stdout:\n"
     "every resource from every file, plus one OperationOutcome listing what could not be\n"
@@ -20,15 +26,58 @@ constexpr const char* kUsage =
     "Exit 0 when every input was read (warnings allowed); exit 1 with a one-line reason on\n"
     "stderr when an input cannot be read as FORMAT.\n"
     "  --exchange ID      exchange the input came from (meta.source); default 'translate'\n"
-    "  --utc-offset OFS   offset assumed for times sent without one (default: none, such\n"
-    "                     times are kept as dates and reported)\n";
+    "  --config FILE      read exchange ID's settings from this broker configuration: its\n"
+    "                     default_utc_offset and identifier_systems (needs --exchange; an\n"
+    "                     exchange that is not configured is an error, exit 1)\n"
+    "  --utc-offset OFS   offset (Z or +HH:MM) assumed for times sent without one; overrides\n"
+    "                     the exchange's default_utc_offset (default: none, such times are\n"
+    "                     kept as dates and reported)\n";
+
+/// The Context for --config/--exchange/--utc-offset; nullopt after printing why there is none,
+/// with the exit code in `exit_code`.
+std::optional<adapters::Context> context_from(const Args& args, int& exit_code) {
+  adapters::Context context;
+  context.exchange_id = args.value("--exchange").value_or("translate");
+  if (auto file = args.value("--config")) {
+    if (!args.has("--exchange")) {
+      std::cerr << "hiebroker translate: --config needs --exchange ID, the exchange whose settings to use\n";
+      exit_code = 2;
+      return std::nullopt;
+    }
+    auto config = config::load_config(*file, {});
+    if (!config) {
+      for (const auto& error : config.error().errors) std::cerr << "hiebroker translate: " << error.describe() << "\n";
+      exit_code = 1;
+      return std::nullopt;
+    }
+    const auto* exchange = config::find_exchange(*config, context.exchange_id);
+    if (!exchange) {
+      std::string known;
+      for (const auto& e : config->exchanges) known += (known.empty() ? "" : ", ") + e.id;
+      std::cerr << "hiebroker translate: " << *file << ": no exchange '" << context.exchange_id
+                << "' (configured: " << (known.empty() ? "none" : known) << ")\n";
+      exit_code = 1;
+      return std::nullopt;
+    }
+    context = adapter_context(*exchange);
+  }
+  if (auto offset = args.value("--utc-offset")) {
+    if (!config::is_utc_offset(*offset)) {
+      std::cerr << "hiebroker translate: --utc-offset: expected Z or +HH:MM / -HH:MM (got \"" << *offset << "\")\n";
+      exit_code = 2;
+      return std::nullopt;
+    }
+    context.default_utc_offset = *offset;
+  }
+  return context;
+}
 
 }  // namespace
 
 int translate_command(int argc, char** argv) {
   auto args = Args::parse(argc, argv, 2,
-                          {{"--from", true}, {"--mapping", true}, {"--exchange", true}, {"--utc-offset", true},
-                           {"--help", false}});
+                          {{"--from", true}, {"--mapping", true}, {"--config", true}, {"--exchange", true},
+                           {"--utc-offset", true}, {"--help", false}});
   if (!args) {
     std::cerr << "hiebroker translate: " << args.error().message() << "\n" << kUsage;
     return 2;
@@ -54,9 +103,9 @@ int translate_command(int argc, char** argv) {
     std::cerr << "hiebroker translate: --mapping is for CSV formats, which this build does not have yet\n";
     return 2;
   }
-  adapters::Context context;
-  context.exchange_id = args->value("--exchange").value_or("translate");
-  context.default_utc_offset = args->value("--utc-offset").value_or("");
+  int exit_code = 0;
+  const auto context = context_from(*args, exit_code);
+  if (!context) return exit_code;
 
   adapters::Translation all;
   const bool several = args->positionals().size() > 1;
@@ -68,7 +117,7 @@ int translate_command(int argc, char** argv) {
     }
     std::ostringstream bytes;
     bytes << in.rdbuf();
-    auto translation = adapter->to_model(bytes.str(), context);
+    auto translation = adapter->to_model(bytes.str(), *context);
     if (!translation) {
       std::cerr << "hiebroker translate: " << file << ": not " << *format << ": " << translation.error().describe()
                 << "\n";

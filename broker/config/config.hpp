@@ -3,8 +3,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hie::config {
@@ -61,6 +63,10 @@ struct Credentials {
   std::string base_url;            ///< FHIR REST base URL, for transport fhir-rest
 };
 
+/// FHIR identifier system URI by assigning authority (or identifier type code), e.g.
+/// {"HOSP", "https://hospital.example/mrn"}; keys are matched exactly.
+using IdentifierSystems = std::map<std::string, std::string>;
+
 struct Exchange {
   std::string id;
   std::string display_name;
@@ -68,6 +74,10 @@ struct Exchange {
   Transport transport = Transport::websocket;
   ExchangeMode mode = ExchangeMode::live;
   Credentials credentials;
+  /// Offset ("+01:00", "Z") assumed for times the exchange sends without one; empty: none.
+  std::string default_utc_offset;
+  /// The top-level `identifier_systems` with this exchange's own entries laid over them.
+  IdentifierSystems identifier_systems;
 };
 
 struct Limits {
@@ -97,6 +107,9 @@ struct Config {
   Limits limits;
   Logging logging;
 };
+
+/// The exchange with `id`, or nullptr.
+const Exchange* find_exchange(const Config& config, std::string_view id);
 
 std::string_view to_string(Transport transport);
 std::string_view to_string(ExchangeMode mode);

@@ -12,6 +12,7 @@
 
 #include "broker/config/json_source.hpp"
 #include "broker/config/object_reader.hpp"
+#include "broker/config/value_formats.hpp"
 
 namespace hie::config {
 namespace {
@@ -96,7 +97,25 @@ void read_store(ObjectReader& root, Store& out, const std::string& base_dir) {
   store->finish();
 }
 
-void read_exchanges(ObjectReader& root, std::vector<Exchange>& out) {
+/// Reads the `identifier_systems` table of `reader` over `out`: an entry replaces one of the same
+/// authority already there. Invalid entries are reported and left out.
+void read_identifier_systems(ObjectReader& reader, IdentifierSystems& out) {
+  IdentifierSystems table;
+  reader.optional("identifier_systems", table);
+  for (auto& [authority, system] : table) {
+    const std::string setting = "identifier_systems." + authority;
+    if (authority.empty()) {
+      reader.fail(setting, "the assigning authority (or identifier type) must not be empty");
+    } else if (!is_identifier_system_uri(system)) {
+      reader.fail(setting, "expected an absolute URI: http(s)://HOST..., urn:oid:DOTTED.DIGITS or "
+                           "urn:uuid:UUID (got \"" + system + "\")");
+    } else {
+      out[authority] = std::move(system);
+    }
+  }
+}
+
+void read_exchanges(ObjectReader& root, const IdentifierSystems& default_systems, std::vector<Exchange>& out) {
   std::set<std::string> ids;
   for (auto& item : root.array_of_objects("exchanges")) {
     Exchange e;
@@ -119,6 +138,11 @@ void read_exchanges(ObjectReader& root, std::vector<Exchange>& out) {
       creds->optional("base_url", e.credentials.base_url);
       creds->finish();
     }
+    item.optional("default_utc_offset", e.default_utc_offset);
+    if (!e.default_utc_offset.empty() && !is_utc_offset(e.default_utc_offset))
+      item.fail("default_utc_offset", "expected Z or +HH:MM / -HH:MM, at most 14:00 (got \"" + e.default_utc_offset + "\")");
+    e.identifier_systems = default_systems;
+    read_identifier_systems(item, e.identifier_systems);
     bool id_ok = !e.id.empty() && std::all_of(e.id.begin(), e.id.end(), [](char c) {
       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     });
@@ -173,9 +197,7 @@ void read_logging(ObjectReader& root, Logging& out) {
 void check_cross_references(ObjectReader& root, const Config& config) {
   if (config.listeners.mllp && !config.listeners.mllp->default_exchange.empty()) {
     const auto& wanted = config.listeners.mllp->default_exchange;
-    bool known = std::any_of(config.exchanges.begin(), config.exchanges.end(),
-                             [&](const Exchange& e) { return e.id == wanted; });
-    if (!known)
+    if (!find_exchange(config, wanted))
       root.fail_at("listeners.mllp.default_exchange", "names exchange '" + wanted + "', which is not configured");
   }
 }
@@ -211,7 +233,9 @@ boost::system::result<Config, ConfigErrors> parse_config(std::string_view text, 
   if (config.threads == 0 || config.threads > 256) root.fail("threads", "must be between 1 and 256");
   read_listeners(root, config.listeners, base_dir);
   read_store(root, config.store, base_dir);
-  read_exchanges(root, config.exchanges);
+  IdentifierSystems default_systems;
+  read_identifier_systems(root, default_systems);
+  read_exchanges(root, default_systems, config.exchanges);
   read_limits(root, config.limits);
   read_logging(root, config.logging);
   root.finish();
@@ -236,6 +260,11 @@ boost::system::result<Config, ConfigErrors> load_config(const std::string& path,
 
 void throw_exception_from_error(const ConfigErrors& e, const boost::source_location& loc) {
   boost::throw_exception(ErrorException(e.errors.empty() ? Error() : e.errors.front()), loc);
+}
+
+const Exchange* find_exchange(const Config& config, std::string_view id) {
+  auto it = std::find_if(config.exchanges.begin(), config.exchanges.end(), [&](const Exchange& e) { return e.id == id; });
+  return it == config.exchanges.end() ? nullptr : &*it;
 }
 
 std::string_view to_string(Transport transport) {

@@ -151,4 +151,17 @@ void ObjectReader::read(const char* key, const rapidjson::Value& v, std::vector<
   }
 }
 
+void ObjectReader::read(const char* key, const rapidjson::Value& v, std::map<std::string, std::string>& out) {
+  if (!v.IsObject()) return fail(key, "expected an object of strings");
+  out.clear();
+  for (const auto& [name, value] : v.GetObject()) {
+    std::string entry(name.GetString(), name.GetStringLength());
+    if (!value.IsString()) {
+      fail(std::string(key) + "." + entry, "expected a string");
+      continue;
+    }
+    out.emplace(std::move(entry), std::string(value.GetString(), value.GetStringLength()));
+  }
+}
+
 }  // namespace hie::config

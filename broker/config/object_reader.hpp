@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -59,6 +60,8 @@ class ObjectReader {
   void read(const char* key, const rapidjson::Value& v, std::size_t& out);
   void read(const char* key, const rapidjson::Value& v, std::chrono::milliseconds& out);
   void read(const char* key, const rapidjson::Value& v, std::vector<std::string>& out);
+  /// An object whose values are all strings; each entry that is not a string is an error of its own.
+  void read(const char* key, const rapidjson::Value& v, std::map<std::string, std::string>& out);
   std::optional<std::uint64_t> read_unsigned(const char* key, const rapidjson::Value& v,
                                              std::uint64_t max);
 

@@ -158,6 +158,69 @@ TEST(HiebrokerCommand, TranslatePrintsOneCollectionBundleForEveryInput) {
   EXPECT_TRUE(hie::testing::is_valid_fhir(result.out));
 }
 
+TEST(HiebrokerCommand, TranslateUsesTheConfiguredExchangesSettings) {
+  TempDir dir;
+  auto config = dir.file("broker.json", R"({
+  "identifier_systems": { "PAS": "urn:oid:2.16.840.1.113883.2.1.3.2.4.18.48" },
+  "exchanges": [
+    { "id": "north-hie", "format": "hl7v2", "default_utc_offset": "+01:00",
+      "identifier_systems": { "HOSP": "https://hospital.example/mrn" } }
+  ]
+})");
+  auto message = dir.file("adt.hl7",
+                          "MSH|^~\\&|PAS|HOSP|BROKER|HIE|20240101120000+0000||ADT^A01|MSG0001|P|2.5.1\r"
+                          "PID|1||12345^^^HOSP^MR~777^^^PAS^PI||DOE^JANE||19800101|F\r"
+                          "PV1|1|I" + std::string(42, '|') + "20240101120000\r");
+
+  auto configured = run_command({kBinary, "translate", "--from", "hl7v2", "--config", config, "--exchange",
+                                 "north-hie", message});
+  ASSERT_EQ(configured.exit_code, 0) << configured.err;
+  EXPECT_NE(configured.out.find(R"("system":"https://hospital.example/mrn","value":"12345")"), std::string::npos)
+      << configured.out;
+  EXPECT_NE(configured.out.find(R"("system":"urn:oid:2.16.840.1.113883.2.1.3.2.4.18.48","value":"777")"),
+            std::string::npos);
+  EXPECT_NE(configured.out.find(R"("source":"north-hie")"), std::string::npos);
+  EXPECT_NE(configured.out.find(R"("start":"2024-01-01T12:00:00+01:00")"), std::string::npos);  // PV1-44
+  EXPECT_TRUE(hie::testing::is_valid_fhir(configured.out));
+
+  // --utc-offset still wins; without --config the same id gets local systems.
+  auto plain = run_command({kBinary, "translate", "--from", "hl7v2", "--exchange", "north-hie", "--utc-offset",
+                            "Z", message});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_NE(plain.out.find(R"("system":"urn:hiebroker:north-hie:id:HOSP","value":"12345")"), std::string::npos)
+      << plain.out;
+  EXPECT_NE(plain.out.find(R"("start":"2024-01-01T12:00:00Z")"), std::string::npos);
+
+  auto unknown = run_command({kBinary, "translate", "--from", "hl7v2", "--config", config, "--exchange", "ghost",
+                              message});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_TRUE(unknown.out.empty());
+  EXPECT_EQ(unknown.err, "hiebroker translate: " + config + ": no exchange 'ghost' (configured: north-hie)\n");
+
+  auto no_exchange = run_command({kBinary, "translate", "--from", "hl7v2", "--config", config, message});
+  EXPECT_EQ(no_exchange.exit_code, 2);
+  EXPECT_NE(no_exchange.err.find("--config needs --exchange ID"), std::string::npos) << no_exchange.err;
+
+  auto bad_offset = run_command({kBinary, "translate", "--from", "hl7v2", "--utc-offset", "+0100", message});
+  EXPECT_EQ(bad_offset.exit_code, 2);
+  EXPECT_NE(bad_offset.err.find("--utc-offset: expected Z or +HH:MM"), std::string::npos) << bad_offset.err;
+}
+
+TEST(HiebrokerCommand, TranslateNamesEveryProblemOfABadConfig) {
+  TempDir dir;
+  auto config = dir.file("broker.json", "{\n  \"identifier_systems\": {\"HOSP\": \"hospital-mrn\"},\n"
+                                        "  \"exchanges\": [{\"id\": \"north-hie\", \"format\": \"hl7v2\",\n"
+                                        "    \"default_utc_offset\": \"CET\"}]\n}\n");
+  auto result = run_command({kBinary, "translate", "--from", "hl7v2", "--config", config, "--exchange", "north-hie",
+                             std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/fhir-converter/ADT01-23.hl7"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(result.out.empty());
+  EXPECT_NE(result.err.find("hiebroker translate: " + config + ":2: identifier_systems.HOSP: expected an absolute URI"),
+            std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("hiebroker translate: " + config + ":4: exchanges[0].default_utc_offset: expected Z"),
+            std::string::npos) << result.err;
+}
+
 TEST(HiebrokerCommand, TranslateRefusesWhatIsNotHl7WithOneLine) {
   TempDir dir;
   auto junk = dir.file("junk.hl7", std::string("\x00\x01 not hl7 at all \xff", 20));
