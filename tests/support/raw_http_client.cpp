@@ -54,6 +54,17 @@ bool RawConnection::fill(std::chrono::steady_clock::time_point deadline) {
   return true;
 }
 
+std::optional<std::string> RawConnection::read_until(const std::string& terminator,
+                                                     std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::size_t at;
+  while ((at = buffer_.find(terminator)) == std::string::npos)
+    if (!fill(deadline)) return std::nullopt;
+  std::string out = buffer_.substr(0, at + terminator.size());
+  buffer_.erase(0, at + terminator.size());
+  return out;
+}
+
 RawResponse RawConnection::read_response(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   RawResponse response;

@@ -28,6 +28,10 @@ class RawConnection {
   /// Reads one response (Content-Length framed); status 0 if the peer closed first or
   /// nothing complete arrived within `timeout`.
   RawResponse read_response(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  /// Bytes up to and including the first `terminator` (e.g. an MLLP end block), or nothing
+  /// when the peer closed or `timeout` passed first.
+  std::optional<std::string> read_until(const std::string& terminator,
+                                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
   /// True once the server has closed the connection (waits up to `timeout`).
   bool wait_closed(std::chrono::milliseconds timeout);
 

@@ -1,0 +1,56 @@
+#include "broker/peers/exchange_directory.hpp"
+
+#include <algorithm>
+
+namespace hie::peers {
+
+ExchangeDirectory::ExchangeDirectory(std::vector<config::Exchange> exchanges) : exchanges_(std::move(exchanges)) {}
+
+const config::Exchange* ExchangeDirectory::find(std::string_view id) const {
+  for (const auto& e : exchanges_)
+    if (e.id == id) return &e;
+  return nullptr;
+}
+
+const config::Exchange* ExchangeDirectory::by_certificate(const net::PeerCertificate& certificate) const {
+  for (const auto& e : exchanges_) {
+    const auto& c = e.credentials;
+    if (!c.cert_sha256.empty() && c.cert_sha256 == certificate.sha256) return &e;
+    if (!c.cert_subject_cn.empty() && c.cert_subject_cn == certificate.subject_cn) return &e;
+    if (!c.cert_san.empty() && std::ranges::find(certificate.subject_alt_names, c.cert_san) !=
+                                   certificate.subject_alt_names.end())
+      return &e;
+  }
+  return nullptr;
+}
+
+const config::Exchange* ExchangeDirectory::by_sending_facility(std::string_view facility) const {
+  if (facility.empty()) return nullptr;
+  for (const auto& e : exchanges_)
+    if (std::ranges::find(e.credentials.sending_facilities, facility) != e.credentials.sending_facilities.end())
+      return &e;
+  return nullptr;
+}
+
+Result<const config::Exchange*> ExchangeDirectory::resolve_mllp_sender(
+    const std::optional<net::PeerCertificate>& certificate, std::string_view sending_facility,
+    std::string_view sending_facility_namespace, std::string_view fallback) const {
+  const config::Exchange* by_facility = by_sending_facility(sending_facility_namespace);
+  if (!by_facility) by_facility = by_sending_facility(sending_facility);
+  if (certificate) {
+    const config::Exchange* by_cert = by_certificate(*certificate);
+    if (!by_cert)
+      return make_error(Errc::not_found, "the client certificate belongs to no configured exchange", "certificate");
+    if (by_facility && by_facility != by_cert)
+      return make_error(Errc::invalid_argument,
+                        "sending facility belongs to exchange '" + by_facility->id +
+                            "', not to the certificate's exchange '" + by_cert->id + "'",
+                        "MSH-4");
+    return by_cert;
+  }
+  if (by_facility) return by_facility;
+  if (const config::Exchange* e = find(fallback)) return e;
+  return make_error(Errc::not_found, "the sending facility is not a configured exchange", "MSH-4");
+}
+
+}  // namespace hie::peers

@@ -1,0 +1,39 @@
+#pragma once
+// Which configured exchange a connection or message speaks for: by client certificate, by
+// MSH-4 sending facility, or by the listener's default exchange, in that order of trust.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "broker/config/config.hpp"
+#include "broker/core/result.hpp"
+#include "broker/net/tls_identity.hpp"
+
+namespace hie::peers {
+
+class ExchangeDirectory {
+ public:
+  explicit ExchangeDirectory(std::vector<config::Exchange> exchanges);
+
+  const config::Exchange* find(std::string_view id) const;
+  /// The exchange whose configured credentials match the certificate (CN, a SAN, or SHA-256).
+  const config::Exchange* by_certificate(const net::PeerCertificate& certificate) const;
+  /// The exchange that lists `facility` (MSH-4.1, or MSH-4 as sent) among its sending facilities.
+  const config::Exchange* by_sending_facility(std::string_view facility) const;
+
+  /// Resolves the sender of an MLLP message. A certificate that matches no exchange, or a
+  /// sending facility of another exchange than the certificate's, is refused; so is a message
+  /// no rule places. `fallback` is the listener's default exchange ("" for none). Errors
+  /// locate the fault ("MSH-4", "certificate") for the ERR segment.
+  Result<const config::Exchange*> resolve_mllp_sender(const std::optional<net::PeerCertificate>& certificate,
+                                                      std::string_view sending_facility,
+                                                      std::string_view sending_facility_namespace,
+                                                      std::string_view fallback) const;
+
+ private:
+  std::vector<config::Exchange> exchanges_;
+};
+
+}  // namespace hie::peers

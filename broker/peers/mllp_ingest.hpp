@@ -1,0 +1,35 @@
+#pragma once
+// HL7 v2 over MLLP into the journal: each frame is parsed far enough to know its sender and
+// control id, written durably, and only then acknowledged AA (or CA in enhanced mode).
+// Unreadable or refused frames are journaled as rejected and answered AR/CR with an ERR;
+// a store failure is answered AE/CE so the sender resends.
+
+#include <memory>
+
+#include "broker/net/mllp_session.hpp"
+#include "broker/peers/exchange_directory.hpp"
+#include "broker/peers/ingest_metrics.hpp"
+#include "broker/store/store.hpp"
+
+namespace hie::peers {
+
+struct MllpIngestSettings {
+  std::string default_exchange;  ///< listeners.mllp.default_exchange: "" for none
+};
+
+class MllpIngest final : public net::MllpHandler {
+ public:
+  MllpIngest(MllpIngestSettings settings, std::shared_ptr<const ExchangeDirectory> directory, store::Store& store,
+             std::shared_ptr<IngestMetrics> metrics);
+
+  boost::asio::awaitable<std::optional<std::string>> on_frame(std::string payload, const net::MllpPeer& peer) override;
+  std::optional<std::string> on_framing_error(const Error& error, const net::MllpPeer& peer) override;
+
+ private:
+  MllpIngestSettings settings_;
+  std::shared_ptr<const ExchangeDirectory> directory_;
+  store::Store& store_;
+  std::shared_ptr<IngestMetrics> metrics_;
+};
+
+}  // namespace hie::peers

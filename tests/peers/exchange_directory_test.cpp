@@ -1,0 +1,63 @@
+#include "broker/peers/exchange_directory.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hie::peers {
+namespace {
+
+config::Exchange exchange(std::string id, std::vector<std::string> facilities, std::string cn = "",
+                          std::string sha256 = "") {
+  config::Exchange e;
+  e.id = std::move(id);
+  e.credentials.sending_facilities = std::move(facilities);
+  e.credentials.cert_subject_cn = std::move(cn);
+  e.credentials.cert_sha256 = std::move(sha256);
+  return e;
+}
+
+ExchangeDirectory directory() {
+  return ExchangeDirectory({exchange("north", {"NORTHFAC", "NORTH^1.2.3^ISO"}, "north.example", ""),
+                            exchange("south", {"SOUTHFAC"}, "", "ab12")});
+}
+
+TEST(ExchangeDirectory, SendingFacilityByNamespaceOrAsSent) {
+  auto d = directory();
+  auto by_namespace = d.resolve_mllp_sender(std::nullopt, "NORTHFAC^2.16.1^ISO", "NORTHFAC", "");
+  ASSERT_TRUE(by_namespace);
+  EXPECT_EQ((*by_namespace)->id, "north");
+  auto as_sent = d.resolve_mllp_sender(std::nullopt, "NORTH^1.2.3^ISO", "NORTH", "");
+  ASSERT_TRUE(as_sent);
+  EXPECT_EQ((*as_sent)->id, "north");
+}
+
+TEST(ExchangeDirectory, TheListenerDefaultTakesWhatNoRulePlaces) {
+  auto d = directory();
+  auto fallback = d.resolve_mllp_sender(std::nullopt, "ANYWHERE", "ANYWHERE", "south");
+  ASSERT_TRUE(fallback);
+  EXPECT_EQ((*fallback)->id, "south");
+  auto none = d.resolve_mllp_sender(std::nullopt, "ANYWHERE", "ANYWHERE", "");
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().location(), "MSH-4");
+}
+
+TEST(ExchangeDirectory, ACertificateWinsAndMustAgreeWithTheSendingFacility) {
+  auto d = directory();
+  net::PeerCertificate south_cert{"whatever", {}, "ab12"};
+  auto ok = d.resolve_mllp_sender(south_cert, "SOUTHFAC", "SOUTHFAC", "north");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ((*ok)->id, "south");
+  auto spoofed = d.resolve_mllp_sender(south_cert, "NORTHFAC", "NORTHFAC", "");
+  ASSERT_FALSE(spoofed);
+  EXPECT_EQ(spoofed.error().location(), "MSH-4");
+  net::PeerCertificate stranger{"stranger.example", {"stranger.example"}, "ff"};
+  auto unknown = d.resolve_mllp_sender(stranger, "", "", "north");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().location(), "certificate");
+  net::PeerCertificate by_cn{"north.example", {}, "00"};
+  auto cn = d.resolve_mllp_sender(by_cn, "", "", "");
+  ASSERT_TRUE(cn);
+  EXPECT_EQ((*cn)->id, "north");
+}
+
+}  // namespace
+}  // namespace hie::peers

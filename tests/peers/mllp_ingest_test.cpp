@@ -1,0 +1,246 @@
+// MLLP ingest over a real socket into a real SQLite file: ACK only after the row is durable.
+#include "broker/peers/mllp_ingest.hpp"
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "adapters/hl7v2/message.hpp"
+#include "adapters/hl7v2/mllp_codec.hpp"
+#include "broker/metrics/exposition.hpp"
+#include "broker/store/sqlite_store.hpp"
+#include "tests/net/test_server.hpp"
+#include "tests/support/raw_http_client.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace hie::peers {
+namespace {
+
+namespace v2 = adapters::hl7v2;
+using hie::testing::RawConnection;
+using hie::testing::TempDir;
+
+std::string adt(const std::string& control_id, const std::string& facility = "NORTHFAC",
+                const std::string& msh15 = "") {
+  return "MSH|^~\\&|PAS|" + facility + "|HIE|BROKER|20240102030405+0000||ADT^A01^ADT_A01|" + control_id +
+         "|P|2.5.1|||" + msh15 + "\rEVN|A01|20240102030405\rPID|1||943476591^^^NHS^NH||SMITH^JOHN||19700101|M\r";
+}
+
+std::string sample(const std::string& relative) {
+  std::ifstream in(std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/" + relative, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// The fields of an ACK that tests look at.
+struct Ack {
+  std::string msa_code, msa_control_id, err, raw;
+};
+
+Ack read_ack(RawConnection& connection) {
+  auto frame = connection.read_until(std::string{v2::kMllpEndBlock, v2::kMllpCarriageReturn});
+  if (!frame) return {};
+  EXPECT_EQ(frame->front(), v2::kMllpStartBlock);
+  Ack ack;
+  ack.raw = frame->substr(1, frame->size() - 3);
+  auto m = v2::Message::parse(ack.raw);
+  EXPECT_TRUE(m) << ack.raw;
+  if (!m) return ack;
+  if (const auto* msa = m->find("MSA")) {
+    ack.msa_code = std::string(msa->field(1));
+    ack.msa_control_id = std::string(msa->field(2));
+  }
+  if (const auto* err = m->find("ERR")) ack.err = std::string(err->raw());
+  return ack;
+}
+
+std::int64_t count_rows(const std::string& path, const std::string& where) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, ("SELECT count(*) FROM journal WHERE " + where).c_str(), -1, &stmt, nullptr);
+  std::int64_t n = -1;
+  if (stmt && sqlite3_step(stmt) == SQLITE_ROW) n = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return n;
+}
+
+config::Exchange exchange(std::string id, std::vector<std::string> facilities) {
+  config::Exchange e;
+  e.id = std::move(id);
+  e.format = "hl7v2";
+  e.transport = config::Transport::mllp;
+  e.mode = config::ExchangeMode::stored;
+  e.credentials.sending_facilities = std::move(facilities);
+  return e;
+}
+
+/// A store whose disk always fails, for the AE path.
+class FailingStore final : public store::Store {
+ public:
+  void append(store::InboundMessage, AppendDone done) override {
+    done(make_error(Errc::io_error, "disk I/O error", "store"));
+  }
+  Result<std::vector<store::JournalRecord>> read_journal(const store::JournalQuery&) override {
+    return std::vector<store::JournalRecord>{};
+  }
+  store::StoreStats stats() const override { return {}; }
+};
+
+class MllpIngestTest : public ::testing::Test {
+ protected:
+  void start(std::string default_exchange = "", store::Store* store = nullptr) {
+    if (!store) {
+      auto opened = store::SqliteStore::open({.path = db_path()});
+      ASSERT_TRUE(opened) << opened.error().describe();
+      store_ = std::move(*opened);
+      store = store_.get();
+    }
+    auto directory = std::make_shared<ExchangeDirectory>(
+        std::vector{exchange("north-hie", {"NORTHFAC"}), exchange("south-hie", {"SOUTHFAC"})});
+    auto ingest = std::make_shared<MllpIngest>(MllpIngestSettings{std::move(default_exchange)}, directory, *store,
+                                               std::make_shared<IngestMetrics>(registry_));
+    config::Limits limits;
+    limits.max_message_bytes = 64 * 1024;
+    server_ = std::make_unique<net::testing::TestServer>(limits, net::mllp_session_runner(ingest), "mllp");
+  }
+  std::string db_path() const { return dir_.path("broker.db"); }
+  std::string ingest_metrics() const { return metrics::render_text(registry_); }
+
+  TempDir dir_;
+  prometheus::Registry registry_;
+  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<net::testing::TestServer> server_;
+};
+
+TEST_F(MllpIngestTest, AcceptsOnlyOnceTheRowIsInTheFile) {
+  start();
+  RawConnection c(server_->port());
+  c.send(v2::mllp_frame(adt("CTRL-1")));
+  const Ack ack = read_ack(c);
+  EXPECT_EQ(ack.msa_code, "AA");
+  EXPECT_EQ(ack.msa_control_id, "CTRL-1");
+  // Read by another connection as soon as the ACK is in hand: the commit already happened.
+  EXPECT_EQ(count_rows(db_path(), "exchange = 'north-hie' AND control_id = 'CTRL-1' AND status = 'accepted'"), 1);
+  EXPECT_NE(ingest_metrics().find(R"(hie_ingest_messages_total{exchange="north-hie",format="hl7v2",outcome="accepted"} 1)"),
+            std::string::npos);
+}
+
+TEST_F(MllpIngestTest, AResendIsAcknowledgedAgainAndStoredOnce) {
+  start();
+  RawConnection c(server_->port());
+  c.send(v2::mllp_frame(adt("CTRL-1")));
+  EXPECT_EQ(read_ack(c).msa_code, "AA");
+  c.send(v2::mllp_frame(adt("CTRL-1")));
+  EXPECT_EQ(read_ack(c).msa_code, "AA");
+  EXPECT_EQ(count_rows(db_path(), "control_id = 'CTRL-1'"), 1);
+}
+
+TEST_F(MllpIngestTest, SplitAndCoalescedFramesAreEachAcknowledgedInOrder) {
+  start();
+  RawConnection c(server_->port());
+  const std::string first = v2::mllp_frame(adt("SPLIT-1"));
+  c.send(first.substr(0, 7));
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  c.send(first.substr(7, 50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  c.send(first.substr(57));
+  EXPECT_EQ(read_ack(c).msa_control_id, "SPLIT-1");
+  // Junk before the start byte, then two frames in one write.
+  c.send("\r\n junk" + v2::mllp_frame(adt("BOTH-1")) + v2::mllp_frame(adt("BOTH-2")));
+  EXPECT_EQ(read_ack(c).msa_control_id, "BOTH-1");
+  EXPECT_EQ(read_ack(c).msa_control_id, "BOTH-2");
+  EXPECT_EQ(count_rows(db_path(), "status = 'accepted'"), 3);
+  EXPECT_TRUE(server_->metrics_eventually_contain(R"(hie_mllp_rejected_total{listener="mllp",reason="junk_bytes"} 1)"));
+}
+
+TEST_F(MllpIngestTest, ARealSampleIsTakenForTheListenersDefaultExchange) {
+  start("south-hie");
+  const std::string text = sample("fhir-converter/ADT01-23.hl7");
+  auto parsed = v2::Message::parse(text);
+  ASSERT_TRUE(parsed);
+  RawConnection c(server_->port());
+  c.send(v2::mllp_frame(text));
+  const Ack ack = read_ack(c);
+  EXPECT_EQ(ack.msa_code, "AA");
+  EXPECT_EQ(ack.msa_control_id, parsed->control_id());
+  EXPECT_EQ(count_rows(db_path(), "exchange = 'south-hie' AND status = 'accepted'"), 1);
+}
+
+TEST_F(MllpIngestTest, UnreadableBytesGetArAndAreJournaledAsRejected) {
+  start("north-hie");
+  RawConnection c(server_->port());
+  c.send(v2::mllp_frame("this is not HL7"));
+  const Ack ack = read_ack(c);
+  EXPECT_EQ(ack.msa_code, "AR");
+  EXPECT_NE(ack.err.find("MSH segment"), std::string::npos) << ack.err;
+  EXPECT_EQ(count_rows(db_path(), "exchange = 'north-hie' AND status = 'rejected' AND control_id IS NULL"), 1);
+}
+
+TEST_F(MllpIngestTest, AnUnknownSendingFacilityIsRefusedWithoutADefault) {
+  start();
+  RawConnection c(server_->port());
+  c.send(v2::mllp_frame(adt("WHO-1", "ELSEWHERE")));
+  const Ack ack = read_ack(c);
+  EXPECT_EQ(ack.msa_code, "AR");
+  EXPECT_EQ(ack.msa_control_id, "WHO-1");
+  EXPECT_NE(ack.err.find("MSH^1^4"), std::string::npos) << ack.err;
+  EXPECT_EQ(count_rows(db_path(), "exchange = 'unknown' AND status = 'rejected'"), 1);
+  EXPECT_EQ(count_rows(db_path(), "status = 'accepted'"), 0);
+}
+
+TEST_F(MllpIngestTest, AMissingControlIdIsRefused) {
+  start();
+  RawConnection c(server_->port());
+  c.send(v2::mllp_frame(adt("")));
+  const Ack ack = read_ack(c);
+  EXPECT_EQ(ack.msa_code, "AR");
+  EXPECT_NE(ack.err.find("MSH^1^10"), std::string::npos) << ack.err;
+}
+
+TEST_F(MllpIngestTest, EnhancedModeAnswersCommitAcksAsMsh15Asks) {
+  start();
+  RawConnection c(server_->port());
+  c.send(v2::mllp_frame(adt("ENH-1", "NORTHFAC", "AL")));
+  const Ack ack = read_ack(c);
+  EXPECT_EQ(ack.msa_code, "CA");
+  // NE: no commit ACK at all; the next reply on the wire is for the next message.
+  c.send(v2::mllp_frame(adt("ENH-2", "NORTHFAC", "NE")) + v2::mllp_frame(adt("ENH-3")));
+  EXPECT_EQ(read_ack(c).msa_control_id, "ENH-3");
+  EXPECT_EQ(count_rows(db_path(), "control_id IN ('ENH-1', 'ENH-2', 'ENH-3')"), 3);
+}
+
+TEST_F(MllpIngestTest, AnOversizedFrameGetsArAndTheConnectionGoesOn) {
+  start();
+  RawConnection c(server_->port());
+  c.send(v2::mllp_frame(adt("BIG-1") + "NTE|1||" + std::string(70 * 1024, 'x') + "\r"));
+  const Ack refused = read_ack(c);
+  EXPECT_EQ(refused.msa_code, "AR");
+  EXPECT_NE(refused.raw.find("frame"), std::string::npos) << refused.raw;
+  c.send(v2::mllp_frame(adt("AFTER-1")));
+  EXPECT_EQ(read_ack(c).msa_control_id, "AFTER-1");
+  EXPECT_EQ(count_rows(db_path(), "control_id = 'BIG-1'"), 0);
+  EXPECT_TRUE(
+      server_->metrics_eventually_contain(R"(hie_mllp_rejected_total{listener="mllp",reason="frame_too_large"} 1)"));
+}
+
+TEST_F(MllpIngestTest, AStoreFailureIsAnsweredAeSoTheSenderResends) {
+  FailingStore failing;
+  start("", &failing);
+  RawConnection c(server_->port());
+  c.send(v2::mllp_frame(adt("LOST-1")));
+  const Ack ack = read_ack(c);
+  EXPECT_EQ(ack.msa_code, "AE");
+  EXPECT_EQ(ack.msa_control_id, "LOST-1");
+  EXPECT_NE(ack.err.find("send it again"), std::string::npos) << ack.err;
+  EXPECT_NE(ingest_metrics().find(R"(outcome="store_error"} 1)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hie::peers
