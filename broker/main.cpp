@@ -14,6 +14,7 @@ constexpr const char* kUsage =
     "  serve --config FILE [--set PATH=VALUE]...   run the broker\n"
     "  check-config FILE [--set PATH=VALUE]...     validate a configuration file\n"
     "  translate --from FORMAT FILE...             translate files into one FHIR Bundle\n"
+    "  journal --config FILE [--set PATH=VALUE]... print the durable journal as JSON lines\n"
     "\n"
     "  hiebroker COMMAND --help   help on one command\n"
     "  hiebroker --version        print the version\n";
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return hie::cli::serve_command(argc, argv);
   if (command == "check-config") return hie::cli::check_config_command(argc, argv);
   if (command == "translate") return hie::cli::translate_command(argc, argv);
+  if (command == "journal") return hie::cli::journal_command(argc, argv);
   std::cerr << "hiebroker: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

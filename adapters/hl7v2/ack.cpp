@@ -358,7 +358,7 @@ std::string build_ack(const Message& original, AckCode code, const std::vector<A
   h.acked_control_id = std::string(original.control_id());
   h.eld = uses_eld(original.version());
   h.text_charset = original.charset();
-  const bool enhanced = ack_mode(original) == AckMode::enhanced;
+  const bool enhanced = ack_mode(original) == AckMode::enhanced && !options.application_ack;
   return write_ack(h, msa_code(code, enhanced), errors, code == AckCode::accept, options, &original);
 }
 

@@ -31,6 +31,9 @@ struct AckError {
 struct AckOptions {
   std::string control_id;  ///< MSH-10 of the ACK
   std::string timestamp;   ///< MSH-7 of the ACK, an HL7 DTM (no clocks in adapters)
+  /// Write the application acknowledgement (AA/AE/AR) even when the original asked for
+  /// enhanced mode, where the default is the commit acknowledgement (CA/CE/CR).
+  bool application_ack = false;
 };
 
 /// The ACK for a message that parsed: MSH with sender and receiver swapped (MSH-3/4 <-> MSH-5/6),

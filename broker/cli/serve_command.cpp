@@ -6,6 +6,7 @@
 #include <prometheus/registry.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -17,7 +18,10 @@
 #include "broker/logging/log.hpp"
 #include "broker/net/http_session.hpp"
 #include "broker/net/listener.hpp"
+#include "broker/net/mllp_session.hpp"
 #include "broker/net/tls_context.hpp"
+#include "broker/peers/mllp_ingest.hpp"
+#include "broker/store/sqlite_store.hpp"
 
 namespace hie::cli {
 
@@ -129,28 +133,64 @@ int serve_command(int argc, char** argv) {
   api::Router router(*registry);
   api::add_health_routes(router, registry, readiness);
 
-  std::vector<std::shared_ptr<net::Listener>> listeners;
-  if (const auto& http = config.listeners.http) {
-    net::ListenerOptions options{"http", "http", http->bind, http->port, config.limits, nullptr};
-    if (http->tls) {
-      auto tls = net::make_server_tls_context(*http->tls);
-      if (!tls) {
-        std::cerr << "hiebroker serve: listeners.http.tls: " << tls.error().describe() << "\n";
-        return 1;
-      }
-      options.tls = *tls;
-    }
-    auto listener = net::Listener::open(io, std::move(options), net::http_session_runner(router.handler()), *registry);
-    if (!listener) {
-      std::cerr << "hiebroker serve: " << listener.error().describe() << "\n";
+  // The store outlives the I/O threads: declared after `io`, destroyed before it, and its
+  // destructor commits whatever is still queued.
+  std::unique_ptr<store::SqliteStore> store;
+  if (const auto& sqlite = config.store.sqlite) {
+    std::error_code ignored;
+    std::filesystem::create_directories(std::filesystem::path(sqlite->path).parent_path(), ignored);
+    auto opened = store::SqliteStore::open({.path = sqlite->path});
+    if (!opened) {
+      std::cerr << "hiebroker serve: store.sqlite: " << opened.error().describe() << "\n";
       return 1;
     }
-    listeners.push_back(*listener);
+    store = std::move(*opened);
+    log::info({}, "store: SQLite journal at {}", sqlite->path);
+  } else if (config.store.postgres) {
+    std::cerr << "hiebroker serve: store.postgres: this build has no PostgreSQL backend yet; use store.sqlite\n";
+    return 1;
   }
-  if (config.listeners.mllp)
-    log::warn({}, "listeners.mllp is configured but this build has no MLLP listener yet; not started");
+
+  std::vector<std::shared_ptr<net::Listener>> listeners;
+  auto open_listener = [&](net::ListenerOptions options, const std::optional<config::TlsSettings>& tls,
+                           net::SessionRunner runner) -> bool {
+    const std::string name = options.name;
+    if (tls) {
+      auto context = net::make_server_tls_context(*tls);
+      if (!context) {
+        std::cerr << "hiebroker serve: listeners." << name << ".tls: " << context.error().describe() << "\n";
+        return false;
+      }
+      options.tls = *context;
+    }
+    auto listener = net::Listener::open(io, std::move(options), std::move(runner), *registry);
+    if (!listener) {
+      std::cerr << "hiebroker serve: " << listener.error().describe() << "\n";
+      return false;
+    }
+    listeners.push_back(*listener);
+    return true;
+  };
+  if (const auto& http = config.listeners.http) {
+    if (!open_listener({"http", "http", http->bind, http->port, config.limits, nullptr}, http->tls,
+                       net::http_session_runner(router.handler())))
+      return 1;
+  }
+  if (const auto& mllp = config.listeners.mllp) {
+    if (!store) {
+      std::cerr << "hiebroker serve: listeners.mllp needs a store: messages are acknowledged only once stored\n";
+      return 1;
+    }
+    auto ingest = std::make_shared<peers::MllpIngest>(
+        peers::MllpIngestSettings{mllp->default_exchange},
+        std::make_shared<peers::ExchangeDirectory>(config.exchanges), *store,
+        std::make_shared<peers::IngestMetrics>(*registry));
+    if (!open_listener({"mllp", "mllp", mllp->bind, mllp->port, config.limits, nullptr}, mllp->tls,
+                       net::mllp_session_runner(std::move(ingest))))
+      return 1;
+  }
   if (listeners.empty()) {
-    std::cerr << "hiebroker serve: no listener configured (listeners.http)\n";
+    std::cerr << "hiebroker serve: no listener configured (listeners.http, listeners.mllp)\n";
     return 1;
   }
 

@@ -120,8 +120,12 @@ asio::awaitable<std::optional<std::string>> MllpIngest::on_frame(std::string pay
                {{"exchange", exchange}, {"journal_id", std::to_string(appended->id)}});
   }
   metrics_->message(exchange, kFormat, outcome, bytes, Clock::now() - started);
-  if (!v2::commit_ack_wanted(message, code)) co_return std::nullopt;
-  co_return v2::build_ack(message, code, errors, ack_options());
+  // MLLP is synchronous: senders wait for a reply whatever MSH-15/16 say, so every message gets
+  // one. The commit ACK (CA/CE/CR) when MSH-15 asks for it; otherwise the application ACK
+  // (AA/AE/AR), since storing the message is all the processing this acknowledgement covers.
+  v2::AckOptions options = ack_options();
+  options.application_ack = !v2::commit_ack_wanted(message, code);
+  co_return v2::build_ack(message, code, errors, options);
 }
 
 std::optional<std::string> MllpIngest::on_framing_error(const Error& error, const net::MllpPeer&) {

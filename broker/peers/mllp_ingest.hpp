@@ -1,6 +1,7 @@
 #pragma once
 // HL7 v2 over MLLP into the journal: each frame is parsed far enough to know its sender and
-// control id, written durably, and only then acknowledged AA (or CA in enhanced mode).
+// control id, written durably, and only then acknowledged AA (or CA when MSH-15 asks for a
+// commit ACK). Every message gets a reply, even with MSH-15/16 NE: MLLP senders wait for one.
 // Unreadable or refused frames are journaled as rejected and answered AR/CR with an ERR;
 // a store failure is answered AE/CE so the sender resends.
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/integration/broker_process.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/fhir_validator.hpp"
 #include "tests/support/raw_http_client.hpp"
@@ -16,29 +17,12 @@ namespace {
 using namespace std::chrono_literals;
 using hie::testing::ChildProcess;
 using hie::testing::run_command;
+using hie::testing::TempDir;
+using hie::testing::kBinary;
+using hie::testing::kDemoConfig;
+using hie::testing::serve_argv;
 
-const std::string kBinary = std::string(HIE_BINARY_DIR) + "/bin/hiebroker";
-const std::string kDemoConfig = std::string(HIE_SOURCE_DIR) + "/config/demo.json";
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("hie-it-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name, const std::string& contents) const {
-    auto p = (path_ / name).string();
-    std::ofstream(p) << contents;
-    return p;
-  }
-  std::string path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  static inline int counter_ = 0;
-  std::filesystem::path path_;
-};
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
@@ -47,9 +31,7 @@ std::string slurp(const std::string& path) {
 
 TEST(HiebrokerCommand, ServesHealthAndMetricsThenStopsCleanlyOnSigterm) {
   TempDir dir;
-  ChildProcess broker({kBinary, "serve", "--config", kDemoConfig, "--set", "listeners.http.port=0", "--set",
-                       "store.sqlite.path=" + dir.path("broker.db")},
-                      dir.path("stderr.log"));
+  ChildProcess broker(serve_argv(dir), dir.path("stderr.log"));
   auto port = hie::testing::read_listening_port(broker, "http");
   ASSERT_TRUE(port) << slurp(dir.path("stderr.log"));
   EXPECT_NE(*port, 0);
@@ -73,8 +55,7 @@ TEST(HiebrokerCommand, ServesHealthAndMetricsThenStopsCleanlyOnSigterm) {
 
 TEST(HiebrokerCommand, SigintWithAConnectionOpenStillExitsZero) {
   TempDir dir;
-  ChildProcess broker({kBinary, "serve", "--config", kDemoConfig, "--set", "listeners.http.port=0"},
-                      dir.path("stderr.log"));
+  ChildProcess broker(serve_argv(dir), dir.path("stderr.log"));
   auto port = hie::testing::read_listening_port(broker, "http");
   ASSERT_TRUE(port);
   hie::testing::RawConnection idle(*port);
@@ -106,20 +87,20 @@ TEST(HiebrokerCommand, ServeRefusesABadConfigWithTheSameMessage) {
 }
 
 TEST(HiebrokerCommand, MissingTlsFileStopsServeAndIsNamed) {
-  auto result = run_command({kBinary, "serve", "--config", kDemoConfig, "--set", "listeners.http.port=0", "--set",
-                             "listeners.http.tls={\"cert\": \"/nonexistent/broker.crt\", \"key\": \"/nonexistent/broker.key\"}"});
+  TempDir dir;
+  auto result = run_command(serve_argv(
+      dir, {"--set", "listeners.http.tls={\"cert\": \"/nonexistent/broker.crt\", \"key\": \"/nonexistent/broker.key\"}"}));
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("file not found: /nonexistent/broker.crt"), std::string::npos) << result.err;
 }
 
 TEST(HiebrokerCommand, PortInUseIsAClearError) {
   TempDir dir;
-  ChildProcess first({kBinary, "serve", "--config", kDemoConfig, "--set", "listeners.http.port=0"},
-                     dir.path("stderr.log"));
+  ChildProcess first(serve_argv(dir), dir.path("stderr.log"));
   auto port = hie::testing::read_listening_port(first, "http");
   ASSERT_TRUE(port);
-  auto second = run_command({kBinary, "serve", "--config", kDemoConfig, "--set",
-                             "listeners.http.port=" + std::to_string(*port)});
+  TempDir other;
+  auto second = run_command(serve_argv(other, {"--set", "listeners.http.port=" + std::to_string(*port)}));
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_NE(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(*port)), std::string::npos) << second.err;
   first.signal(SIGTERM);
@@ -130,7 +111,7 @@ TEST(HiebrokerCommand, VersionAndHelpOnEverySubcommand) {
   auto version = run_command({kBinary, "--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out.rfind("hiebroker ", 0), 0u);
-  for (std::string sub : {"serve", "check-config", "translate"}) {
+  for (std::string sub : {"serve", "check-config", "translate", "journal"}) {
     auto help = run_command({kBinary, sub, "--help"});
     EXPECT_EQ(help.exit_code, 0) << sub;
     EXPECT_NE(help.out.find("usage: hiebroker " + sub), std::string::npos) << sub;

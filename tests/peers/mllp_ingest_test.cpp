@@ -204,14 +204,17 @@ TEST_F(MllpIngestTest, AMissingControlIdIsRefused) {
   EXPECT_NE(ack.err.find("MSH^1^10"), std::string::npos) << ack.err;
 }
 
-TEST_F(MllpIngestTest, EnhancedModeAnswersCommitAcksAsMsh15Asks) {
+TEST_F(MllpIngestTest, EnhancedModeAnswersCommitAcksAsMsh15AsksAndNeverLeavesASenderWaiting) {
   start();
   RawConnection c(server_->port());
   c.send(v2::mllp_frame(adt("ENH-1", "NORTHFAC", "AL")));
   const Ack ack = read_ack(c);
   EXPECT_EQ(ack.msa_code, "CA");
-  // NE: no commit ACK at all; the next reply on the wire is for the next message.
+  // NE: no commit ACK; the sender still waits, so it gets the application ACK.
   c.send(v2::mllp_frame(adt("ENH-2", "NORTHFAC", "NE")) + v2::mllp_frame(adt("ENH-3")));
+  const Ack application = read_ack(c);
+  EXPECT_EQ(application.msa_code, "AA");
+  EXPECT_EQ(application.msa_control_id, "ENH-2");
   EXPECT_EQ(read_ack(c).msa_control_id, "ENH-3");
   EXPECT_EQ(count_rows(db_path(), "control_id IN ('ENH-1', 'ENH-2', 'ENH-3')"), 3);
 }

@@ -138,6 +138,10 @@ TEST(Hl7Ack, EnhancedModeCommitAck) {
   EXPECT_EQ(ack_mode(*ne), AckMode::enhanced);
   EXPECT_FALSE(commit_ack_wanted(*ne, AckCode::accept));
   EXPECT_FALSE(commit_ack_wanted(*ne, AckCode::reject));
+  AckOptions application = kOptions;
+  application.application_ack = true;
+  EXPECT_EQ(Message::parse(build_ack(*ne, AckCode::accept, {}, application))->find("MSA")->field(1), "AA");
+  EXPECT_EQ(Message::parse(build_ack(*ne, AckCode::error, {}, application))->find("MSA")->field(1), "AE");
 
   auto er = Message::parse("MSH|^~\\&|A|B|C|D|20240101||ADT^A01|C1|P|2.5.1|||ER|AL\rPID|1");
   ASSERT_TRUE(er);
