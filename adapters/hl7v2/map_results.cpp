@@ -1,9 +1,13 @@
-// ORU^R01: OBR (+ NTE, SPM) → DiagnosticReport; OBX (+ NTE) → Observation (obx_mapper.cpp).
+// ORU^R01: OBR (+ NTE) → DiagnosticReport; OBX (+ NTE) → Observation (obx_mapper.cpp); SPM →
+// Specimen (specimen_mapper.cpp).
 //
 // Decisions:
 // - R4 DiagnosticReport has no note: NTE after OBR goes to DiagnosticReport.conclusion.
-// - There is no Specimen resource in the model: SPM-17 (collection time) is the report's
-//   effective time only when OBR-7 is absent; otherwise SPM is left to the unused-input report.
+// - The SPM of an OBR group are its specimens: DiagnosticReport.specimen refers to each. An
+//   Observation refers to the specimen whose SPM it follows (the OBX of a SPECIMEN group), else
+//   to the group's only specimen; with several specimens and no SPM before it, to none
+//   (Observation.specimen holds one, and guessing would be wrong).
+// - The first specimen's collection time is the report's effective time when OBR-7/-8 gave none.
 // - OBR-22 goes to issued only when it is a full instant (to the second, with an offset).
 
 #include <vector>
@@ -11,6 +15,7 @@
 #include "adapters/hl7v2/obx_mapper.hpp"
 #include "adapters/hl7v2/order_fields.hpp"
 #include "adapters/hl7v2/segment_mappers.hpp"
+#include "adapters/hl7v2/specimen_mapper.hpp"
 #include "adapters/hl7v2/v2_types.hpp"
 
 namespace hie::adapters::hl7v2 {
@@ -25,10 +30,17 @@ bool to_the_second(std::string_view raw) {
   return digits >= 14;
 }
 
+/// An OBX's Observation and the specimen (index in its group) whose SPM it follows, if any.
+struct Result {
+  model::Observation observation;
+  std::optional<std::size_t> specimen;
+};
+
 struct Group {
   const Segment* obr = nullptr;
   model::DiagnosticReport report;
-  std::vector<model::Observation> observations;
+  std::vector<Result> results;
+  std::vector<model::Specimen> specimens;
 };
 
 void map_obr(MappingContext& ctx, const Segment& obr, const std::string& patient_ref, model::DiagnosticReport& dr) {
@@ -63,20 +75,28 @@ void map_obr(MappingContext& ctx, const Segment& obr, const std::string& patient
   dr.status = result_status(ctx.text(obr, {obr.id(), 25}));
 }
 
-/// SPM-17 (collection date/time, DR) as the report's effective time when OBR-7 gave none.
-void map_spm(MappingContext& ctx, const Segment& spm, model::DiagnosticReport& dr) {
-  if (!std::holds_alternative<std::monostate>(dr.effective)) return;
-  auto start = to_fhir_datetime(ctx, FieldRef{spm, 17}, 1);
-  auto end = to_fhir_datetime(ctx, FieldRef{spm, 17}, 2);
-  if (start && end) dr.effective = model::Period{*start, *end};
-  else if (start) dr.effective = model::DateTime{*start};
+/// Links a finished group: report → specimens and results, results → their specimen.
+void link_group(MappingContext& ctx, Group& g) {
+  set_collector(ctx, *g.obr, g.specimens);
+  for (const auto& specimen : g.specimens) {
+    g.report.specimen.push_back(reference_to(specimen));
+    const bool collected = specimen.collection && !std::holds_alternative<std::monostate>(specimen.collection->collected);
+    if (collected && std::holds_alternative<std::monostate>(g.report.effective))
+      g.report.effective = specimen.collection->collected;
+  }
+  for (auto& r : g.results) {
+    auto specimen = r.specimen;
+    if (!specimen && g.specimens.size() == 1) specimen = 0;
+    if (specimen) r.observation.specimen = reference_to(g.specimens[*specimen]);
+    g.report.result.push_back(reference_to(r.observation));
+  }
 }
 
 }  // namespace
 
 void map_results(MappingContext& ctx, const std::string& patient_ref) {
   std::vector<Group> groups;
-  std::vector<model::Observation> loose;  // OBX before any OBR
+  std::vector<Result> loose;  // OBX before any OBR
   enum class Last { none, obr, obx } last = Last::none;
   for (const auto& segment : ctx.message().segments()) {
     const std::string_view id = segment.id();
@@ -87,32 +107,36 @@ void map_results(MappingContext& ctx, const std::string& patient_ref) {
       last = Last::obr;
     } else if (id == "OBX") {
       auto obs = map_obx(ctx, segment, patient_ref, true);
-      auto& into = groups.empty() ? loose : groups.back().observations;
-      if (obs) into.push_back(std::move(*obs));
+      if (obs) {
+        std::optional<std::size_t> specimen;
+        if (!groups.empty() && !groups.back().specimens.empty()) specimen = groups.back().specimens.size() - 1;
+        (groups.empty() ? loose : groups.back().results).push_back({std::move(*obs), specimen});
+      }
       last = obs ? Last::obx : Last::none;
     } else if (id == "NTE") {
       if (last == Last::obx) {
-        auto& into = groups.empty() ? loose : groups.back().observations;
-        add_nte_note(ctx, segment, into.back());
+        auto& into = groups.empty() ? loose : groups.back().results;
+        add_nte_note(ctx, segment, into.back().observation);
       } else if (last == Last::obr) {
         std::string text = nte_text(ctx, segment);
         auto& conclusion = groups.back().report.conclusion;
         if (!text.empty()) conclusion += (conclusion.empty() ? "" : "\n") + text;
       }
     } else if (id == "SPM") {
-      if (!groups.empty()) map_spm(ctx, segment, groups.back().report);
+      // An SPM before any OBR belongs to no report: left to the unused-input report.
+      if (!groups.empty()) groups.back().specimens.push_back(map_spm(ctx, segment, patient_ref));
       last = Last::none;
     } else if (id != "PRT" && id != "TQ1" && id != "TQ2" && id != "CTI" && id != "CTD") {
       last = Last::none;
     }
   }
   auto& resources = ctx.out().resources;
-  for (auto& obs : loose) resources.emplace_back(std::move(obs));
+  for (auto& r : loose) resources.emplace_back(std::move(r.observation));
   for (auto& g : groups) {
-    for (const auto& obs : g.observations)
-      g.report.result.push_back(model::Reference{"Observation/" + obs.id, "", {}, ""});
+    link_group(ctx, g);
     resources.emplace_back(std::move(g.report));
-    for (auto& obs : g.observations) resources.emplace_back(std::move(obs));
+    for (auto& specimen : g.specimens) resources.emplace_back(std::move(specimen));
+    for (auto& r : g.results) resources.emplace_back(std::move(r.observation));
   }
 }
 

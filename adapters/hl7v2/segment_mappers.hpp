@@ -21,7 +21,7 @@ void map_procedures(MappingContext& ctx, const std::string& patient_ref);
 
 /// OBX (+ NTE) outside result groups, as in ADT (vital signs, answers) → Observation.
 void map_observations(MappingContext& ctx, const std::string& patient_ref);
-/// ORU^R01: OBR (+ NTE, SPM) → DiagnosticReport; OBX (+ NTE) → Observation.
+/// ORU^R01: OBR (+ NTE) → DiagnosticReport; OBX (+ NTE) → Observation; SPM → Specimen.
 void map_results(MappingContext& ctx, const std::string& patient_ref);
 /// ORM^O01 / OML^O21: ORC + OBR → ServiceRequest.
 void map_orders(MappingContext& ctx, const std::string& patient_ref);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -87,6 +88,37 @@ std::string effective(const model::Observation& o) {
   return d ? d->value : "<no dateTime>";
 }
 
+// Specimen.collection.collected[x]: the dateTime, or "start/end" of the period.
+std::string collected(const model::Specimen& s) {
+  if (!s.collection) return "<no collection>";
+  if (const auto* d = std::get_if<model::DateTime>(&s.collection->collected)) return d->value;
+  if (const auto* p = std::get_if<model::Period>(&s.collection->collected)) return p->start + "/" + p->end;
+  return "<no collected>";
+}
+
+std::string first_code(const std::optional<model::CodeableConcept>& cc) {
+  return cc && !cc->coding.empty() ? cc->coding[0].code : "<no code>";
+}
+
+// "Type/id" of a resource of this translation.
+template <class R>
+std::string ref(const R& r) {
+  return std::string(R::fhir_type) + "/" + r.id;
+}
+
+std::vector<std::string> references(const std::vector<model::Reference>& refs) {
+  std::vector<std::string> out;
+  for (const auto& r : refs) out.push_back(r.reference);
+  return out;
+}
+
+template <class R>
+std::vector<std::string> references_to(const std::vector<const R*>& resources) {
+  std::vector<std::string> out;
+  for (const R* r : resources) out.push_back(ref(*r));
+  return out;
+}
+
 // ---- cdc-data-exchange-hl7 -------------------------------------------------------------------
 
 TEST(Hl7v2SampleValues, CdcCaseLab002) {
@@ -98,6 +130,24 @@ TEST(Hl7v2SampleValues, CdcCaseLab002) {
   EXPECT_EQ(loinc(o), "77983-5");
   EXPECT_EQ(value_code(o), "USA");
   EXPECT_EQ(o.status, "final");
+  // SPM|1|^19070609580||119324002^...^SCT|...|20190709|20190709, in the second OBR's group.
+  const auto& s = first_of<model::Specimen>(t);
+  ASSERT_EQ(s.identifier.size(), 1u);
+  EXPECT_EQ(s.identifier[0].value, "19070609580");  // the filler's half of the EIP
+  EXPECT_EQ(s.identifier[0].type->coding[0].code, "FGN");
+  ASSERT_TRUE(s.type);
+  EXPECT_EQ(s.type->coding[0].system, "http://snomed.info/sct");
+  EXPECT_EQ(s.type->coding[0].code, "119324002");
+  EXPECT_EQ(collected(s), "2019-07-09");
+  EXPECT_EQ(s.received_time, "2019-07-09");
+  auto reports = all_of<model::DiagnosticReport>(t);
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_TRUE(reports[0]->specimen.empty());
+  EXPECT_EQ(references(reports[1]->specimen), std::vector<std::string>{ref(s)});
+  const auto& chlamydia = *all_of<model::Observation>(t).back();  // the OBX of OBR 2
+  EXPECT_EQ(loinc(chlamydia), "43304-5");
+  ASSERT_TRUE(chlamydia.specimen);
+  EXPECT_EQ(chlamydia.specimen->reference, ref(s));
 }
 
 TEST(Hl7v2SampleValues, CdcFddNtm12Chol) {
@@ -205,6 +255,21 @@ TEST(Hl7v2SampleValues, CdcLouisianaOru) {
   EXPECT_EQ(value_code(o), "LA12432-3");
   EXPECT_EQ(o.status, "preliminary");  // OBX-11 P
   EXPECT_EQ(effective(o), "2024-01-01T05:00:00+00:00");
+  // SPM|1|^20243334444&Louisiana ...&2.16.840.1.114222.4.3.26.3.1&ISO||440500007^Blood spot
+  // specimen^SCT|...|20240101050000^20240101050000|20240102050000, at the end of OBR 1's group.
+  const auto& s = first_of<model::Specimen>(t);
+  ASSERT_EQ(s.identifier.size(), 1u);
+  EXPECT_EQ(s.identifier[0].value, "20243334444");
+  EXPECT_EQ(s.identifier[0].system, "urn:oid:2.16.840.1.114222.4.3.26.3.1");
+  ASSERT_TRUE(s.type);
+  EXPECT_EQ(s.type->coding[0].system, "http://snomed.info/sct");
+  EXPECT_EQ(s.type->coding[0].code, "440500007");
+  EXPECT_EQ(collected(s), "2024-01-01T05:00:00+00:00/2024-01-01T05:00:00+00:00");
+  EXPECT_EQ(s.received_time, "2024-01-02T05:00:00+00:00");
+  const auto& dr = first_of<model::DiagnosticReport>(t);
+  EXPECT_EQ(references(dr.specimen), std::vector<std::string>{ref(s)});
+  ASSERT_TRUE(o.specimen);  // the group's only specimen
+  EXPECT_EQ(o.specimen->reference, ref(s));
 }
 
 TEST(Hl7v2SampleValues, CdcMinnesotaAdtA01) {
@@ -308,6 +373,17 @@ TEST(Hl7v2SampleValues, FhirConverterOruR01_01) {
   const auto& dr = first_of<model::DiagnosticReport>(t);  // OBR-4 625-4
   ASSERT_FALSE(dr.code.coding.empty());
   EXPECT_EQ(dr.code.coding[0].code, "625-4");
+  // The SPM of the OBR group (the same SPM as OML-O21-01's) is the report's only specimen.
+  const auto& s = first_of<model::Specimen>(t);
+  EXPECT_EQ(references(dr.specimen), std::vector<std::string>{ref(s)});
+  EXPECT_EQ(first_code(s.type), "ASERU");
+  EXPECT_EQ(collected(s), "2011-01-03T14:34:28-08:00/2011-11-03T14:34:28-08:00");
+  for (const auto* obs : all_of<model::Observation>(t)) {
+    if (std::find(dr.result.begin(), dr.result.end(), model::Reference{ref(*obs), "", {}, ""}) == dr.result.end())
+      continue;  // the OBX before the OBR belongs to no report
+    ASSERT_TRUE(obs->specimen) << loinc(*obs);
+    EXPECT_EQ(obs->specimen->reference, ref(s));
+  }
 }
 
 TEST(Hl7v2SampleValues, FhirConverterOruRmgead) {
