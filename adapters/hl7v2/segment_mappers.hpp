@@ -23,7 +23,8 @@ void map_procedures(MappingContext& ctx, const std::string& patient_ref);
 void map_observations(MappingContext& ctx, const std::string& patient_ref);
 /// ORU^R01: OBR (+ NTE) → DiagnosticReport; OBX (+ NTE) → Observation; SPM → Specimen.
 void map_results(MappingContext& ctx, const std::string& patient_ref);
-/// ORM^O01 / OML^O21: ORC + OBR → ServiceRequest.
+/// ORM^O01 / OML^O21: ORC + OBR → ServiceRequest; the order's OBX → Observation (supportingInfo),
+/// its SPM → Specimen.
 void map_orders(MappingContext& ctx, const std::string& patient_ref);
 /// VXU^V04: ORC + RXA (+ RXR, OBX) → Immunization.
 void map_immunizations(MappingContext& ctx, const std::string& patient_ref);

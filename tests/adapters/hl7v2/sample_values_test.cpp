@@ -202,6 +202,35 @@ TEST(Hl7v2SampleValues, CdcOchsnerOml) {
   EXPECT_EQ(sr.intent, "order");  // ORC-1 NW
   ASSERT_FALSE(sr.identifier.empty());
   EXPECT_EQ(sr.identifier[0].value, "243217771");  // ORC-2 / OBR-2
+  // SPM|1|^24LADH-318X0008&Beaker||BLOOD^Blood||||BLOOD^Blood|...|20241113131859|20241113131900||Y
+  const auto& s = first_of<model::Specimen>(t);
+  ASSERT_EQ(s.identifier.size(), 1u);
+  EXPECT_EQ(s.identifier[0].value, "24LADH-318X0008");
+  EXPECT_EQ(s.identifier[0].system, "urn:hiebroker:test-hie:id:Beaker");
+  EXPECT_EQ(first_code(s.type), "BLOOD");
+  EXPECT_EQ(first_code(s.collection->body_site), "BLOOD");
+  EXPECT_EQ(collected(s), "2024-11-13T13:18:59+00:00");
+  EXPECT_EQ(s.received_time, "2024-11-13T13:19:00+00:00");
+  EXPECT_EQ(s.status, "available");  // SPM-20 Y
+  ASSERT_TRUE(s.collection->collector);  // OBR-10 739^BEAKER^PHLEBOTOMIST
+  EXPECT_EQ(s.collection->collector->display, "PHLEBOTOMIST BEAKER");
+  EXPECT_EQ(references(s.request), std::vector<std::string>{ref(sr)});
+  EXPECT_EQ(references(sr.specimen), std::vector<std::string>{ref(s)});
+  // The four ask-at-order-entry answers (OBX-29 QST) support the order.
+  auto answers = all_of<model::Observation>(t);
+  ASSERT_EQ(answers.size(), 4u);
+  EXPECT_EQ(references(sr.supporting_info), references_to(answers));
+  EXPECT_EQ(loinc(*answers[0]), "<no loinc>");  // OBX-3 57714-8 names no coding system
+  EXPECT_EQ(answers[0]->code.coding[0].code, "57714-8");
+  EXPECT_EQ(value_string(*answers[0]), "384");
+  EXPECT_EQ(value_string(*answers[2]), "Human Milk & Formula");  // \T\ unescaped
+  EXPECT_EQ(answers[3]->code.coding[0].code, "PLT3280");
+  EXPECT_EQ(value_string(*answers[3]), "Enfomil, Similac, Katrina");
+  EXPECT_EQ(answers[0]->status, "final");
+  EXPECT_EQ(effective(*answers[0]), "2024-11-13T13:17:19+00:00");
+  EXPECT_TRUE(answers[0]->category.empty());  // answers, not laboratory results
+  EXPECT_FALSE(answers[0]->specimen);         // they come before the SPM
+  EXPECT_FALSE(has_issue_at(t, "OBX[1]"));
 }
 
 TEST(Hl7v2SampleValues, CdcOracleOrm) {
@@ -213,6 +242,19 @@ TEST(Hl7v2SampleValues, CdcOracleOrm) {
   EXPECT_EQ(sr.code->coding[0].code, "57128-1");  // OBR-4, no coding system named
   ASSERT_FALSE(sr.identifier.empty());
   EXPECT_EQ(sr.identifier[0].value, "2801515645");
+  // Nine OBX answer the order's questions: OBX|1|CE|67704-7^Type of Feed||^Formula^CD:1220, ...,
+  // OBX|6|NM|8339-4^Birth Weight (g)||3040.
+  auto answers = all_of<model::Observation>(t);
+  ASSERT_EQ(answers.size(), 9u);
+  EXPECT_EQ(references(sr.supporting_info), references_to(answers));
+  EXPECT_EQ(answers[0]->code.coding[0].code, "67704-7");
+  const auto* feed = std::get_if<model::CodeableConcept>(&answers[0]->value);
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->text, "Formula");
+  EXPECT_EQ(answers[5]->code.coding[0].code, "8339-4");
+  EXPECT_EQ(quantity_text(*answers[5]), "3040");
+  EXPECT_EQ(value_string(*answers[8]), "9568963214");
+  EXPECT_EQ(answers[0]->status, "unknown");  // OBX-11 empty
 }
 
 TEST(Hl7v2SampleValues, CdcEpicOru) {
@@ -359,6 +401,95 @@ TEST(Hl7v2SampleValues, FhirConverterMdhhsOml) {
   EXPECT_EQ(c->code, "6532-6");
   ASSERT_FALSE(sr.identifier.empty());
   EXPECT_EQ(sr.identifier[0].value, "ORD723222");
+  ASSERT_EQ(sr.note.size(), 1u);  // NTE|1||the sky is blue, after the OBR
+  EXPECT_EQ(sr.note[0].text, "the sky is blue");
+  // OBX|1|TS|AOE15^Date of Last Rabies Vaccination^BOL_0002||20150818060605-0500||||||O
+  const auto& answer = first_of<model::Observation>(t);
+  EXPECT_EQ(references(sr.supporting_info), std::vector<std::string>{ref(answer)});
+  EXPECT_EQ(answer.code.coding[0].code, "AOE15");
+  const auto* when = std::get_if<model::DateTime>(&answer.value);
+  ASSERT_TRUE(when);
+  EXPECT_EQ(when->value, "2015-08-18T06:06:05-05:00");
+  EXPECT_EQ(answer.status, "registered");  // OBX-11 O: order detail
+  // SPM|1|4222||67922002^Serum^SCT||NONE|SWA||...|20160308170551-0500
+  const auto& s = first_of<model::Specimen>(t);
+  ASSERT_EQ(s.identifier.size(), 1u);
+  EXPECT_EQ(s.identifier[0].value, "4222");
+  EXPECT_EQ(s.identifier[0].type->coding[0].code, "PGN");
+  EXPECT_EQ(s.identifier[0].system, "urn:hiebroker:test-hie:id:specimen-placer");
+  ASSERT_TRUE(s.type);
+  EXPECT_EQ(s.type->coding[0].system, "http://snomed.info/sct");
+  EXPECT_EQ(s.type->coding[0].code, "67922002");
+  EXPECT_EQ(first_code(s.collection->method), "SWA");
+  ASSERT_EQ(s.container.size(), 1u);
+  EXPECT_EQ(std::get<model::CodeableConcept>(s.container[0].additive).coding[0].code, "NONE");
+  EXPECT_EQ(collected(s), "2016-03-08T17:05:51-05:00");
+  EXPECT_EQ(references(sr.specimen), std::vector<std::string>{ref(s)});
+  EXPECT_EQ(references(s.request), std::vector<std::string>{ref(sr)});
+}
+
+TEST(Hl7v2SampleValues, FhirConverterOmlO21_01) {
+  auto t = translate("fhir-converter/OML-O21-01.hl7");
+  expect_everyman(t);
+  const auto& sr = first_of<model::ServiceRequest>(t);
+  ASSERT_EQ(sr.note.size(), 1u);
+  EXPECT_EQ(sr.note[0].text, "Urgent");  // NTE after the OBR
+  // SPM|1|2012545^2012999999&IA PHIMS Stage&2.16.840.1.114222.4.3.3.5.1.2&ISO|PAI12^FAI12|
+  // ASERU^Serum^^FUR^^^^^Blood||STUTM^...|BCAE|BAP^^HL70488^...|||40^&lbs||This is a specimen
+  // resource|...|20110103143428-0800^20111103143428-0800|20120301||Y||||AUT^...^HL70493^CLOT~HEM
+  // |||T-container^ContainerType^ABC|||AI-30^^^IA PHIMS Stage&1.3.6.1.4.1.44750.1.2.2&ISO^PI|OSI-31^...
+  const auto& s = first_of<model::Specimen>(t);
+  ASSERT_EQ(s.identifier.size(), 3u);
+  EXPECT_EQ(s.identifier[0].value, "2012545");
+  EXPECT_EQ(s.identifier[0].type->coding[0].code, "PGN");
+  EXPECT_EQ(s.identifier[1].value, "2012999999");
+  EXPECT_EQ(s.identifier[1].system, "urn:oid:2.16.840.1.114222.4.3.3.5.1.2");
+  EXPECT_EQ(s.identifier[1].type->coding[0].code, "FGN");
+  EXPECT_EQ(s.identifier[2].value, "OSI-31");  // SPM-31 other specimen id
+  ASSERT_TRUE(s.accession_identifier);
+  EXPECT_EQ(s.accession_identifier->value, "AI-30");
+  EXPECT_EQ(s.accession_identifier->system, "urn:oid:1.3.6.1.4.1.44750.1.2.2");
+  ASSERT_EQ(s.parent.size(), 1u);
+  EXPECT_EQ(s.parent[0].identifier->value, "FAI12");  // the filler's; PAI12 is reported
+  EXPECT_TRUE(has_issue_at(t, "SPM-3.1"));
+  ASSERT_TRUE(s.type);
+  EXPECT_EQ(s.type->coding[0].code, "ASERU");
+  EXPECT_EQ(s.type->coding[1].code, "FUR");
+  EXPECT_EQ(s.type->text, "Blood");
+  EXPECT_EQ(first_code(s.collection->method), "BCAE");
+  ASSERT_TRUE(s.collection->body_site);
+  EXPECT_EQ(s.collection->body_site->coding[0].system, "http://terminology.hl7.org/CodeSystem/v2-0488");
+  EXPECT_EQ(s.collection->body_site->coding[0].code, "BAP");
+  ASSERT_TRUE(s.collection->quantity);
+  EXPECT_EQ(s.collection->quantity->value->text(), "40");
+  EXPECT_EQ(s.collection->quantity->unit, "lbs");
+  EXPECT_EQ(collected(s), "2011-01-03T14:34:28-08:00/2011-11-03T14:34:28-08:00");
+  EXPECT_EQ(s.received_time, "2012-03-01");
+  EXPECT_EQ(s.status, "available");
+  ASSERT_EQ(s.condition.size(), 2u);
+  EXPECT_EQ(s.condition[0].coding[0].code, "AUT");
+  EXPECT_EQ(s.condition[0].coding[0].system, "http://terminology.hl7.org/CodeSystem/v2-0493");
+  EXPECT_EQ(s.condition[1].coding[0].code, "HEM");
+  ASSERT_EQ(s.container.size(), 1u);
+  EXPECT_EQ(first_code(s.container[0].type), "T-container");
+  EXPECT_EQ(std::get<model::CodeableConcept>(s.container[0].additive).coding[0].code, "STUTM");
+  ASSERT_EQ(s.note.size(), 1u);
+  EXPECT_EQ(s.note[0].text, "This is a specimen resource");
+  EXPECT_FALSE(s.collection->collector);  // OBR-10 is empty
+  EXPECT_EQ(references(sr.specimen), std::vector<std::string>{ref(s)});
+  // Four OBX in the order: two before the SPM, one after it, one after the SAC (container).
+  auto observations = all_of<model::Observation>(t);
+  ASSERT_EQ(observations.size(), 4u);
+  EXPECT_EQ(references(sr.supporting_info), references_to(observations));
+  EXPECT_EQ(value_code(*observations[0]), "27268008");  // Salmonella^SCT
+  ASSERT_EQ(observations[1]->note.size(), 1u);
+  EXPECT_EQ(observations[1]->note[0].text, "No Antibodies Detected");
+  EXPECT_FALSE(observations[0]->specimen);
+  EXPECT_EQ(quantity_text(*observations[2]), "27");
+  ASSERT_TRUE(observations[2]->specimen);
+  EXPECT_EQ(observations[2]->specimen->reference, ref(s));
+  ASSERT_TRUE(observations[3]->specimen);
+  EXPECT_TRUE(has_issue_at(t, "SAC"));  // containers are not mapped
 }
 
 TEST(Hl7v2SampleValues, FhirConverterOruR01_01) {
