@@ -19,6 +19,9 @@ void map_allergies(MappingContext& ctx, const std::string& patient_ref);
 void map_conditions(MappingContext& ctx, const std::string& patient_ref);
 void map_procedures(MappingContext& ctx, const std::string& patient_ref);
 
+/// PPR^PC1: PRB (+ NTE) → Condition on the problem list.
+void map_problems(MappingContext& ctx, const std::string& patient_ref);
+
 /// OBX (+ NTE) outside result groups, as in ADT (vital signs, answers) → Observation.
 void map_observations(MappingContext& ctx, const std::string& patient_ref);
 /// ORU^R01: OBR (+ NTE) → DiagnosticReport; OBX (+ NTE) → Observation; SPM → Specimen.

@@ -531,7 +531,30 @@ TEST(Hl7v2SampleValues, FhirConverterOruRmgead) {
 TEST(Hl7v2SampleValues, FhirConverterPc1ProblemAdd) {
   auto t = translate("fhir-converter/PC1-Problem-Add-v2.3.1.hl7");
   expect_patient(first_of<model::Patient>(t), "10290", "KARLS", "TOM", "2004-05-30", "male");
-  EXPECT_TRUE(has_issue_at(t, "MSH-9"));  // PPR^PC1 is not mapped
+  EXPECT_FALSE(has_issue_at(t, "MSH-9"));  // PPR^PC1 is mapped
+  // PRB|AD|2004062916460000|596.5^BLADDER DYSFUNCTION^I9|26744|||20040629||||||ACTIVE|||20040629
+  auto conditions = all_of<model::Condition>(t);
+  ASSERT_EQ(conditions.size(), 1u);
+  const auto& c = *conditions[0];
+  ASSERT_TRUE(c.code);
+  EXPECT_EQ(c.code->coding[0].system, "http://hl7.org/fhir/sid/icd-9-cm");
+  EXPECT_EQ(c.code->coding[0].code, "596.5");
+  EXPECT_EQ(c.code->coding[0].display, "BLADDER DYSFUNCTION");
+  ASSERT_EQ(c.category.size(), 1u);
+  EXPECT_EQ(c.category[0].coding[0].code, "problem-list-item");
+  ASSERT_EQ(c.identifier.size(), 1u);
+  EXPECT_EQ(c.identifier[0].value, "26744");  // PRB-4 problem instance id
+  EXPECT_EQ(std::get<model::DateTime>(c.onset).value, "2004-06-29");  // PRB-16
+  EXPECT_EQ(c.subject.reference, ref(first_of<model::Patient>(t)));
+  // PRB-2 has 16 digits: not an HL7 timestamp, so no recordedDate (reported).
+  EXPECT_TRUE(c.recorded_date.empty());
+  EXPECT_TRUE(has_issue_at(t, "PRB-2.1"));
+  // ACTIVE was sent as the confirmation status (PRB-13), which has no such code: reported, and
+  // no life cycle status (PRB-14) was sent.
+  EXPECT_FALSE(c.verification_status);
+  EXPECT_FALSE(c.clinical_status);
+  EXPECT_TRUE(has_issue_at(t, "PRB-13"));
+  EXPECT_TRUE(has_issue_at(t, "PRB-7"));  // established date: no R4 element (see map_problems.cpp)
 }
 
 TEST(Hl7v2SampleValues, FhirConverterRdeO11) {
