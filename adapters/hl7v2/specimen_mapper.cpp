@@ -15,10 +15,11 @@
 //   describe the state the specimen arrived in.
 // - SPM-6 additive (first repetition) and SPM-27 container type make one container; Specimen
 //   holds one additive per container, so further SPM-6 repetitions are reported.
-// - Not in R4 (reported when sent): type modifier (SPM-5), source-site modifier (-9), collection
-//   site (-10), grouped count (-13), handling (-15), risk (-16), expiration (-19), quality (-22),
-//   appropriateness (-23), current quantity (-25), container count (-26), container condition
-//   (-28), child role (-29), shipment id (-32).
+// - No R4 element, so reported when sent: type modifier (SPM-5), source-site modifier (-9),
+//   collection site (-10), grouped count (-13), handling (-15), risk (-16), expiration (-19),
+//   quality (-22), appropriateness (-23), current quantity (-25), container count (-26), container
+//   condition (-28), child role (-29). The shipment id (-32) names the shipment, not the
+//   specimen, and is reported too.
 
 #include "adapters/hl7v2/specimen_mapper.hpp"
 
