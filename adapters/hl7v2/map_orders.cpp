@@ -10,8 +10,8 @@
 // The OBX after an OBR are answers to ask-at-order-entry questions, prior results, or (after an
 // SPM) observations of the specimen: each becomes an Observation (no laboratory category: they
 // are not this order's results) listed in ServiceRequest.supportingInfo, and one that follows
-// an SPM refers to that Specimen. OBX before any OBR still become Observations, referred to by
-// no order. The SPM after an OBR are the order's specimens (ServiceRequest.specimen, and
+// an SPM refers to that Specimen. OBX outside an OBR's group (before any OBR, or after an ORC
+// still waiting for its OBR) still become Observations, referred to by no order. The SPM after an OBR are the order's specimens (ServiceRequest.specimen, and
 // Specimen.request back); OBR-10 is their collector. NTE after the OBR is ServiceRequest.note.
 
 #include <optional>
@@ -196,7 +196,7 @@ void map_orders(MappingContext& ctx, const std::string& patient_ref) {
     } else if (id == "SPM") {
       if (current != nullptr) current->specimens.push_back(&segment);  // else: reported as not mapped
       last = Last::none;
-    } else if (id != "SAC") {  // the OBX after a SAC (container) still belong to the specimen
+    } else {
       last = Last::none;
     }
   }
