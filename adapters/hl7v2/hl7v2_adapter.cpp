@@ -46,6 +46,8 @@ void translate_message(const Message& message, const Context& context, Translati
     map_immunizations(ctx, patient);
   } else if (code == "MDM") {
     map_documents(ctx, patient);
+  } else if (code == "PPR" && event == "PC1") {
+    map_problems(ctx, patient);
   } else {
     mapped = false;
   }

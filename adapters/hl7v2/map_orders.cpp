@@ -1,15 +1,26 @@
-// ORM^O01 / OML^O21: ORC + OBR → ServiceRequest.
+// ORM^O01 / OML^O21: ORC + OBR (+ TQ1, NTE) → ServiceRequest; the order's OBX → Observation
+// (obx_mapper.cpp) and its SPM → Specimen (specimen_mapper.cpp).
 //
 // Each OBR makes one ServiceRequest, with the ORC before it (if any) and the TQ1 of the same
 // order group. An ORC without an OBR (a pharmacy order with RXO, a bare cancel) makes none: it is
 // left for the unused-input report. Placer and filler numbers come from ORC-2/ORC-3, or from
 // OBR-2/OBR-3 when the ORC has none (the OBR copy is then marked used only when it is the same
 // number, otherwise it is kept as an extra identifier).
+//
+// The OBX after an OBR are answers to ask-at-order-entry questions, prior results, or (after an
+// SPM) observations of the specimen: each becomes an Observation (no laboratory category: they
+// are not this order's results) listed in ServiceRequest.supportingInfo, and one that follows
+// an SPM refers to that Specimen. OBX outside an OBR's group (before any OBR, or after an ORC
+// still waiting for its OBR) still become Observations, referred to by no order. The SPM after an OBR are the order's specimens (ServiceRequest.specimen, and
+// Specimen.request back); OBR-10 is their collector. NTE after the OBR is ServiceRequest.note.
 
+#include <optional>
 #include <vector>
 
+#include "adapters/hl7v2/obx_mapper.hpp"
 #include "adapters/hl7v2/order_fields.hpp"
 #include "adapters/hl7v2/segment_mappers.hpp"
+#include "adapters/hl7v2/specimen_mapper.hpp"
 #include "adapters/hl7v2/v2_types.hpp"
 
 namespace hie::adapters::hl7v2 {
@@ -38,10 +49,20 @@ std::string priority(std::string_view code) {
   return {};
 }
 
+/// An OBX of an order, the NTE after it and the SPM (index in the order's) it follows, if any.
+struct OrderObservation {
+  const Segment* obx = nullptr;
+  std::vector<const Segment*> notes;
+  std::optional<std::size_t> specimen;
+};
+
 struct Order {
   const Segment* orc = nullptr;
   const Segment* obr = nullptr;
   const Segment* tq1 = nullptr;
+  std::vector<const Segment*> notes;  // NTE after the OBR
+  std::vector<const Segment*> specimens;
+  std::vector<OrderObservation> observations;
 };
 
 void add_identifier(std::vector<model::Identifier>& ids, std::optional<model::Identifier> id) {
@@ -102,29 +123,86 @@ model::ServiceRequest map_order(MappingContext& ctx, const Order& o, const std::
   return sr;
 }
 
+/// An order's OBX, with the notes after it, as an Observation; `specimens` are the order's.
+std::optional<model::Observation> map_order_observation(MappingContext& ctx, const OrderObservation& o,
+                                                        const std::vector<model::Specimen>& specimens,
+                                                        const std::string& patient_ref) {
+  auto obs = map_obx(ctx, *o.obx, patient_ref, false);
+  if (!obs) return std::nullopt;
+  for (const Segment* nte : o.notes) add_nte_note(ctx, *nte, *obs);
+  if (o.specimen) obs->specimen = reference_to(specimens[*o.specimen]);
+  return obs;
+}
+
+/// One order's resources: the ServiceRequest, then its specimens and observations.
+void emit_order(MappingContext& ctx, const Order& o, const std::string& patient_ref) {
+  model::ServiceRequest sr = map_order(ctx, o, patient_ref);
+  for (const Segment* nte : o.notes) add_nte_note(ctx, *nte, sr);
+  std::vector<model::Specimen> specimens;
+  for (const Segment* spm : o.specimens) {
+    specimens.push_back(map_spm(ctx, *spm, patient_ref));
+    specimens.back().request.push_back(reference_to(sr));
+    sr.specimen.push_back(reference_to(specimens.back()));
+  }
+  set_collector(ctx, *o.obr, specimens);
+  std::vector<model::Observation> observations;
+  for (const auto& entry : o.observations) {
+    if (auto obs = map_order_observation(ctx, entry, specimens, patient_ref)) {
+      sr.supporting_info.push_back(reference_to(*obs));
+      observations.push_back(std::move(*obs));
+    }
+  }
+  auto& resources = ctx.out().resources;
+  resources.emplace_back(std::move(sr));
+  for (auto& specimen : specimens) resources.emplace_back(std::move(specimen));
+  for (auto& obs : observations) resources.emplace_back(std::move(obs));
+}
+
 }  // namespace
 
 void map_orders(MappingContext& ctx, const std::string& patient_ref) {
   std::vector<Order> orders;
+  std::vector<OrderObservation> loose;  // OBX outside any OBR's group
   Order pending;  // the ORC (and TQ1) waiting for its OBR
   bool pending_used = false;
+  enum class Last { none, obr, obx } last = Last::none;
   for (const auto& segment : ctx.message().segments()) {
     const std::string_view id = segment.id();
+    // Where the OBX, NTE and SPM of the current OBR go; none after an ORC still waiting for one.
+    Order* current = pending_used && !orders.empty() ? &orders.back() : nullptr;
     if (id == "ORC") {
-      pending = Order{&segment, nullptr, nullptr};
+      pending = Order{};
+      pending.orc = &segment;
       pending_used = false;
+      last = Last::none;
     } else if (id == "TQ1") {
       if (pending.tq1 == nullptr) pending.tq1 = &segment;
-      if (pending_used && !orders.empty() && orders.back().tq1 == nullptr) orders.back().tq1 = &segment;
+      if (current != nullptr && current->tq1 == nullptr) current->tq1 = &segment;
     } else if (id == "OBR") {
       Order o = pending;
-      if (pending_used) o = Order{nullptr, nullptr, nullptr};  // a second OBR without its own ORC
+      if (pending_used) o = Order{};  // a second OBR without its own ORC
       o.obr = &segment;
       orders.push_back(o);
       pending_used = true;
+      last = Last::obr;
+    } else if (id == "OBX") {
+      OrderObservation entry{&segment, {}, std::nullopt};
+      if (current != nullptr && !current->specimens.empty()) entry.specimen = current->specimens.size() - 1;
+      (current != nullptr ? current->observations : loose).push_back(entry);
+      last = Last::obx;
+    } else if (id == "NTE") {
+      if (last == Last::obx) (current != nullptr ? current->observations : loose).back().notes.push_back(&segment);
+      else if (last == Last::obr && current != nullptr) current->notes.push_back(&segment);
+    } else if (id == "SPM") {
+      if (current != nullptr) current->specimens.push_back(&segment);  // else: reported as not mapped
+      last = Last::none;
+    } else {
+      last = Last::none;
     }
   }
-  for (const auto& o : orders) ctx.out().resources.emplace_back(map_order(ctx, o, patient_ref));
+  for (const auto& o : orders) emit_order(ctx, o, patient_ref);
+  for (const auto& entry : loose)
+    if (auto obs = map_order_observation(ctx, entry, {}, patient_ref)) ctx.out().resources.emplace_back(std::move(*obs));
 }
 
 }  // namespace hie::adapters::hl7v2

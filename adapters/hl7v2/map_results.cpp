@@ -1,256 +1,27 @@
-// ORU^R01: OBR (+ NTE, SPM) → DiagnosticReport; OBX (+ NTE) → Observation.
+// ORU^R01: OBR (+ NTE) → DiagnosticReport; OBX (+ NTE) → Observation (obx_mapper.cpp); SPM →
+// Specimen (specimen_mapper.cpp).
 //
 // Decisions:
-// - OBX-2 ED (encapsulated data) and RP (reference pointer) have no Observation.value[x] in R4;
-//   the value is left unread (so it is reported as not mapped, with its location) plus one
-//   "not-supported" issue saying why. The Observation keeps its code, status and times.
 // - R4 DiagnosticReport has no note: NTE after OBR goes to DiagnosticReport.conclusion.
-// - There is no Specimen resource in the model: SPM-17 (collection time) is the report's
-//   effective time only when OBR-7 is absent; otherwise SPM is left to the unused-input report.
+// - The SPM of an OBR group are its specimens: DiagnosticReport.specimen refers to each. An
+//   Observation refers to the specimen whose SPM it follows (the OBX of a SPECIMEN group), else
+//   to the group's only specimen; with several specimens and no SPM before it, to none
+//   (Observation.specimen holds one, and guessing would be wrong).
+// - The first specimen's collection time is the report's effective time when OBR-7/-8 gave none.
 // - OBR-22 goes to issued only when it is a full instant (to the second, with an offset).
-// - Only the first repetition of an NM/SN/CE/DT OBX-5 is mapped (Observation has one value);
-//   the others are reported as not mapped.
 
-#include <array>
 #include <vector>
 
+#include "adapters/hl7v2/obx_mapper.hpp"
 #include "adapters/hl7v2/order_fields.hpp"
 #include "adapters/hl7v2/segment_mappers.hpp"
+#include "adapters/hl7v2/specimen_mapper.hpp"
 #include "adapters/hl7v2/v2_types.hpp"
 
 namespace hie::adapters::hl7v2 {
 namespace {
 
 using model::Severity;
-
-constexpr std::string_view kInterpretationSystem = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
-
-struct Interp {
-  std::string_view code;
-  std::string_view display;
-};
-constexpr std::array kInterpretations = {
-    Interp{"L", "Low"},           Interp{"H", "High"},
-    Interp{"LL", "Critical low"}, Interp{"HH", "Critical high"},
-    Interp{"N", "Normal"},        Interp{"A", "Abnormal"},
-    Interp{"AA", "Critical abnormal"}, Interp{"<", "Off scale low"},
-    Interp{">", "Off scale high"}, Interp{"U", "Significant change up"},
-    Interp{"D", "Significant change down"}, Interp{"B", "Better"},
-    Interp{"W", "Worse"},         Interp{"S", "Susceptible"},
-    Interp{"R", "Resistant"},     Interp{"I", "Intermediate"},
-    Interp{"MS", "moderately susceptible"}, Interp{"VS", "very susceptible"},
-    Interp{"POS", "Positive"},    Interp{"NEG", "Negative"},
-    Interp{"IND", "Indeterminate"}, Interp{"DET", "Detected"},
-    Interp{"ND", "Not detected"}, Interp{"E", "Equivocal"},
-    Interp{"HU", "Significantly high"}, Interp{"LU", "Significantly low"},
-};
-
-/// Result status (HL7 table 0123 / 0085) → FHIR observation/report status.
-std::string result_status(std::string_view v2) {
-  if (v2 == "F") return "final";
-  if (v2 == "P" || v2 == "R") return "preliminary";
-  if (v2 == "C") return "corrected";
-  if (v2 == "X" || v2 == "D") return "cancelled";
-  if (v2 == "I" || v2 == "O" || v2 == "S") return "registered";
-  if (v2 == "A") return "partial";
-  if (v2 == "W") return "entered-in-error";
-  return "unknown";
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-model::CodeableConcept laboratory() {
-  model::CodeableConcept cc;
-  cc.coding.push_back({"http://terminology.hl7.org/CodeSystem/observation-category", "", "laboratory", "Laboratory",
-                       std::nullopt});
-  return cc;
-}
-
-/// OBX-6 units (CE): a Quantity without a value; UCUM codes get the UCUM system.
-model::Quantity read_unit(MappingContext& ctx, const Segment& obx) {
-  const FieldRef units{obx, 6};
-  std::string code = ctx.text(obx, units.at(1));
-  std::string text = ctx.text(obx, units.at(2));
-  std::string system = ctx.text(obx, units.at(3));
-  model::Quantity q;
-  q.value.reset();
-  q.unit = text.empty() ? code : text;
-  if (!code.empty() && !system.empty()) {
-    q.system = coding_system_uri(system);
-    q.code = code;
-    if (!is_known_coding_system(system))
-      ctx.issue(Severity::information, "code-unknown", ctx.location(obx, units.at(3)),
-                "unit system '" + system + "' has no known FHIR URI: kept in a urn:hiebroker URI");
-  }
-  return q;
-}
-
-std::optional<model::Quantity> number(std::string_view text, const model::Quantity& unit) {
-  auto d = model::Decimal::parse(trim(text));
-  if (!d) return std::nullopt;
-  model::Quantity q = unit;
-  q.value = *d;
-  return q;
-}
-
-/// OBX-7 "3.5-5.0", "4.3 to 6.2", "<5", ">=10"; anything else is kept as text.
-model::ObservationReferenceRange reference_range(std::string_view text, const model::Quantity& unit) {
-  model::ObservationReferenceRange rr;
-  std::string_view t = trim(text);
-  std::size_t sep = t.find(" to ");
-  std::size_t sep_len = 4;
-  if (sep == std::string_view::npos) {
-    sep = t.find('-', 1);
-    sep_len = 1;
-  }
-  if (sep != std::string_view::npos) {
-    auto low = number(t.substr(0, sep), unit);
-    auto high = number(t.substr(sep + sep_len), unit);
-    if (low && high) {
-      rr.low = low;
-      rr.high = high;
-      return rr;
-    }
-  } else if (!t.empty() && (t.front() == '<' || t.front() == '>')) {
-    std::size_t skip = t.size() > 1 && t[1] == '=' ? 2 : 1;
-    if (auto bound = number(t.substr(skip), unit)) {
-      (t.front() == '<' ? rr.high : rr.low) = bound;
-      rr.text = std::string(t);  // keeps whether the bound is inclusive
-      return rr;
-    }
-  }
-  rr.text = std::string(t);
-  return rr;
-}
-
-/// OBX-5 by OBX-2. Returns nothing (and issues) when the type is not supported.
-void read_value(MappingContext& ctx, const Segment& obx, std::string_view type, model::Observation& obs,
-                const model::Quantity& unit) {
-  const FieldRef first{obx, 5, 1};
-  const std::size_t reps = ctx.repetitions(obx, 5);
-  if (reps == 0) return;
-  const std::string where = ctx.location(obx, first.at());
-  if (type == "NM") {
-    std::string_view raw = ctx.raw(obx, first.at());
-    if (auto q = number(raw, unit)) obs.value = *q;
-    else ctx.issue(Severity::error, "value", where, "OBX-5 is not a number (OBX-2 NM): value dropped");
-  } else if (type == "SN") {
-    std::string comparator = ctx.text(obx, first.at(1));
-    std::string num1 = ctx.text(obx, first.at(2));
-    std::string separator = ctx.text(obx, first.at(3));
-    std::string num2 = ctx.text(obx, first.at(4));
-    auto q1 = number(num1, unit);
-    auto q2 = number(num2, unit);
-    if (separator.empty() && q1 && (comparator.empty() || comparator == "=" || comparator == "<" ||
-                                    comparator == ">" || comparator == "<=" || comparator == ">=")) {
-      if (comparator != "=") q1->comparator = comparator;
-      obs.value = *q1;
-    } else if (separator == "-" && comparator.empty() && q1 && q2) {
-      obs.value = model::Range{q1, q2};
-    } else if ((separator == ":" || separator == "/") && comparator.empty() && q1 && q2) {
-      model::Quantity n = *q1, d = *q2;
-      n.unit.clear(), n.system.clear(), n.code.clear();
-      d.unit.clear(), d.system.clear(), d.code.clear();
-      obs.value = model::Ratio{n, d};
-    } else {
-      ctx.issue(Severity::error, "value", where, "structured numeric (SN) value has no FHIR equivalent: dropped");
-    }
-  } else if (type == "ST" || type == "TX" || type == "FT") {
-    std::string joined;
-    for (std::size_t r = 1; r <= reps; ++r) {
-      if (r > 1) joined += '\n';
-      joined += ctx.text(obx, FieldRef{obx, 5, r}.at());
-    }
-    if (!joined.empty()) obs.value = joined;
-  } else if (type == "CE" || type == "CWE" || type == "CNE") {
-    if (auto cc = to_codeable_concept(ctx, first)) obs.value = *cc;
-  } else if (type == "DT" || type == "DTM" || type == "TS") {
-    if (auto dt = to_fhir_datetime(ctx, first)) obs.value = model::DateTime{*dt};
-  } else if (type == "ED" || type == "RP") {
-    ctx.issue(Severity::warning, "not-supported", where,
-              "OBX-2 " + std::string(type) + ": R4 Observation has no attachment or pointer value; value not mapped");
-    return;
-  } else {
-    ctx.issue(Severity::warning, "not-supported", ctx.location(obx, {obx.id(), 2}),
-              type.empty() ? std::string("OBX-2 value type missing: OBX-5 not mapped")
-                           : "OBX-2 value type '" + std::string(type) + "' not supported: OBX-5 not mapped");
-    return;
-  }
-  if (reps > 1 && type != "ST" && type != "TX" && type != "FT")
-    ctx.issue(Severity::warning, "not-supported", where,
-              "Observation holds one value: repetitions after the first are not mapped");
-}
-
-void read_interpretation(MappingContext& ctx, const Segment& obx, model::Observation& obs) {
-  for (std::size_t r = 1; r <= ctx.repetitions(obx, 8); ++r) {
-    const FieldRef flag{obx, 8, r};
-    std::string code = ctx.text(obx, flag.at(1));
-    std::string text = ctx.text(obx, flag.at(2));
-    ctx.text(obx, flag.at(3));  // the system (HL70078) is implied by the code
-    if (code.empty()) continue;
-    model::CodeableConcept cc;
-    bool known = false;
-    for (const auto& i : kInterpretations)
-      if (i.code == code) {
-        cc.coding.push_back({std::string(kInterpretationSystem), "", code, std::string(i.display), std::nullopt});
-        known = true;
-      }
-    if (!known) {
-      cc.coding.push_back({"http://terminology.hl7.org/CodeSystem/v2-0078", "", code, text, std::nullopt});
-      ctx.issue(Severity::information, "code-unknown", ctx.location(obx, flag.at(1)),
-                "abnormal flag '" + code + "' has no v3 ObservationInterpretation code: kept as v2-0078");
-    }
-    cc.text = text;
-    obs.interpretation.push_back(std::move(cc));
-  }
-}
-
-/// One OBX as an Observation; `laboratory_result` adds the laboratory category (ORU), which an
-/// OBX in an ADT (vital signs, answers) does not get.
-std::optional<model::Observation> map_obx(MappingContext& ctx, const Segment& obx, const std::string& patient_ref,
-                                          bool laboratory_result) {
-  ctx.raw(obx, {obx.id(), 1});  // set id: position only
-  auto code = to_codeable_concept(ctx, FieldRef{obx, 3});
-  if (!code) {
-    ctx.issue(Severity::error, "required", ctx.location(obx, {obx.id(), 3}),
-              "OBX-3 (observation identifier) missing: no Observation");
-    return std::nullopt;
-  }
-  model::Observation obs;
-  obs.id = ctx.stable_id("Observation", obx);
-  obs.meta = ctx.meta();
-  obs.code = *code;
-  if (laboratory_result) obs.category.push_back(laboratory());
-  if (!patient_ref.empty()) obs.subject = model::Reference{patient_ref, "", {}, ""};
-  obs.status = result_status(ctx.text(obx, {obx.id(), 11}));
-  const std::string type = ctx.text(obx, {obx.id(), 2});
-  const model::Quantity unit = read_unit(ctx, obx);
-  read_value(ctx, obx, type, obs, unit);
-  if (auto range = ctx.text(obx, {obx.id(), 7}); !range.empty()) obs.reference_range.push_back(reference_range(range, unit));
-  read_interpretation(ctx, obx, obs);
-  if (auto when = to_fhir_datetime(ctx, FieldRef{obx, 14})) obs.effective = model::DateTime{*when};
-  for (std::size_t r = 1; r <= ctx.repetitions(obx, 16); ++r)
-    if (auto who = detail::to_person_reference(ctx, FieldRef{obx, 16, r})) obs.performer.push_back(*who);
-  if (auto org = ctx.text(obx, FieldRef{obx, 23}.at(1)); !org.empty())
-    obs.performer.push_back(model::Reference{"", "Organization", {}, org});
-  if (auto director = detail::to_person_reference(ctx, FieldRef{obx, 25})) obs.performer.push_back(*director);
-  return obs;
-}
-
-/// NTE-3 (FT, repeating) as one text.
-std::string nte_text(MappingContext& ctx, const Segment& nte) {
-  ctx.raw(nte, {nte.id(), 1});
-  std::string text;
-  for (std::size_t r = 1; r <= ctx.repetitions(nte, 3); ++r) {
-    if (r > 1) text += '\n';
-    text += ctx.text(nte, FieldRef{nte, 3, r}.at());
-  }
-  return text;
-}
 
 /// True when an OBR-22 / TS value is precise to the second: digits YYYYMMDDHHMMSS at least.
 bool to_the_second(std::string_view raw) {
@@ -259,10 +30,17 @@ bool to_the_second(std::string_view raw) {
   return digits >= 14;
 }
 
+/// An OBX's Observation and the specimen (index in its group) whose SPM it follows, if any.
+struct Result {
+  model::Observation observation;
+  std::optional<std::size_t> specimen;
+};
+
 struct Group {
   const Segment* obr = nullptr;
   model::DiagnosticReport report;
-  std::vector<model::Observation> observations;
+  std::vector<Result> results;
+  std::vector<model::Specimen> specimens;
 };
 
 void map_obr(MappingContext& ctx, const Segment& obr, const std::string& patient_ref, model::DiagnosticReport& dr) {
@@ -277,7 +55,7 @@ void map_obr(MappingContext& ctx, const Segment& obr, const std::string& patient
     ctx.issue(Severity::error, "required", ctx.location(obr, {obr.id(), 4}),
               "OBR-4 (universal service identifier) missing: DiagnosticReport.code set to text 'unknown'");
   }
-  dr.category.push_back(laboratory());
+  dr.category.push_back(laboratory_category());
   if (!patient_ref.empty()) dr.subject = model::Reference{patient_ref, "", {}, ""};
   auto start = to_fhir_datetime(ctx, FieldRef{obr, 7});
   auto end = to_fhir_datetime(ctx, FieldRef{obr, 8});
@@ -297,20 +75,28 @@ void map_obr(MappingContext& ctx, const Segment& obr, const std::string& patient
   dr.status = result_status(ctx.text(obr, {obr.id(), 25}));
 }
 
-/// SPM-17 (collection date/time, DR) as the report's effective time when OBR-7 gave none.
-void map_spm(MappingContext& ctx, const Segment& spm, model::DiagnosticReport& dr) {
-  if (!std::holds_alternative<std::monostate>(dr.effective)) return;
-  auto start = to_fhir_datetime(ctx, FieldRef{spm, 17}, 1);
-  auto end = to_fhir_datetime(ctx, FieldRef{spm, 17}, 2);
-  if (start && end) dr.effective = model::Period{*start, *end};
-  else if (start) dr.effective = model::DateTime{*start};
+/// Links a finished group: report → specimens and results, results → their specimen.
+void link_group(MappingContext& ctx, Group& g) {
+  set_collector(ctx, *g.obr, g.specimens);
+  for (const auto& specimen : g.specimens) {
+    g.report.specimen.push_back(reference_to(specimen));
+    const bool collected = specimen.collection && !std::holds_alternative<std::monostate>(specimen.collection->collected);
+    if (collected && std::holds_alternative<std::monostate>(g.report.effective))
+      g.report.effective = specimen.collection->collected;
+  }
+  for (auto& r : g.results) {
+    auto specimen = r.specimen;
+    if (!specimen && g.specimens.size() == 1) specimen = 0;
+    if (specimen) r.observation.specimen = reference_to(g.specimens[*specimen]);
+    g.report.result.push_back(reference_to(r.observation));
+  }
 }
 
 }  // namespace
 
 void map_results(MappingContext& ctx, const std::string& patient_ref) {
   std::vector<Group> groups;
-  std::vector<model::Observation> loose;  // OBX before any OBR
+  std::vector<Result> loose;  // OBX before any OBR
   enum class Last { none, obr, obx } last = Last::none;
   for (const auto& segment : ctx.message().segments()) {
     const std::string_view id = segment.id();
@@ -321,34 +107,36 @@ void map_results(MappingContext& ctx, const std::string& patient_ref) {
       last = Last::obr;
     } else if (id == "OBX") {
       auto obs = map_obx(ctx, segment, patient_ref, true);
-      auto& into = groups.empty() ? loose : groups.back().observations;
-      if (obs) into.push_back(std::move(*obs));
+      if (obs) {
+        std::optional<std::size_t> specimen;
+        if (!groups.empty() && !groups.back().specimens.empty()) specimen = groups.back().specimens.size() - 1;
+        (groups.empty() ? loose : groups.back().results).push_back({std::move(*obs), specimen});
+      }
       last = obs ? Last::obx : Last::none;
     } else if (id == "NTE") {
       if (last == Last::obx) {
-        auto& into = groups.empty() ? loose : groups.back().observations;
-        model::Annotation note;
-        note.text = nte_text(ctx, segment);
-        if (!note.text.empty()) into.back().note.push_back(std::move(note));
+        auto& into = groups.empty() ? loose : groups.back().results;
+        add_nte_note(ctx, segment, into.back().observation);
       } else if (last == Last::obr) {
         std::string text = nte_text(ctx, segment);
         auto& conclusion = groups.back().report.conclusion;
         if (!text.empty()) conclusion += (conclusion.empty() ? "" : "\n") + text;
       }
     } else if (id == "SPM") {
-      if (!groups.empty()) map_spm(ctx, segment, groups.back().report);
+      // An SPM before any OBR belongs to no report: left to the unused-input report.
+      if (!groups.empty()) groups.back().specimens.push_back(map_spm(ctx, segment, patient_ref));
       last = Last::none;
     } else if (id != "PRT" && id != "TQ1" && id != "TQ2" && id != "CTI" && id != "CTD") {
       last = Last::none;
     }
   }
   auto& resources = ctx.out().resources;
-  for (auto& obs : loose) resources.emplace_back(std::move(obs));
+  for (auto& r : loose) resources.emplace_back(std::move(r.observation));
   for (auto& g : groups) {
-    for (const auto& obs : g.observations)
-      g.report.result.push_back(model::Reference{"Observation/" + obs.id, "", {}, ""});
+    link_group(ctx, g);
     resources.emplace_back(std::move(g.report));
-    for (auto& obs : g.observations) resources.emplace_back(std::move(obs));
+    for (auto& specimen : g.specimens) resources.emplace_back(std::move(specimen));
+    for (auto& r : g.results) resources.emplace_back(std::move(r.observation));
   }
 }
 
@@ -362,9 +150,7 @@ void map_observations(MappingContext& ctx, const std::string& patient_ref) {
       if (obs) observations.push_back(std::move(*obs));
       after_obx = obs.has_value();
     } else if (id == "NTE" && after_obx) {
-      model::Annotation note;
-      note.text = nte_text(ctx, segment);
-      if (!note.text.empty()) observations.back().note.push_back(std::move(note));
+      add_nte_note(ctx, segment, observations.back());
     } else {
       after_obx = false;
     }

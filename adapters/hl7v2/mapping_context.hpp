@@ -65,4 +65,12 @@ class MappingContext {
   std::vector<std::size_t> occurrence_;  // per segment: its occurrence among segments of its id, 0 if unique
 };
 
+/// A reference to a resource this translation made, by its stable id: "Specimen/<id>".
+template <class R>
+model::Reference reference_to(const R& resource) {
+  model::Reference ref;
+  ref.reference = std::string(R::fhir_type) + "/" + resource.id;
+  return ref;
+}
+
 }  // namespace hie::adapters::hl7v2

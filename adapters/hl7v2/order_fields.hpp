@@ -1,6 +1,6 @@
 #pragma once
-// Small helpers shared by the order and result mappings (map_orders.cpp, map_results.cpp):
-// EI (entity identifier) → Identifier, XCN (person) → Reference with display and identifier.
+// Small helpers shared by the order, result, specimen and problem mappings: EI (entity
+// identifier) → Identifier, XCN (person) → Reference with display and identifier.
 // Everything is read through the MappingContext, so what is not read is reported.
 
 #include <optional>
@@ -12,14 +12,19 @@
 
 namespace hie::adapters::hl7v2::detail {
 
-/// EI (OBR-2, OBR-3, ORC-2, ORC-3): entity id, namespace, universal id, universal id type.
-/// `type_code` is the v2-0203 identifier type (PLAC, FILL).
-inline std::optional<model::Identifier> to_order_identifier(MappingContext& ctx, const FieldRef& ei,
-                                                            std::string_view type_code) {
-  std::string value = ctx.text(ei.segment, ei.at(1));
-  std::string ns = ctx.text(ei.segment, ei.at(2));
-  std::string universal = ctx.text(ei.segment, ei.at(3));
-  std::string universal_type = ctx.text(ei.segment, ei.at(4));
+/// EI (entity id ^ namespace ^ universal id ^ universal id type) → Identifier. `component` 0:
+/// the EI is the field (OBR-2, ORC-3); n: it is component n of the field, its parts are
+/// subcomponents (the placer and filler halves of an EIP, SPM-2). `type_code` is the v2-0203
+/// identifier type (PLAC, FILL, PGN, FGN; none when empty); without an assigning authority the
+/// system is urn:hiebroker:<exchange>:id:<fallback_namespace>.
+inline std::optional<model::Identifier> to_entity_identifier(MappingContext& ctx, const FieldRef& ref,
+                                                             std::size_t component, std::string_view type_code,
+                                                             std::string_view fallback_namespace) {
+  auto part = [&](std::size_t n) { return component == 0 ? ref.at(n) : ref.at(component, n); };
+  std::string value = ctx.text(ref.segment, part(1));
+  std::string ns = ctx.text(ref.segment, part(2));
+  std::string universal = ctx.text(ref.segment, part(3));
+  std::string universal_type = ctx.text(ref.segment, part(4));
   if (value.empty()) return std::nullopt;
   model::Identifier id;
   id.value = value;
@@ -29,16 +34,25 @@ inline std::optional<model::Identifier> to_order_identifier(MappingContext& ctx,
     if (auto system = identifier_system_for(ctx.context(), ns)) id.system = *system;
   if (id.system.empty())
     id.system = "urn:hiebroker:" + urn_safe(ctx.context().exchange_id) + ":id:" +
-                (ns.empty() ? (type_code == "PLAC" ? std::string("placer") : std::string("filler")) : urn_safe(ns));
-  model::CodeableConcept type;
-  type.coding.push_back({"http://terminology.hl7.org/CodeSystem/v2-0203", "", std::string(type_code), "", std::nullopt});
-  id.type = type;
+                (ns.empty() ? std::string(fallback_namespace) : urn_safe(ns));
+  if (!type_code.empty()) {
+    model::CodeableConcept type;
+    type.coding.push_back(
+        {"http://terminology.hl7.org/CodeSystem/v2-0203", "", std::string(type_code), "", std::nullopt});
+    id.type = type;
+  }
   if (!ns.empty()) {
     model::Reference assigner;
     assigner.display = ns;
     id.assigner = assigner;
   }
   return id;
+}
+
+/// EI of an order number (OBR-2, OBR-3, ORC-2, ORC-3); `type_code` is PLAC or FILL.
+inline std::optional<model::Identifier> to_order_identifier(MappingContext& ctx, const FieldRef& ei,
+                                                            std::string_view type_code) {
+  return to_entity_identifier(ctx, ei, 0, type_code, type_code == "PLAC" ? "placer" : "filler");
 }
 
 /// XCN (ORC-12, OBX-16, OBX-25): a Reference with the person's name as display and the id

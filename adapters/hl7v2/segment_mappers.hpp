@@ -19,11 +19,15 @@ void map_allergies(MappingContext& ctx, const std::string& patient_ref);
 void map_conditions(MappingContext& ctx, const std::string& patient_ref);
 void map_procedures(MappingContext& ctx, const std::string& patient_ref);
 
+/// PPR^PC1: PRB (+ NTE) → Condition on the problem list.
+void map_problems(MappingContext& ctx, const std::string& patient_ref);
+
 /// OBX (+ NTE) outside result groups, as in ADT (vital signs, answers) → Observation.
 void map_observations(MappingContext& ctx, const std::string& patient_ref);
-/// ORU^R01: OBR (+ NTE, SPM) → DiagnosticReport; OBX (+ NTE) → Observation.
+/// ORU^R01: OBR (+ NTE) → DiagnosticReport; OBX (+ NTE) → Observation; SPM → Specimen.
 void map_results(MappingContext& ctx, const std::string& patient_ref);
-/// ORM^O01 / OML^O21: ORC + OBR → ServiceRequest.
+/// ORM^O01 / OML^O21: ORC + OBR → ServiceRequest; the order's OBX → Observation (supportingInfo),
+/// its SPM → Specimen.
 void map_orders(MappingContext& ctx, const std::string& patient_ref);
 /// VXU^V04: ORC + RXA (+ RXR, OBX) → Immunization.
 void map_immunizations(MappingContext& ctx, const std::string& patient_ref);

@@ -319,6 +319,36 @@ std::optional<model::ContactPoint> to_contact_point(MappingContext& ctx, const F
   return cp;
 }
 
+model::Quantity to_unit(MappingContext& ctx, const FieldRef& ce, std::size_t component) {
+  auto part = [&](std::size_t n) { return component == 0 ? ce.at(n) : ce.at(component, n); };
+  std::string code = ctx.text(ce.segment, part(1));
+  std::string text = ctx.text(ce.segment, part(2));
+  std::string system = ctx.text(ce.segment, part(3));
+  model::Quantity q;
+  q.unit = text.empty() ? code : text;
+  if (!code.empty() && !system.empty()) {
+    q.system = coding_system_uri(system);
+    q.code = code;
+    if (!is_known_coding_system(system))
+      ctx.issue(Severity::information, "code-unknown", ctx.location(ce.segment, part(3)),
+                "unit system '" + system + "' has no known FHIR URI: kept in a urn:hiebroker URI");
+  }
+  return q;
+}
+
+std::optional<model::Quantity> to_quantity(MappingContext& ctx, const FieldRef& cq) {
+  std::string amount = ctx.text(cq.segment, cq.at(1));
+  model::Quantity q = to_unit(ctx, cq, 2);
+  if (amount.empty()) return std::nullopt;
+  auto value = model::Decimal::parse(amount);
+  if (!value) {
+    ctx.issue(Severity::warning, "value", ctx.location(cq.segment, cq.at(1)), "quantity is not a number: dropped");
+    return std::nullopt;
+  }
+  q.value = *value;
+  return q;
+}
+
 std::optional<model::CodeableConcept> to_codeable_concept(MappingContext& ctx, const FieldRef& ce) {
   model::CodeableConcept cc;
   for (std::size_t base : {1u, 4u}) {

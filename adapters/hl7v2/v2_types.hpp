@@ -43,6 +43,13 @@ std::optional<model::Identifier> to_identifier(MappingContext& ctx, const FieldR
 std::optional<model::HumanName> to_human_name(MappingContext& ctx, const FieldRef& xpn);
 std::optional<model::Address> to_address(MappingContext& ctx, const FieldRef& xad);
 std::optional<model::ContactPoint> to_contact_point(MappingContext& ctx, const FieldRef& xtn, bool business);
+/// CE/CWE units (identifier ^ text ^ coding system) as a Quantity without a value: unit = the
+/// text, else the identifier; code and system when a system is named. `component` 0: the units
+/// are the field's components (OBX-6); n: they are the subcomponents of component n (CQ-2).
+model::Quantity to_unit(MappingContext& ctx, const FieldRef& ce, std::size_t component = 0);
+/// CQ (quantity ^ units): nullopt when there is no quantity, or (with a warning) when it is not
+/// a number.
+std::optional<model::Quantity> to_quantity(MappingContext& ctx, const FieldRef& cq);
 /// CE/CWE/CNE: identifier, text, system (+ the alternate triplet, + original text CWE-9).
 std::optional<model::CodeableConcept> to_codeable_concept(MappingContext& ctx, const FieldRef& ce);
 

@@ -58,6 +58,8 @@ constexpr std::string_view request_intent[] = {"proposal",     "plan",          
                                                "order",        "original-order", "reflex-order",
                                                "filler-order", "instance-order", "option"};
 constexpr std::string_view request_priority[] = {"routine", "urgent", "asap", "stat"};
+constexpr std::string_view specimen_status[] = {"available", "unavailable", "unsatisfactory",
+                                                "entered-in-error"};
 constexpr std::string_view entity_role[] = {"derivation", "revision", "quotation", "source",
                                             "removal"};
 constexpr std::string_view audit_action[] = {"C", "R", "U", "D", "E"};
@@ -102,6 +104,7 @@ const Binding bindings[] = {
     {"ServiceRequest.status", request_status},
     {"ServiceRequest.intent", request_intent},
     {"ServiceRequest.priority", request_priority},
+    {"Specimen.status", specimen_status},
     {"Provenance.entity.role", entity_role},
     {"AuditEvent.action", audit_action},
     {"AuditEvent.outcome", audit_outcome},

@@ -8,6 +8,7 @@
 #include "broker/model/observation.hpp"
 #include "broker/model/patient.hpp"
 #include "broker/model/provenance.hpp"
+#include "broker/model/specimen.hpp"
 
 namespace hie::model {
 
@@ -15,7 +16,7 @@ namespace hie::model {
 using Resource =
     std::variant<Patient, Encounter, Observation, DiagnosticReport, Condition, AllergyIntolerance,
                  MedicationStatement, Immunization, Procedure, DocumentReference, ServiceRequest,
-                 Provenance, AuditEvent, Consent, OperationOutcome>;
+                 Specimen, Provenance, AuditEvent, Consent, OperationOutcome>;
 
 /// FHIR resourceType of a resource ("Patient").
 std::string_view resource_type(const Resource& resource);

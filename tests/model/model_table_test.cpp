@@ -48,7 +48,10 @@ TEST(ModelTable, NamesEveryResourceAndKeyElements) {
         "| `Quantity.value` | `value` | decimal | 0..1 |",
         "| `Patient.gender` | `gender` | code | 0..1 | `male`, `female`, `other`, `unknown` |",
         "| `Quantity.comparator` | `comparator` | code | 0..1 | `<`, `<=`, `>=`, `>` |",
-        "| `Bundle.entry.request.method` | `entry[i].request.method` |"}) {
+        "| `Bundle.entry.request.method` | `entry[i].request.method` |",
+        "| `Specimen.status` | `status` | code | 0..1 | `available`, `unavailable`, "
+        "`unsatisfactory`, `entered-in-error` |",
+        "| `Specimen.collection.collected[x]` | `collection.collected` | dateTime \\| Period | 0..1 |"}) {
     EXPECT_NE(table.find(row), std::string::npos) << row;
   }
 }

@@ -204,7 +204,7 @@ class RoundTrip : public ::testing::Test {
 };
 std::vector<Example>* RoundTrip::examples_ = nullptr;
 
-TEST_F(RoundTrip, ReadsEveryCoveredExample) { EXPECT_EQ(examples_->size(), 22u + 5u + 2u); }
+TEST_F(RoundTrip, ReadsEveryCoveredExample) { EXPECT_EQ(examples_->size(), 23u + 5u + 2u); }
 
 TEST_F(RoundTrip, ElementByElementNothingChangedNothingSilentlyLost) {
   for (const Example& ex : *examples_) {
@@ -360,6 +360,32 @@ TEST_F(RoundTrip, ContainedReferencesAreDroppedAndReported) {
   EXPECT_TRUE(std::any_of(doc.issues.begin(), doc.issues.end(), [](const Issue& i) {
     return i.location == "/author/1/reference" && i.code == "not-supported";
   }));
+}
+
+TEST_F(RoundTrip, SpecimenExampleValues) {
+  const Example& ex = find("Specimen-101.json");
+  Issues issues;
+  auto model = read_resource(ex.original, issues);
+  ASSERT_TRUE(model);
+  const auto& s = std::get<Specimen>(*model);
+  EXPECT_EQ(s.status, "available");
+  ASSERT_TRUE(s.accession_identifier);
+  EXPECT_EQ(s.accession_identifier->value, "X352356");
+  EXPECT_EQ(s.received_time, "2011-03-04T07:03:00Z");
+  ASSERT_TRUE(s.collection);
+  EXPECT_EQ(std::get<DateTime>(s.collection->collected).value, "2011-05-30T06:15:00Z");
+  ASSERT_TRUE(s.collection->quantity);
+  EXPECT_EQ(s.collection->quantity->value->text(), "6");
+  ASSERT_TRUE(s.collection->body_site);
+  EXPECT_EQ(s.collection->body_site->text, "Right median cubital vein");
+  ASSERT_EQ(s.container.size(), 1u);
+  EXPECT_EQ(s.container[0].description, "Green Gel tube");
+  // The additive is a contained Substance: its reference is dropped and reported, as is
+  // `contained` itself; nothing else of the example is lost.
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(s.container[0].additive));
+  std::set<std::string> locations;
+  for (const Issue& i : ex.issues) locations.insert(i.location);
+  EXPECT_EQ(locations, (std::set<std::string>{"/contained", "/container/0/additiveReference/reference"}));
 }
 
 TEST_F(RoundTrip, BundlesKeepEntriesAndReportUnheldResources) {

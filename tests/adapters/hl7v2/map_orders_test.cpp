@@ -68,6 +68,17 @@ TEST(Hl7MapOrders, OrmWithPlacerFillerRequesterAndPriority) {
   ASSERT_TRUE(std::holds_alternative<model::DateTime>(sr.occurrence));
   EXPECT_EQ(std::get<model::DateTime>(sr.occurrence).value, "2021-10-20T12:00:00+02:15");
   EXPECT_TRUE(sr.priority.empty());  // neither ORC-7.6 nor OBR-27.6 nor a TQ1 gives one
+  // OBX|27|NM|8867-4^heartrate^LN||60~120|beats/min^^ISO|70-80|...|S: an answer for the order.
+  std::vector<const model::Observation*> answers;
+  for (const auto& r : m->out.resources)
+    if (auto* o = std::get_if<model::Observation>(&r)) answers.push_back(o);
+  ASSERT_EQ(answers.size(), 1u);
+  ASSERT_EQ(sr.supporting_info.size(), 1u);
+  EXPECT_EQ(sr.supporting_info[0].reference, "Observation/" + answers[0]->id);
+  EXPECT_EQ(answers[0]->code.coding[0].code, "8867-4");
+  EXPECT_EQ(std::get<model::Quantity>(answers[0]->value).value->text(), "60");
+  EXPECT_EQ(answers[0]->subject->reference, "Patient/p1");
+  EXPECT_TRUE(answers[0]->category.empty());
   expect_valid(m->out);
 }
 

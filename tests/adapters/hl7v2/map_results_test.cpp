@@ -42,6 +42,12 @@ std::vector<const model::Observation*> observations(const Translation& t) {
     if (auto* o = std::get_if<model::Observation>(&r)) out.push_back(o);
   return out;
 }
+std::vector<const model::Specimen*> specimens(const Translation& t) {
+  std::vector<const model::Specimen*> out;
+  for (const auto& r : t.resources)
+    if (auto* s = std::get_if<model::Specimen>(&r)) out.push_back(s);
+  return out;
+}
 std::vector<const model::DiagnosticReport*> reports(const Translation& t) {
   std::vector<const model::DiagnosticReport*> out;
   for (const auto& r : t.resources)
@@ -119,6 +125,20 @@ TEST(Hl7MapResults, NistCbcReportAndObservations) {
   EXPECT_EQ(obs[3]->interpretation[0].coding[0].code, "HH");
   // OBX-24 (performing organisation address) is not mapped and says so.
   EXPECT_TRUE(has_issue_at(m->out, "OBX[2]-24.1"));
+  // SPM|1|||119297000^BLD^SCT^^^^^^Blood|...|20110103143428-0800: the report's one specimen.
+  auto specs = specimens(m->out);
+  ASSERT_EQ(specs.size(), 1u);
+  const auto& blood = *specs[0];
+  EXPECT_TRUE(blood.identifier.empty());
+  EXPECT_EQ(blood.type->coding[0].system, "http://snomed.info/sct");
+  EXPECT_EQ(blood.type->coding[0].code, "119297000");
+  EXPECT_EQ(blood.type->text, "Blood");
+  EXPECT_EQ(std::get<model::DateTime>(blood.collection->collected).value, "2011-01-03T14:34:28-08:00");
+  EXPECT_EQ(blood.subject->reference, "Patient/p1");
+  ASSERT_EQ(dr.specimen.size(), 1u);
+  EXPECT_EQ(dr.specimen[0].reference, "Specimen/" + blood.id);
+  for (const auto* o : obs) EXPECT_EQ(o->specimen->reference, "Specimen/" + blood.id);
+  EXPECT_FALSE(has_issue_at(m->out, "SPM"));
   expect_valid(m->out);
 }
 
@@ -139,6 +159,23 @@ TEST(Hl7MapResults, TwoReportsWithSpecimenTimes) {
   EXPECT_EQ(obs[1]->status, "preliminary");
   EXPECT_EQ(std::get<model::Quantity>(obs[1]->value).value->text(), "4.06");
   EXPECT_EQ(std::get<model::Quantity>(obs[3]->value).unit, "%");
+  // SPM|1|SpecimenID||BLD|||||||P||||||20141006053500+0700|20141006082100+0700||Y, once per OBR.
+  auto specs = specimens(m->out);
+  ASSERT_EQ(specs.size(), 2u);
+  EXPECT_NE(specs[0]->id, specs[1]->id);
+  const auto& blood = *specs[0];
+  ASSERT_EQ(blood.identifier.size(), 1u);
+  EXPECT_EQ(blood.identifier[0].value, "SpecimenID");
+  EXPECT_EQ(blood.type->coding[0].code, "BLD");
+  EXPECT_EQ(blood.received_time, "2014-10-06T08:21:00+07:00");
+  EXPECT_EQ(blood.status, "available");
+  ASSERT_TRUE(blood.collection->collector);  // OBR-10 ^COLLECT^JOHN
+  EXPECT_EQ(blood.collection->collector->display, "JOHN COLLECT");
+  EXPECT_FALSE(has_issue_at(m->out, "SPM[1]-11"));  // role P: the patient's, as subject says
+  EXPECT_EQ(drs[0]->specimen[0].reference, "Specimen/" + specs[0]->id);
+  EXPECT_EQ(drs[1]->specimen[0].reference, "Specimen/" + specs[1]->id);
+  EXPECT_EQ(obs[0]->specimen->reference, "Specimen/" + specs[0]->id);
+  EXPECT_EQ(obs[5]->specimen->reference, "Specimen/" + specs[1]->id);
   expect_valid(m->out);
 }
 

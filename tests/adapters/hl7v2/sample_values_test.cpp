@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -87,6 +88,37 @@ std::string effective(const model::Observation& o) {
   return d ? d->value : "<no dateTime>";
 }
 
+// Specimen.collection.collected[x]: the dateTime, or "start/end" of the period.
+std::string collected(const model::Specimen& s) {
+  if (!s.collection) return "<no collection>";
+  if (const auto* d = std::get_if<model::DateTime>(&s.collection->collected)) return d->value;
+  if (const auto* p = std::get_if<model::Period>(&s.collection->collected)) return p->start + "/" + p->end;
+  return "<no collected>";
+}
+
+std::string first_code(const std::optional<model::CodeableConcept>& cc) {
+  return cc && !cc->coding.empty() ? cc->coding[0].code : "<no code>";
+}
+
+// "Type/id" of a resource of this translation.
+template <class R>
+std::string ref(const R& r) {
+  return std::string(R::fhir_type) + "/" + r.id;
+}
+
+std::vector<std::string> references(const std::vector<model::Reference>& refs) {
+  std::vector<std::string> out;
+  for (const auto& r : refs) out.push_back(r.reference);
+  return out;
+}
+
+template <class R>
+std::vector<std::string> references_to(const std::vector<const R*>& resources) {
+  std::vector<std::string> out;
+  for (const R* r : resources) out.push_back(ref(*r));
+  return out;
+}
+
 // ---- cdc-data-exchange-hl7 -------------------------------------------------------------------
 
 TEST(Hl7v2SampleValues, CdcCaseLab002) {
@@ -98,6 +130,24 @@ TEST(Hl7v2SampleValues, CdcCaseLab002) {
   EXPECT_EQ(loinc(o), "77983-5");
   EXPECT_EQ(value_code(o), "USA");
   EXPECT_EQ(o.status, "final");
+  // SPM|1|^19070609580||119324002^...^SCT|...|20190709|20190709, in the second OBR's group.
+  const auto& s = first_of<model::Specimen>(t);
+  ASSERT_EQ(s.identifier.size(), 1u);
+  EXPECT_EQ(s.identifier[0].value, "19070609580");  // the filler's half of the EIP
+  EXPECT_EQ(s.identifier[0].type->coding[0].code, "FGN");
+  ASSERT_TRUE(s.type);
+  EXPECT_EQ(s.type->coding[0].system, "http://snomed.info/sct");
+  EXPECT_EQ(s.type->coding[0].code, "119324002");
+  EXPECT_EQ(collected(s), "2019-07-09");
+  EXPECT_EQ(s.received_time, "2019-07-09");
+  auto reports = all_of<model::DiagnosticReport>(t);
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_TRUE(reports[0]->specimen.empty());
+  EXPECT_EQ(references(reports[1]->specimen), std::vector<std::string>{ref(s)});
+  const auto& chlamydia = *all_of<model::Observation>(t).back();  // the OBX of OBR 2
+  EXPECT_EQ(loinc(chlamydia), "43304-5");
+  ASSERT_TRUE(chlamydia.specimen);
+  EXPECT_EQ(chlamydia.specimen->reference, ref(s));
 }
 
 TEST(Hl7v2SampleValues, CdcFddNtm12Chol) {
@@ -152,6 +202,35 @@ TEST(Hl7v2SampleValues, CdcOchsnerOml) {
   EXPECT_EQ(sr.intent, "order");  // ORC-1 NW
   ASSERT_FALSE(sr.identifier.empty());
   EXPECT_EQ(sr.identifier[0].value, "243217771");  // ORC-2 / OBR-2
+  // SPM|1|^24LADH-318X0008&Beaker||BLOOD^Blood||||BLOOD^Blood|...|20241113131859|20241113131900||Y
+  const auto& s = first_of<model::Specimen>(t);
+  ASSERT_EQ(s.identifier.size(), 1u);
+  EXPECT_EQ(s.identifier[0].value, "24LADH-318X0008");
+  EXPECT_EQ(s.identifier[0].system, "urn:hiebroker:test-hie:id:Beaker");
+  EXPECT_EQ(first_code(s.type), "BLOOD");
+  EXPECT_EQ(first_code(s.collection->body_site), "BLOOD");
+  EXPECT_EQ(collected(s), "2024-11-13T13:18:59+00:00");
+  EXPECT_EQ(s.received_time, "2024-11-13T13:19:00+00:00");
+  EXPECT_EQ(s.status, "available");  // SPM-20 Y
+  ASSERT_TRUE(s.collection->collector);  // OBR-10 739^BEAKER^PHLEBOTOMIST
+  EXPECT_EQ(s.collection->collector->display, "PHLEBOTOMIST BEAKER");
+  EXPECT_EQ(references(s.request), std::vector<std::string>{ref(sr)});
+  EXPECT_EQ(references(sr.specimen), std::vector<std::string>{ref(s)});
+  // The four ask-at-order-entry answers (OBX-29 QST) support the order.
+  auto answers = all_of<model::Observation>(t);
+  ASSERT_EQ(answers.size(), 4u);
+  EXPECT_EQ(references(sr.supporting_info), references_to(answers));
+  EXPECT_EQ(loinc(*answers[0]), "<no loinc>");  // OBX-3 57714-8 names no coding system
+  EXPECT_EQ(answers[0]->code.coding[0].code, "57714-8");
+  EXPECT_EQ(value_string(*answers[0]), "384");
+  EXPECT_EQ(value_string(*answers[2]), "Human Milk & Formula");  // \T\ unescaped
+  EXPECT_EQ(answers[3]->code.coding[0].code, "PLT3280");
+  EXPECT_EQ(value_string(*answers[3]), "Enfomil, Similac, Katrina");
+  EXPECT_EQ(answers[0]->status, "final");
+  EXPECT_EQ(effective(*answers[0]), "2024-11-13T13:17:19+00:00");
+  EXPECT_TRUE(answers[0]->category.empty());  // answers, not laboratory results
+  EXPECT_FALSE(answers[0]->specimen);         // they come before the SPM
+  EXPECT_FALSE(has_issue_at(t, "OBX[1]"));
 }
 
 TEST(Hl7v2SampleValues, CdcOracleOrm) {
@@ -163,6 +242,19 @@ TEST(Hl7v2SampleValues, CdcOracleOrm) {
   EXPECT_EQ(sr.code->coding[0].code, "57128-1");  // OBR-4, no coding system named
   ASSERT_FALSE(sr.identifier.empty());
   EXPECT_EQ(sr.identifier[0].value, "2801515645");
+  // Nine OBX answer the order's questions: OBX|1|CE|67704-7^Type of Feed||^Formula^CD:1220, ...,
+  // OBX|6|NM|8339-4^Birth Weight (g)||3040.
+  auto answers = all_of<model::Observation>(t);
+  ASSERT_EQ(answers.size(), 9u);
+  EXPECT_EQ(references(sr.supporting_info), references_to(answers));
+  EXPECT_EQ(answers[0]->code.coding[0].code, "67704-7");
+  const auto* feed = std::get_if<model::CodeableConcept>(&answers[0]->value);
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->text, "Formula");
+  EXPECT_EQ(answers[5]->code.coding[0].code, "8339-4");
+  EXPECT_EQ(quantity_text(*answers[5]), "3040");
+  EXPECT_EQ(value_string(*answers[8]), "9568963214");
+  EXPECT_EQ(answers[0]->status, "unknown");  // OBX-11 empty
 }
 
 TEST(Hl7v2SampleValues, CdcEpicOru) {
@@ -205,6 +297,21 @@ TEST(Hl7v2SampleValues, CdcLouisianaOru) {
   EXPECT_EQ(value_code(o), "LA12432-3");
   EXPECT_EQ(o.status, "preliminary");  // OBX-11 P
   EXPECT_EQ(effective(o), "2024-01-01T05:00:00+00:00");
+  // SPM|1|^20243334444&Louisiana ...&2.16.840.1.114222.4.3.26.3.1&ISO||440500007^Blood spot
+  // specimen^SCT|...|20240101050000^20240101050000|20240102050000, at the end of OBR 1's group.
+  const auto& s = first_of<model::Specimen>(t);
+  ASSERT_EQ(s.identifier.size(), 1u);
+  EXPECT_EQ(s.identifier[0].value, "20243334444");
+  EXPECT_EQ(s.identifier[0].system, "urn:oid:2.16.840.1.114222.4.3.26.3.1");
+  ASSERT_TRUE(s.type);
+  EXPECT_EQ(s.type->coding[0].system, "http://snomed.info/sct");
+  EXPECT_EQ(s.type->coding[0].code, "440500007");
+  EXPECT_EQ(collected(s), "2024-01-01T05:00:00+00:00/2024-01-01T05:00:00+00:00");
+  EXPECT_EQ(s.received_time, "2024-01-02T05:00:00+00:00");
+  const auto& dr = first_of<model::DiagnosticReport>(t);
+  EXPECT_EQ(references(dr.specimen), std::vector<std::string>{ref(s)});
+  ASSERT_TRUE(o.specimen);  // the group's only specimen
+  EXPECT_EQ(o.specimen->reference, ref(s));
 }
 
 TEST(Hl7v2SampleValues, CdcMinnesotaAdtA01) {
@@ -294,6 +401,95 @@ TEST(Hl7v2SampleValues, FhirConverterMdhhsOml) {
   EXPECT_EQ(c->code, "6532-6");
   ASSERT_FALSE(sr.identifier.empty());
   EXPECT_EQ(sr.identifier[0].value, "ORD723222");
+  ASSERT_EQ(sr.note.size(), 1u);  // NTE|1||the sky is blue, after the OBR
+  EXPECT_EQ(sr.note[0].text, "the sky is blue");
+  // OBX|1|TS|AOE15^Date of Last Rabies Vaccination^BOL_0002||20150818060605-0500||||||O
+  const auto& answer = first_of<model::Observation>(t);
+  EXPECT_EQ(references(sr.supporting_info), std::vector<std::string>{ref(answer)});
+  EXPECT_EQ(answer.code.coding[0].code, "AOE15");
+  const auto* when = std::get_if<model::DateTime>(&answer.value);
+  ASSERT_TRUE(when);
+  EXPECT_EQ(when->value, "2015-08-18T06:06:05-05:00");
+  EXPECT_EQ(answer.status, "registered");  // OBX-11 O: order detail
+  // SPM|1|4222||67922002^Serum^SCT||NONE|SWA||...|20160308170551-0500
+  const auto& s = first_of<model::Specimen>(t);
+  ASSERT_EQ(s.identifier.size(), 1u);
+  EXPECT_EQ(s.identifier[0].value, "4222");
+  EXPECT_EQ(s.identifier[0].type->coding[0].code, "PGN");
+  EXPECT_EQ(s.identifier[0].system, "urn:hiebroker:test-hie:id:specimen-placer");
+  ASSERT_TRUE(s.type);
+  EXPECT_EQ(s.type->coding[0].system, "http://snomed.info/sct");
+  EXPECT_EQ(s.type->coding[0].code, "67922002");
+  EXPECT_EQ(first_code(s.collection->method), "SWA");
+  ASSERT_EQ(s.container.size(), 1u);
+  EXPECT_EQ(std::get<model::CodeableConcept>(s.container[0].additive).coding[0].code, "NONE");
+  EXPECT_EQ(collected(s), "2016-03-08T17:05:51-05:00");
+  EXPECT_EQ(references(sr.specimen), std::vector<std::string>{ref(s)});
+  EXPECT_EQ(references(s.request), std::vector<std::string>{ref(sr)});
+}
+
+TEST(Hl7v2SampleValues, FhirConverterOmlO21_01) {
+  auto t = translate("fhir-converter/OML-O21-01.hl7");
+  expect_everyman(t);
+  const auto& sr = first_of<model::ServiceRequest>(t);
+  ASSERT_EQ(sr.note.size(), 1u);
+  EXPECT_EQ(sr.note[0].text, "Urgent");  // NTE after the OBR
+  // SPM|1|2012545^2012999999&IA PHIMS Stage&2.16.840.1.114222.4.3.3.5.1.2&ISO|PAI12^FAI12|
+  // ASERU^Serum^^FUR^^^^^Blood||STUTM^...|BCAE|BAP^^HL70488^...|||40^&lbs||This is a specimen
+  // resource|...|20110103143428-0800^20111103143428-0800|20120301||Y||||AUT^...^HL70493^CLOT~HEM
+  // |||T-container^ContainerType^ABC|||AI-30^^^IA PHIMS Stage&1.3.6.1.4.1.44750.1.2.2&ISO^PI|OSI-31^...
+  const auto& s = first_of<model::Specimen>(t);
+  ASSERT_EQ(s.identifier.size(), 3u);
+  EXPECT_EQ(s.identifier[0].value, "2012545");
+  EXPECT_EQ(s.identifier[0].type->coding[0].code, "PGN");
+  EXPECT_EQ(s.identifier[1].value, "2012999999");
+  EXPECT_EQ(s.identifier[1].system, "urn:oid:2.16.840.1.114222.4.3.3.5.1.2");
+  EXPECT_EQ(s.identifier[1].type->coding[0].code, "FGN");
+  EXPECT_EQ(s.identifier[2].value, "OSI-31");  // SPM-31 other specimen id
+  ASSERT_TRUE(s.accession_identifier);
+  EXPECT_EQ(s.accession_identifier->value, "AI-30");
+  EXPECT_EQ(s.accession_identifier->system, "urn:oid:1.3.6.1.4.1.44750.1.2.2");
+  ASSERT_EQ(s.parent.size(), 1u);
+  EXPECT_EQ(s.parent[0].identifier->value, "FAI12");  // the filler's; PAI12 is reported
+  EXPECT_TRUE(has_issue_at(t, "SPM-3.1"));
+  ASSERT_TRUE(s.type);
+  EXPECT_EQ(s.type->coding[0].code, "ASERU");
+  EXPECT_EQ(s.type->coding[1].code, "FUR");
+  EXPECT_EQ(s.type->text, "Blood");
+  EXPECT_EQ(first_code(s.collection->method), "BCAE");
+  ASSERT_TRUE(s.collection->body_site);
+  EXPECT_EQ(s.collection->body_site->coding[0].system, "http://terminology.hl7.org/CodeSystem/v2-0488");
+  EXPECT_EQ(s.collection->body_site->coding[0].code, "BAP");
+  ASSERT_TRUE(s.collection->quantity);
+  EXPECT_EQ(s.collection->quantity->value->text(), "40");
+  EXPECT_EQ(s.collection->quantity->unit, "lbs");
+  EXPECT_EQ(collected(s), "2011-01-03T14:34:28-08:00/2011-11-03T14:34:28-08:00");
+  EXPECT_EQ(s.received_time, "2012-03-01");
+  EXPECT_EQ(s.status, "available");
+  ASSERT_EQ(s.condition.size(), 2u);
+  EXPECT_EQ(s.condition[0].coding[0].code, "AUT");
+  EXPECT_EQ(s.condition[0].coding[0].system, "http://terminology.hl7.org/CodeSystem/v2-0493");
+  EXPECT_EQ(s.condition[1].coding[0].code, "HEM");
+  ASSERT_EQ(s.container.size(), 1u);
+  EXPECT_EQ(first_code(s.container[0].type), "T-container");
+  EXPECT_EQ(std::get<model::CodeableConcept>(s.container[0].additive).coding[0].code, "STUTM");
+  ASSERT_EQ(s.note.size(), 1u);
+  EXPECT_EQ(s.note[0].text, "This is a specimen resource");
+  EXPECT_FALSE(s.collection->collector);  // OBR-10 is empty
+  EXPECT_EQ(references(sr.specimen), std::vector<std::string>{ref(s)});
+  // Four OBX in the order: two before the SPM, one after it, one after the SAC (container).
+  auto observations = all_of<model::Observation>(t);
+  ASSERT_EQ(observations.size(), 4u);
+  EXPECT_EQ(references(sr.supporting_info), references_to(observations));
+  EXPECT_EQ(value_code(*observations[0]), "27268008");  // Salmonella^SCT
+  ASSERT_EQ(observations[1]->note.size(), 1u);
+  EXPECT_EQ(observations[1]->note[0].text, "No Antibodies Detected");
+  EXPECT_FALSE(observations[0]->specimen);
+  EXPECT_EQ(quantity_text(*observations[2]), "27");
+  ASSERT_TRUE(observations[2]->specimen);
+  EXPECT_EQ(observations[2]->specimen->reference, ref(s));
+  ASSERT_TRUE(observations[3]->specimen);
+  EXPECT_TRUE(has_issue_at(t, "SAC"));  // containers are not mapped
 }
 
 TEST(Hl7v2SampleValues, FhirConverterOruR01_01) {
@@ -308,6 +504,17 @@ TEST(Hl7v2SampleValues, FhirConverterOruR01_01) {
   const auto& dr = first_of<model::DiagnosticReport>(t);  // OBR-4 625-4
   ASSERT_FALSE(dr.code.coding.empty());
   EXPECT_EQ(dr.code.coding[0].code, "625-4");
+  // The SPM of the OBR group (the same SPM as OML-O21-01's) is the report's only specimen.
+  const auto& s = first_of<model::Specimen>(t);
+  EXPECT_EQ(references(dr.specimen), std::vector<std::string>{ref(s)});
+  EXPECT_EQ(first_code(s.type), "ASERU");
+  EXPECT_EQ(collected(s), "2011-01-03T14:34:28-08:00/2011-11-03T14:34:28-08:00");
+  for (const auto* obs : all_of<model::Observation>(t)) {
+    if (std::find(dr.result.begin(), dr.result.end(), model::Reference{ref(*obs), "", {}, ""}) == dr.result.end())
+      continue;  // the OBX before the OBR belongs to no report
+    ASSERT_TRUE(obs->specimen) << loinc(*obs);
+    EXPECT_EQ(obs->specimen->reference, ref(s));
+  }
 }
 
 TEST(Hl7v2SampleValues, FhirConverterOruRmgead) {
@@ -324,7 +531,30 @@ TEST(Hl7v2SampleValues, FhirConverterOruRmgead) {
 TEST(Hl7v2SampleValues, FhirConverterPc1ProblemAdd) {
   auto t = translate("fhir-converter/PC1-Problem-Add-v2.3.1.hl7");
   expect_patient(first_of<model::Patient>(t), "10290", "KARLS", "TOM", "2004-05-30", "male");
-  EXPECT_TRUE(has_issue_at(t, "MSH-9"));  // PPR^PC1 is not mapped
+  EXPECT_FALSE(has_issue_at(t, "MSH-9"));  // PPR^PC1 is mapped
+  // PRB|AD|2004062916460000|596.5^BLADDER DYSFUNCTION^I9|26744|||20040629||||||ACTIVE|||20040629
+  auto conditions = all_of<model::Condition>(t);
+  ASSERT_EQ(conditions.size(), 1u);
+  const auto& c = *conditions[0];
+  ASSERT_TRUE(c.code);
+  EXPECT_EQ(c.code->coding[0].system, "http://hl7.org/fhir/sid/icd-9-cm");
+  EXPECT_EQ(c.code->coding[0].code, "596.5");
+  EXPECT_EQ(c.code->coding[0].display, "BLADDER DYSFUNCTION");
+  ASSERT_EQ(c.category.size(), 1u);
+  EXPECT_EQ(c.category[0].coding[0].code, "problem-list-item");
+  ASSERT_EQ(c.identifier.size(), 1u);
+  EXPECT_EQ(c.identifier[0].value, "26744");  // PRB-4 problem instance id
+  EXPECT_EQ(std::get<model::DateTime>(c.onset).value, "2004-06-29");  // PRB-16
+  EXPECT_EQ(c.subject.reference, ref(first_of<model::Patient>(t)));
+  // PRB-2 has 16 digits: not an HL7 timestamp, so no recordedDate (reported).
+  EXPECT_TRUE(c.recorded_date.empty());
+  EXPECT_TRUE(has_issue_at(t, "PRB-2.1"));
+  // ACTIVE was sent as the confirmation status (PRB-13), which has no such code: reported, and
+  // no life cycle status (PRB-14) was sent.
+  EXPECT_FALSE(c.verification_status);
+  EXPECT_FALSE(c.clinical_status);
+  EXPECT_TRUE(has_issue_at(t, "PRB-13"));
+  EXPECT_TRUE(has_issue_at(t, "PRB-7"));  // established date: no R4 element (see map_problems.cpp)
 }
 
 TEST(Hl7v2SampleValues, FhirConverterRdeO11) {
