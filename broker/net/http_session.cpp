@@ -18,6 +18,7 @@
 
 #include "broker/logging/log.hpp"
 #include "broker/net/listener_metrics.hpp"
+#include "broker/net/tls_accept.hpp"
 
 namespace hie::net {
 namespace {
@@ -26,7 +27,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using namespace asio::experimental::awaitable_operators;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 /// Why a read failed, as a metric reason, or empty for an ordinary close.
@@ -203,17 +203,7 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket, std::shared
   }
 
   TlsStream stream(std::move(tcp), *settings.tls);
-  control->cancel = [&stream] {
-    boost::system::error_code ignored_ec;
-    beast::get_lowest_layer(stream).socket().cancel(ignored_ec);
-  };
-  beast::get_lowest_layer(stream).expires_after(settings.limits.handshake_timeout);
-  auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
-  if (handshake_ec) {
-    if (settings.metrics) settings.metrics->rejected("tls_handshake");
-    log::write(log::Level::info, {connection_id, {}}, "tls handshake failed", {{"reason", handshake_ec.message()}});
-    co_return;
-  }
+  if (!co_await accept_tls(stream, *control, settings, connection_id)) co_return;
   co_await serve_requests(stream, *control, settings, handler, connection_id, peer);
   beast::get_lowest_layer(stream).expires_after(settings.limits.handshake_timeout);
   co_await stream.async_shutdown(kTuple);

@@ -13,6 +13,7 @@
 #include "adapters/hl7v2/mllp_codec.hpp"
 #include "broker/logging/log.hpp"
 #include "broker/net/listener_metrics.hpp"
+#include "broker/net/tls_accept.hpp"
 
 namespace hie::net {
 namespace {
@@ -21,7 +22,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using adapters::hl7v2::MllpDecoder;
 using adapters::hl7v2::MllpEventKind;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 beast::tcp_stream& tcp_of(beast::tcp_stream& stream) { return stream; }
@@ -120,17 +120,7 @@ asio::awaitable<void> run_mllp_session(asio::ip::tcp::socket socket, std::shared
     co_return;
   }
   TlsStream stream(std::move(tcp), *settings.tls);
-  control->cancel = [&stream] {
-    boost::system::error_code ignored_ec;
-    beast::get_lowest_layer(stream).socket().cancel(ignored_ec);
-  };
-  beast::get_lowest_layer(stream).expires_after(settings.limits.handshake_timeout);
-  auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
-  if (handshake_ec) {
-    if (settings.metrics) settings.metrics->rejected("tls_handshake");
-    log::write(log::Level::info, {connection_id, {}}, "tls handshake failed", {{"reason", handshake_ec.message()}});
-    co_return;
-  }
+  if (!co_await accept_tls(stream, *control, settings, connection_id)) co_return;
   peer.certificate = peer_certificate(stream.native_handle());
   co_await serve_frames(stream, *control, settings, *handler, peer);
   beast::get_lowest_layer(stream).expires_after(settings.limits.handshake_timeout);

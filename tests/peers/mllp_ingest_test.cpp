@@ -15,6 +15,7 @@
 #include "broker/store/sqlite_store.hpp"
 #include "tests/net/test_server.hpp"
 #include "tests/support/raw_http_client.hpp"
+#include "tests/support/sqlite_rows.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace hie::peers {
@@ -23,6 +24,7 @@ namespace {
 namespace v2 = adapters::hl7v2;
 using hie::testing::RawConnection;
 using hie::testing::TempDir;
+using hie::testing::count_rows;
 
 std::string adt(const std::string& control_id, const std::string& facility = "NORTHFAC",
                 const std::string& msh15 = "") {
@@ -57,18 +59,6 @@ Ack read_ack(RawConnection& connection) {
   }
   if (const auto* err = m->find("ERR")) ack.err = std::string(err->raw());
   return ack;
-}
-
-std::int64_t count_rows(const std::string& path, const std::string& where) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, ("SELECT count(*) FROM journal WHERE " + where).c_str(), -1, &stmt, nullptr);
-  std::int64_t n = -1;
-  if (stmt && sqlite3_step(stmt) == SQLITE_ROW) n = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return n;
 }
 
 config::Exchange exchange(std::string id, std::vector<std::string> facilities) {

@@ -10,11 +10,13 @@
 
 #include "broker/store/migrations.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/sqlite_rows.hpp"
 
 namespace hie::store {
 namespace {
 
 using testing::TempDir;
+using testing::count_rows;
 
 InboundMessage message(std::string exchange, std::string control_id, std::string payload = "MSH|^~\\&|A") {
   InboundMessage m;
@@ -38,19 +40,6 @@ std::unique_ptr<SqliteStore> open_store(const std::string& path, std::size_t max
   auto store = SqliteStore::open({.path = path, .max_pending = max_pending});
   EXPECT_TRUE(store) << store.error().describe();
   return store ? std::move(*store) : nullptr;
-}
-
-/// Counts rows with plain SQLite, independently of the code under test.
-std::int64_t count_rows(const std::string& path, const std::string& where = "1") {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, ("SELECT count(*) FROM journal WHERE " + where).c_str(), -1, &stmt, nullptr);
-  std::int64_t n = -1;
-  if (stmt && sqlite3_step(stmt) == SQLITE_ROW) n = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return n;
 }
 
 TEST(SqliteStore, AnAcceptedMessageIsInTheFileWhenTheCallbackRuns) {
