@@ -19,8 +19,8 @@ constexpr const char* kUsage =
     "                         [--limit N] [--payload]\n"
     "\n"
     "Prints the durable journal as JSON lines, oldest first, one per stored message: id, exchange,\n"
-    "control_id, format, received, status, detail, bytes (and payload with --payload: it holds\n"
-    "patient data). --after ID continues from a row id; --limit bounds the rows (default all).\n";
+    "control_id, format, received, status, detail, bytes, translation, translation_detail (and\n"
+    "payload with --payload: it holds patient data). --after ID continues from a row id; --limit bounds the rows (default all).\n";
 
 std::optional<std::int64_t> to_number(const std::string& text) {
   std::int64_t n = 0;
@@ -47,6 +47,8 @@ std::string to_json_line(const store::JournalRecord& r) {
   text("detail", r.detail);
   w.Key("bytes");
   w.Int64(r.bytes);
+  text("translation", r.translation);
+  text("translation_detail", r.translation_detail);
   if (r.payload) text("payload", *r.payload);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

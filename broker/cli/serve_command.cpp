@@ -20,7 +20,9 @@
 #include "broker/net/listener.hpp"
 #include "broker/net/mllp_session.hpp"
 #include "broker/net/tls_context.hpp"
+#include "adapters/registry.hpp"
 #include "broker/peers/mllp_ingest.hpp"
+#include "broker/routing/translator.hpp"
 #include "broker/store/sqlite_store.hpp"
 
 namespace hie::cli {
@@ -151,6 +153,14 @@ int serve_command(int argc, char** argv) {
     return 1;
   }
 
+  // Translates what was journaled (also what an earlier run left pending), after the ACK.
+  std::unique_ptr<routing::Translator> translator;
+  if (store) {
+    translator = std::make_unique<routing::Translator>(*store, config.exchanges, adapters::all_adapters(),
+                                                       registry.get());
+    translator->start();
+  }
+
   std::vector<std::shared_ptr<net::Listener>> listeners;
   auto open_listener = [&](net::ListenerOptions options, const std::optional<config::TlsSettings>& tls,
                            net::SessionRunner runner) -> bool {
@@ -182,7 +192,7 @@ int serve_command(int argc, char** argv) {
       return 1;
     }
     auto ingest = std::make_shared<peers::MllpIngest>(
-        peers::MllpIngestSettings{mllp->default_exchange},
+        peers::MllpIngestSettings{mllp->default_exchange, [t = translator.get()] { t->nudge(); }},
         std::make_shared<peers::ExchangeDirectory>(config.exchanges), *store,
         std::make_shared<peers::IngestMetrics>(*registry));
     if (!open_listener({"mllp", "mllp", mllp->bind, mllp->port, config.limits, nullptr}, mllp->tls,

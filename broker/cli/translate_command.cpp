@@ -6,7 +6,7 @@
 
 #include "adapters/collection_bundle.hpp"
 #include "adapters/registry.hpp"
-#include "broker/cli/adapter_context.hpp"
+#include "broker/routing/adapter_context.hpp"
 #include "broker/cli/args.hpp"
 #include "broker/cli/commands.hpp"
 #include "broker/config/load_config.hpp"
@@ -59,7 +59,7 @@ std::optional<adapters::Context> context_from(const Args& args, int& exit_code) 
       exit_code = 1;
       return std::nullopt;
     }
-    context = adapter_context(*exchange);
+    context = routing::adapter_context(*exchange);
   }
   if (auto offset = args.value("--utc-offset")) {
     if (!config::is_utc_offset(*offset)) {

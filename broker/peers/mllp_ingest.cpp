@@ -118,6 +118,7 @@ asio::awaitable<std::optional<std::string>> MllpIngest::on_frame(std::string pay
   } else {
     log::write(log::Level::debug, {peer.connection_id, {}}, "hl7v2 message journaled",
                {{"exchange", exchange}, {"journal_id", std::to_string(appended->id)}});
+    if (settings_.stored) settings_.stored();
   }
   metrics_->message(exchange, kFormat, outcome, bytes, Clock::now() - started);
   // MLLP is synchronous: senders wait for a reply whatever MSH-15/16 say, so every message gets

@@ -5,6 +5,7 @@
 // Unreadable or refused frames are journaled as rejected and answered AR/CR with an ERR;
 // a store failure is answered AE/CE so the sender resends.
 
+#include <functional>
 #include <memory>
 
 #include "broker/net/mllp_session.hpp"
@@ -16,6 +17,7 @@ namespace hie::peers {
 
 struct MllpIngestSettings {
   std::string default_exchange;  ///< listeners.mllp.default_exchange: "" for none
+  std::function<void()> stored;  ///< called after a new message is journaled (wakes the translator)
 };
 
 class MllpIngest final : public net::MllpHandler {

@@ -1,4 +1,5 @@
 #include "broker/store/journal.hpp"
+#include "broker/store/store.hpp"
 
 #include <cstdio>
 #include <ctime>
@@ -9,6 +10,16 @@ std::string_view to_string(JournalStatus status) {
   switch (status) {
     case JournalStatus::accepted: return "accepted";
     case JournalStatus::rejected: return "rejected";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(TranslationState state) {
+  switch (state) {
+    case TranslationState::pending: return "pending";
+    case TranslationState::translated: return "translated";
+    case TranslationState::failed: return "failed";
+    case TranslationState::skipped: return "skipped";
   }
   return "unknown";
 }

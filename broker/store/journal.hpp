@@ -42,6 +42,8 @@ struct JournalRecord {
   std::string status;
   std::string detail;
   std::int64_t bytes = 0;
+  std::string translation;  ///< pending, translated, failed, skipped
+  std::string translation_detail;
   std::optional<std::string> payload;  ///< only when asked for
 };
 

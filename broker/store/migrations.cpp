@@ -7,7 +7,7 @@ namespace hie::store {
 namespace {
 
 // Append only: a released step never changes, a change is a new step.
-constexpr std::array<std::string_view, 1> kSteps = {
+constexpr std::array<std::string_view, 2> kSteps = {
     // 1: the journal. control_id is NULL for rows that had none; only accepted rows are unique
     // per (exchange, control_id), so a refused message never blocks its corrected resend.
     R"sql(
@@ -23,6 +23,36 @@ CREATE TABLE journal (
 );
 CREATE UNIQUE INDEX journal_accepted_key ON journal (exchange, control_id) WHERE status = 'accepted';
 CREATE INDEX journal_received ON journal (received);
+)sql",
+    // 2: translation of journaled messages; the record locator; resources kept for stored-mode
+    // exchanges (one row per resource, the newest version, keyed by its first identifier).
+    R"sql(
+ALTER TABLE journal ADD COLUMN translation TEXT NOT NULL DEFAULT 'pending';
+ALTER TABLE journal ADD COLUMN translation_detail TEXT NOT NULL DEFAULT '';
+CREATE INDEX journal_untranslated ON journal (id) WHERE status = 'accepted' AND translation = 'pending';
+CREATE TABLE patient_locations (
+  exchange TEXT NOT NULL,
+  system TEXT NOT NULL,
+  value TEXT NOT NULL,
+  nhs_number TEXT,
+  replaced_by TEXT,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  PRIMARY KEY (exchange, system, value)
+) WITHOUT ROWID;
+CREATE INDEX patient_locations_identifier ON patient_locations (system, value);
+CREATE INDEX patient_locations_nhs_number ON patient_locations (nhs_number) WHERE nhs_number IS NOT NULL;
+CREATE TABLE stored_resources (
+  exchange TEXT NOT NULL,
+  resource_type TEXT NOT NULL,
+  resource_key TEXT NOT NULL,
+  patient_key TEXT NOT NULL,
+  journal_id INTEGER NOT NULL,
+  updated TEXT NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (exchange, resource_type, resource_key)
+) WITHOUT ROWID;
+CREATE INDEX stored_resources_patient ON stored_resources (patient_key);
 )sql",
 };
 

@@ -14,60 +14,100 @@ namespace {
 constexpr std::string_view kPragmas =
     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;";
 
+constexpr std::string_view kNhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number";
+
+constexpr std::string_view kSelectJournal =
+    "SELECT id, exchange, control_id, format, received, status, detail, length(payload), translation, "
+    "translation_detail, CASE WHEN ?1 THEN payload END FROM journal ";
+
+JournalRecord read_record(const Statement& stmt, bool with_payload) {
+  JournalRecord r;
+  r.id = stmt.column_int(0);
+  r.exchange = stmt.column_text(1);
+  r.control_id = stmt.column_text(2);
+  r.format = stmt.column_text(3);
+  r.received = stmt.column_text(4);
+  r.status = stmt.column_text(5);
+  r.detail = stmt.column_text(6);
+  r.bytes = stmt.column_int(7);
+  r.translation = stmt.column_text(8);
+  r.translation_detail = stmt.column_text(9);
+  if (with_payload) r.payload = stmt.column_text(10);
+  return r;
+}
+
+Result<std::vector<JournalRecord>> collect(Statement& stmt, bool with_payload) {
+  std::vector<JournalRecord> rows;
+  while (true) {
+    auto row = stmt.step();
+    if (!row) return row.error();
+    if (!*row) break;
+    rows.push_back(read_record(stmt, with_payload));
+  }
+  return rows;
+}
+
 Result<std::vector<JournalRecord>> query_journal(Database& db, const JournalQuery& query) {
-  auto stmt = db.prepare(
-      "SELECT id, exchange, control_id, format, received, status, detail, length(payload), "
-      "CASE WHEN ?1 THEN payload END FROM journal "
-      "WHERE id > ?2 AND (?3 = '' OR exchange = ?3) ORDER BY id LIMIT ?4");
+  auto stmt = db.prepare(std::string(kSelectJournal) +
+                         "WHERE id > ?2 AND (?3 = '' OR exchange = ?3) ORDER BY id LIMIT ?4");
   if (!stmt) return stmt.error();
   stmt->bind(1, std::int64_t{query.with_payload});
   stmt->bind(2, query.after_id);
   stmt->bind(3, query.exchange);
   stmt->bind(4, static_cast<std::int64_t>(query.limit));
-  std::vector<JournalRecord> rows;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    JournalRecord r;
-    r.id = stmt->column_int(0);
-    r.exchange = stmt->column_text(1);
-    r.control_id = stmt->column_text(2);
-    r.format = stmt->column_text(3);
-    r.received = stmt->column_text(4);
-    r.status = stmt->column_text(5);
-    r.detail = stmt->column_text(6);
-    r.bytes = stmt->column_int(7);
-    if (query.with_payload) r.payload = stmt->column_text(8);
-    rows.push_back(std::move(r));
-  }
-  return rows;
+  return collect(*stmt, query.with_payload);
+}
+
+Result<Database> open_configured(const std::string& path, OpenMode mode) {
+  auto db = Database::open(path, mode);
+  if (!db) return db.error();
+  if (auto set = db->exec(mode == OpenMode::read_only ? "PRAGMA busy_timeout=5000;" : kPragmas); !set)
+    return set.error();
+  return db;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteOptions options) {
-  auto db = Database::open(options.path);
-  if (!db) return db.error();
-  if (auto set = db->exec(kPragmas); !set) return set.error();
-  if (auto migrated = migrate(*db); !migrated) return migrated.error();
-  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options), std::move(*db)));
-  auto insert = store->writer_.prepare(
+  auto writer = open_configured(options.path, OpenMode::read_write);
+  if (!writer) return writer.error();
+  if (auto migrated = migrate(*writer); !migrated) return migrated.error();
+  auto reader = open_configured(options.path, OpenMode::read_only);
+  if (!reader) return reader.error();
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(options), std::move(*writer), std::move(*reader)));
+  auto& db = store->writer_;
+  auto insert = db.prepare(
       "INSERT INTO journal (exchange, control_id, format, received, status, detail, payload) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
       "ON CONFLICT (exchange, control_id) WHERE status = 'accepted' DO NOTHING RETURNING id");
-  if (!insert) return insert.error();
-  auto find = store->writer_.prepare(
-      "SELECT id FROM journal WHERE exchange = ?1 AND control_id = ?2 AND status = 'accepted'");
-  if (!find) return find.error();
-  store->insert_.emplace(std::move(*insert));
-  store->find_accepted_.emplace(std::move(*find));
+  auto find = db.prepare("SELECT id FROM journal WHERE exchange = ?1 AND control_id = ?2 AND status = 'accepted'");
+  auto set_translation = db.prepare("UPDATE journal SET translation = ?2, translation_detail = ?3 WHERE id = ?1");
+  // An identifier seen again keeps its first sighting; an NHS number learnt later is kept.
+  auto upsert_location = db.prepare(
+      "INSERT INTO patient_locations (exchange, system, value, nhs_number, first_seen, last_seen) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (exchange, system, value) DO UPDATE SET "
+      "last_seen = excluded.last_seen, nhs_number = coalesce(excluded.nhs_number, nhs_number)");
+  auto upsert_replaced = db.prepare(
+      "INSERT INTO patient_locations (exchange, system, value, nhs_number, replaced_by, first_seen, last_seen) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (exchange, system, value) DO UPDATE SET "
+      "last_seen = excluded.last_seen, replaced_by = excluded.replaced_by, "
+      "nhs_number = coalesce(excluded.nhs_number, nhs_number)");
+  auto upsert_resource = db.prepare(
+      "INSERT INTO stored_resources (exchange, resource_type, resource_key, patient_key, journal_id, updated, json) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (exchange, resource_type, resource_key) DO UPDATE SET "
+      "patient_key = excluded.patient_key, journal_id = excluded.journal_id, updated = excluded.updated, "
+      "json = excluded.json WHERE excluded.journal_id >= stored_resources.journal_id");
+  for (auto* prepared : {&insert, &find, &set_translation, &upsert_location, &upsert_replaced, &upsert_resource})
+    if (!*prepared) return prepared->error();
+  store->statements_.emplace(Statements{std::move(*insert), std::move(*find), std::move(*set_translation),
+                                        std::move(*upsert_location), std::move(*upsert_replaced),
+                                        std::move(*upsert_resource)});
   store->thread_ = std::thread([s = store.get()] { s->run(); });
   return store;
 }
 
-SqliteStore::SqliteStore(SqliteOptions options, Database writer)
-    : options_(std::move(options)), writer_(std::move(writer)) {}
+SqliteStore::SqliteStore(SqliteOptions options, Database writer, Database reader)
+    : options_(std::move(options)), writer_(std::move(writer)), reader_(std::move(reader)) {}
 
 SqliteStore::~SqliteStore() {
   {
@@ -76,22 +116,29 @@ SqliteStore::~SqliteStore() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
-  // Statements before the connection they belong to.
-  insert_.reset();
-  find_accepted_.reset();
+  statements_.reset();  // statements before the connection they belong to
 }
 
 void SqliteStore::append(InboundMessage message, AppendDone done) {
+  enqueue(PendingAppend{std::move(message), std::move(done)});
+}
+
+void SqliteStore::record_translations(TranslationBatch batch, WriteDone done) {
+  enqueue(PendingTranslations{std::move(batch), std::move(done)});
+}
+
+void SqliteStore::enqueue(Pending pending) {
   std::unique_lock lock(mutex_);
   if (stopping_ || queue_.size() >= options_.max_pending) {
     const bool stopping = stopping_;
     lock.unlock();
     ++failures_;
-    done(make_error(stopping ? Errc::unsupported : Errc::limit_exceeded,
-                    stopping ? "the store is stopping" : "the store is busy: too many messages waiting", "store"));
+    Error error = make_error(stopping ? Errc::unsupported : Errc::limit_exceeded,
+                             stopping ? "the store is stopping" : "the store is busy: too many writes waiting", "store");
+    std::visit([&](auto& p) { p.done(error); }, pending);
     return;
   }
-  queue_.push_back({std::move(message), std::move(done)});
+  queue_.push_back(std::move(pending));
   lock.unlock();
   wake_.notify_one();
 }
@@ -114,7 +161,7 @@ void SqliteStore::run() {
 
 Result<Appended> SqliteStore::write(const InboundMessage& m) {
   const bool keyed = m.status == JournalStatus::accepted && !m.control_id.empty();
-  Statement& insert = *insert_;
+  Statement& insert = statements_->insert;
   insert.bind(1, m.exchange);
   if (!m.control_id.empty()) insert.bind(2, m.control_id);  // else NULL
   insert.bind(3, m.format);
@@ -128,7 +175,7 @@ Result<Appended> SqliteStore::write(const InboundMessage& m) {
   if (!row) return row.error();
   if (*row) return Appended{id, false};
   if (!keyed) return make_error(Errc::internal, "journal insert wrote no row", "store");
-  Statement& find = *find_accepted_;
+  Statement& find = statements_->find_accepted;
   find.bind(1, m.exchange).bind(2, m.control_id);
   auto found = find.step();
   const std::int64_t existing = found && *found ? find.column_int(0) : 0;
@@ -137,42 +184,109 @@ Result<Appended> SqliteStore::write(const InboundMessage& m) {
   return Appended{existing, true};
 }
 
+Status SqliteStore::write(const TranslationBatch& batch) {
+  Statements& s = *statements_;
+  const std::string now = format_utc(std::chrono::system_clock::now());
+  for (const auto& t : batch.journal) {
+    s.set_translation.bind(1, t.journal_id).bind(2, to_string(t.state)).bind(3, t.detail);
+    if (auto done = s.set_translation.run(); !done) return done;
+  }
+  for (const auto& sighting : batch.sightings) {
+    // The NHS number, when the message carried one, cross-references every other identifier.
+    std::string nhs_number;
+    for (const auto& id : sighting.identifiers)
+      if (id.system == kNhsNumberSystem) nhs_number = id.value;
+    for (const auto& id : sighting.identifiers) {
+      s.upsert_location.bind(1, sighting.exchange).bind(2, id.system).bind(3, id.value).bind(5, now);
+      if (!nhs_number.empty()) s.upsert_location.bind(4, nhs_number);
+      if (auto done = s.upsert_location.run(); !done) return done;
+    }
+    if (sighting.identifiers.empty()) continue;
+    const std::string survivor = sighting.identifiers.front().system + "|" + sighting.identifiers.front().value;
+    for (const auto& id : sighting.replaced) {
+      s.upsert_replaced.bind(1, sighting.exchange).bind(2, id.system).bind(3, id.value).bind(5, survivor).bind(6, now);
+      if (!nhs_number.empty()) s.upsert_replaced.bind(4, nhs_number);
+      if (auto done = s.upsert_replaced.run(); !done) return done;
+    }
+  }
+  for (const auto& r : batch.resources) {
+    s.upsert_resource.bind(1, r.exchange).bind(2, r.resource_type).bind(3, r.key).bind(4, r.patient_key);
+    s.upsert_resource.bind(5, r.journal_id).bind(6, now).bind(7, r.json);
+    if (auto done = s.upsert_resource.run(); !done) return done;
+  }
+  return {};
+}
+
 void SqliteStore::commit(std::deque<Pending>& batch) {
   const auto started = std::chrono::steady_clock::now();
-  std::vector<Result<Appended>> results;
-  results.reserve(batch.size());
+  std::vector<Result<Appended>> appended;  // one per PendingAppend, in order
   Status status = writer_.exec("BEGIN IMMEDIATE");
-  if (status) {
-    for (const Pending& p : batch) {
-      auto written = write(p.message);
-      if (!written) {
-        status = written.error();
-        break;
-      }
-      results.push_back(*written);
+  for (auto it = batch.begin(); status && it != batch.end(); ++it) {
+    if (auto* a = std::get_if<PendingAppend>(&*it)) {
+      auto written = write(a->message);
+      if (!written) status = written.error();
+      else appended.push_back(*written);
+    } else {
+      status = write(std::get<PendingTranslations>(*it).batch);
     }
   }
   if (status) status = writer_.exec("COMMIT");
   if (!status) {
     (void)writer_.exec("ROLLBACK");
     failures_ += batch.size();
-    for (Pending& p : batch) p.done(status.error());
+    for (auto& p : batch) std::visit([&](auto& item) { item.done(status.error()); }, p);
     return;
   }
   last_commit_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ++commits_;
   last_batch_ = batch.size();
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (results[i]->duplicate)
-      ++duplicates_;
-    else
-      ++messages_;
-    batch[i].done(std::move(results[i]));
+  std::size_t next = 0;
+  for (auto& p : batch) {
+    if (auto* a = std::get_if<PendingAppend>(&p)) {
+      Result<Appended>& result = appended[next++];
+      if (result->duplicate)
+        ++duplicates_;
+      else
+        ++messages_;
+      a->done(std::move(result));
+    } else {
+      std::get<PendingTranslations>(p).done(Status{});
+    }
   }
 }
 
 Result<std::vector<JournalRecord>> SqliteStore::read_journal(const JournalQuery& query) {
-  return read_journal_file(options_.path, query);
+  std::lock_guard lock(reader_mutex_);
+  return query_journal(reader_, query);
+}
+
+Result<std::vector<JournalRecord>> SqliteStore::pending_translations(std::size_t limit) {
+  std::lock_guard lock(reader_mutex_);
+  auto stmt = reader_.prepare(std::string(kSelectJournal) +
+                              "WHERE status = 'accepted' AND translation = 'pending' ORDER BY id LIMIT ?2");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, std::int64_t{1});
+  stmt->bind(2, static_cast<std::int64_t>(limit));
+  return collect(*stmt, true);
+}
+
+Result<std::vector<std::string>> SqliteStore::exchanges_holding(const PatientIdentity& identity) {
+  std::lock_guard lock(reader_mutex_);
+  // Directly, or through the NHS number the identifier was seen with, or as the NHS number.
+  auto stmt = reader_.prepare(
+      "SELECT DISTINCT exchange FROM patient_locations WHERE (system = ?1 AND value = ?2) "
+      "OR nhs_number IN (SELECT nhs_number FROM patient_locations WHERE system = ?1 AND value = ?2 "
+      "AND nhs_number IS NOT NULL) OR (?1 = ?3 AND nhs_number = ?2) ORDER BY exchange");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, identity.system).bind(2, identity.value).bind(3, kNhsNumberSystem);
+  std::vector<std::string> exchanges;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    exchanges.push_back(stmt->column_text(0));
+  }
+  return exchanges;
 }
 
 StoreStats SqliteStore::stats() const {
@@ -189,9 +303,8 @@ StoreStats SqliteStore::stats() const {
 }
 
 Result<std::vector<JournalRecord>> read_journal_file(const std::string& path, const JournalQuery& query) {
-  auto db = Database::open(path, OpenMode::read_only);  // a missing file is an error, not a new store
+  auto db = open_configured(path, OpenMode::read_only);  // a missing file is an error, not a new store
   if (!db) return db.error();
-  if (auto set = db->exec("PRAGMA busy_timeout=5000;"); !set) return set.error();
   return query_journal(*db, query);
 }
 

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
 
 #include "broker/store/sqlite.hpp"
 #include "broker/store/store.hpp"
@@ -31,22 +32,38 @@ class SqliteStore final : public Store {
 
   void append(InboundMessage message, AppendDone done) override;
   Result<std::vector<JournalRecord>> read_journal(const JournalQuery& query) override;
+  Result<std::vector<JournalRecord>> pending_translations(std::size_t limit) override;
+  void record_translations(TranslationBatch batch, WriteDone done) override;
+  Result<std::vector<std::string>> exchanges_holding(const PatientIdentity& identity) override;
   StoreStats stats() const override;
 
  private:
-  struct Pending {
+  struct PendingAppend {
     InboundMessage message;
     AppendDone done;
   };
-  SqliteStore(SqliteOptions options, Database writer);
+  struct PendingTranslations {
+    TranslationBatch batch;
+    WriteDone done;
+  };
+  using Pending = std::variant<PendingAppend, PendingTranslations>;
+  /// The writer's prepared statements, made once.
+  struct Statements {
+    Statement insert, find_accepted, set_translation, upsert_location, upsert_replaced, upsert_resource;
+  };
+
+  SqliteStore(SqliteOptions options, Database writer, Database reader);
+  void enqueue(Pending pending);
   void run();
   void commit(std::deque<Pending>& batch);
   Result<Appended> write(const InboundMessage& message);
+  Status write(const TranslationBatch& batch);
 
   SqliteOptions options_;
   Database writer_;  // used by the store thread only
-  std::optional<Statement> insert_;
-  std::optional<Statement> find_accepted_;
+  std::optional<Statements> statements_;
+  std::mutex reader_mutex_;
+  Database reader_;  // lookups from other threads, one at a time
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -21,9 +21,51 @@ struct StoreStats {
   std::size_t pending = 0;       ///< waiting for the next commit
 };
 
+/// A patient identifier: system URI and value.
+struct PatientIdentity {
+  std::string system;
+  std::string value;
+  bool operator==(const PatientIdentity&) const = default;
+};
+
+/// What the record locator learns from one patient in one translated message.
+struct PatientSighting {
+  std::string exchange;
+  std::vector<PatientIdentity> identifiers;  ///< the patient's, as the message carried them
+  std::vector<PatientIdentity> replaced;     ///< records this patient replaces (a merge)
+};
+
+/// A translated resource kept for a stored-mode exchange; a newer one with the same key replaces it.
+struct StoredResource {
+  std::string exchange;
+  std::string resource_type;
+  std::string key;          ///< its first identifier "system|value", else its id
+  std::string patient_key;  ///< the subject's NHS number or first identifier "system|value"
+  std::int64_t journal_id = 0;
+  std::string json;
+};
+
+/// The fate of one journaled message's translation.
+enum class TranslationState { pending, translated, failed, skipped };
+std::string_view to_string(TranslationState state);
+
+struct JournalTranslation {
+  std::int64_t journal_id = 0;
+  TranslationState state = TranslationState::translated;
+  std::string detail;  ///< "3 issues", "no adapter for format x"; never patient data
+};
+
+/// Everything one round of translation writes, committed together.
+struct TranslationBatch {
+  std::vector<JournalTranslation> journal;
+  std::vector<PatientSighting> sightings;
+  std::vector<StoredResource> resources;
+};
+
 class Store {
  public:
   using AppendDone = std::move_only_function<void(Result<Appended>)>;
+  using WriteDone = std::move_only_function<void(Status)>;
 
   virtual ~Store() = default;
 
@@ -34,6 +76,15 @@ class Store {
 
   /// Journal rows in id order. Blocking: not for I/O threads.
   virtual Result<std::vector<JournalRecord>> read_journal(const JournalQuery& query) = 0;
+
+  /// Accepted messages not yet translated, oldest first, with their payloads. Blocking.
+  virtual Result<std::vector<JournalRecord>> pending_translations(std::size_t limit) = 0;
+  /// Commits a round of translation in one transaction, in order with appends; `done` runs on
+  /// the store's thread.
+  virtual void record_translations(TranslationBatch batch, WriteDone done) = 0;
+  /// Exchanges known to hold the patient with this identifier, directly or through the NHS
+  /// number another of the patient's identifiers was seen with. Blocking.
+  virtual Result<std::vector<std::string>> exchanges_holding(const PatientIdentity& identity) = 0;
 
   virtual StoreStats stats() const = 0;
 };

@@ -82,8 +82,14 @@ TEST(MllpIngest, MllpSendGetsAaForEverySampleMessageAndTheJournalHasThem) {
   }
   EXPECT_GT(messages, 45u);
 
-  auto journal = run_command(journal_argv(dir));
-  ASSERT_EQ(journal.exit_code, 0) << journal.err;
+  // Translation follows the ACK on its own thread: wait for it to catch up.
+  CommandResult journal;
+  for (int i = 0; i < 100; ++i) {
+    journal = run_command(journal_argv(dir));
+    ASSERT_EQ(journal.exit_code, 0) << journal.err;
+    if (journal.out.find(R"("translation":"pending")") == std::string::npos) break;
+    std::this_thread::sleep_for(200ms);
+  }
   std::size_t lines = 0;
   for (std::size_t at = 0; (at = journal.out.find('\n', at)) != std::string::npos; ++at) ++lines;
   // Samples from different projects share a few control ids: a resend is stored once.
@@ -91,6 +97,10 @@ TEST(MllpIngest, MllpSendGetsAaForEverySampleMessageAndTheJournalHasThem) {
   EXPECT_NE(journal.out.find(R"("exchange":"north-hie")"), std::string::npos);
   EXPECT_NE(journal.out.find(R"("status":"accepted")"), std::string::npos);
   EXPECT_EQ(journal.out.find("payload"), std::string::npos);  // patient data only when asked for
+  std::size_t translated = 0;
+  for (std::size_t at = 0; (at = journal.out.find(R"("translation":"translated")", at)) != std::string::npos; ++at)
+    ++translated;
+  EXPECT_EQ(translated, lines) << journal.out;
 
   broker.signal(SIGTERM);
   EXPECT_EQ(broker.wait(20s), 0) << slurp(dir.path("stderr.log"));

@@ -80,6 +80,15 @@ class FailingStore final : public store::Store {
   Result<std::vector<store::JournalRecord>> read_journal(const store::JournalQuery&) override {
     return std::vector<store::JournalRecord>{};
   }
+  Result<std::vector<store::JournalRecord>> pending_translations(std::size_t) override {
+    return std::vector<store::JournalRecord>{};
+  }
+  void record_translations(store::TranslationBatch, WriteDone done) override {
+    done(make_error(Errc::io_error, "disk I/O error", "store"));
+  }
+  Result<std::vector<std::string>> exchanges_holding(const store::PatientIdentity&) override {
+    return std::vector<std::string>{};
+  }
   store::StoreStats stats() const override { return {}; }
 };
 
@@ -94,7 +103,7 @@ class MllpIngestTest : public ::testing::Test {
     }
     auto directory = std::make_shared<ExchangeDirectory>(
         std::vector{exchange("north-hie", {"NORTHFAC"}), exchange("south-hie", {"SOUTHFAC"})});
-    auto ingest = std::make_shared<MllpIngest>(MllpIngestSettings{std::move(default_exchange)}, directory, *store,
+    auto ingest = std::make_shared<MllpIngest>(MllpIngestSettings{std::move(default_exchange), {}}, directory, *store,
                                                std::make_shared<IngestMetrics>(registry_));
     config::Limits limits;
     limits.max_message_bytes = 64 * 1024;

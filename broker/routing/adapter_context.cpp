@@ -1,6 +1,6 @@
-#include "broker/cli/adapter_context.hpp"
+#include "broker/routing/adapter_context.hpp"
 
-namespace hie::cli {
+namespace hie::routing {
 
 adapters::Context adapter_context(const config::Exchange& exchange) {
   adapters::Context context;
@@ -11,4 +11,4 @@ adapters::Context adapter_context(const config::Exchange& exchange) {
   return context;
 }
 
-}  // namespace hie::cli
+}  // namespace hie::routing
