@@ -1,0 +1,129 @@
+#include "tools/hiebench/mllp_load.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
+#include "adapters/hl7v2/mllp_codec.hpp"
+
+namespace hie::tools {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// An ADT^A08 with a valid NHS number; the control id makes every message distinct.
+std::string message(const std::string& control_id) {
+  return "MSH|^~\\&|BENCH|BENCHFAC|HIE|HIE|20240102030405+0000||ADT^A08^ADT_A01|" + control_id +
+         "|P|2.5.1\rEVN|A08|20240102030405+0000\rPID|1||9434765919^^^NHS^NH~B" + control_id +
+         "^^^HOSP^MR||BENCH^PATIENT||19700101|M|||1 HIGH STREET^^LEEDS^^LS1 1AA\rPV1|1|I|WARD1^BED1\r";
+}
+
+int connect_to(const std::string& host, std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+/// Reads one ACK frame's payload; empty on error or after 10 s.
+std::string read_ack(int fd, std::string& buffer) {
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (true) {
+    const auto end = buffer.find("\x1c\x0d");
+    if (end != std::string::npos) {
+      const auto start = buffer.find('\x0b');
+      std::string payload = start < end ? buffer.substr(start + 1, end - start - 1) : std::string();
+      buffer.erase(0, end + 2);
+      return payload;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    pollfd p{fd, POLLIN, 0};
+    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) return {};
+    char chunk[4096];
+    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0) return {};
+    buffer.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+/// MSA-1 of an ACK with the standard field separator (the broker answers in the sender's).
+std::string msa_code(const std::string& ack) {
+  const auto at = ack.find("\rMSA|");
+  return at == std::string::npos ? std::string() : ack.substr(at + 5, 2);
+}
+
+}  // namespace
+
+double MllpLoadResult::percentile_ms(double p) const {
+  if (latencies_ms.empty()) return 0;
+  const auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(latencies_ms.size() - 1) + 0.5);
+  return latencies_ms[std::min(index, latencies_ms.size() - 1)];
+}
+
+MllpLoadResult run_mllp_load(const MllpLoadOptions& options) {
+  MllpLoadResult total;
+  total.senders = options.senders;
+  std::mutex mutex;
+  std::vector<std::thread> threads;
+  const auto started = Clock::now();
+  for (unsigned s = 0; s < options.senders; ++s) {
+    threads.emplace_back([&, s] {
+      MllpLoadResult mine;
+      const unsigned count = options.messages / options.senders + (s < options.messages % options.senders ? 1 : 0);
+      const int fd = connect_to(options.host, options.port);
+      std::string buffer;
+      for (unsigned i = 0; i < count; ++i) {
+        ++mine.sent;
+        if (fd < 0) {
+          ++mine.failed;
+          continue;
+        }
+        const std::string frame =
+            adapters::hl7v2::mllp_frame(message(options.run_id + "-" + std::to_string(s) + "-" + std::to_string(i)));
+        const auto sent_at = Clock::now();
+        if (::send(fd, frame.data(), frame.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(frame.size())) {
+          ++mine.failed;
+          continue;
+        }
+        const std::string ack = read_ack(fd, buffer);
+        if (ack.empty()) {
+          ++mine.failed;
+          continue;
+        }
+        mine.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent_at).count());
+        const std::string code = msa_code(ack);
+        if (code == "AA" || code == "CA") ++mine.accepted;
+        else ++mine.refused;
+      }
+      if (fd >= 0) ::close(fd);
+      std::lock_guard lock(mutex);
+      total.sent += mine.sent;
+      total.accepted += mine.accepted;
+      total.refused += mine.refused;
+      total.failed += mine.failed;
+      total.latencies_ms.insert(total.latencies_ms.end(), mine.latencies_ms.begin(), mine.latencies_ms.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  total.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  std::sort(total.latencies_ms.begin(), total.latencies_ms.end());
+  return total;
+}
+
+}  // namespace hie::tools
