@@ -23,6 +23,7 @@
 #include "adapters/registry.hpp"
 #include "broker/peers/mllp_ingest.hpp"
 #include "broker/routing/translator.hpp"
+#include "broker/store/retention.hpp"
 #include "broker/store/sqlite_store.hpp"
 
 namespace hie::cli {
@@ -159,6 +160,16 @@ int serve_command(int argc, char** argv) {
     translator = std::make_unique<routing::Translator>(*store, config.exchanges, adapters::all_adapters(),
                                                        registry.get());
     translator->start();
+  }
+
+  // Prunes what is older than each exchange's retention_days, in small batches.
+  std::unique_ptr<store::Retention> retention;
+  if (store) {
+    std::vector<store::RetentionRule> rules;
+    for (const auto& e : config.exchanges)
+      if (e.retention_days > 0) rules.push_back({e.id, std::chrono::hours(24 * e.retention_days)});
+    retention = std::make_unique<store::Retention>(*store, std::move(rules));
+    retention->start();
   }
 
   std::vector<std::shared_ptr<net::Listener>> listeners;

@@ -78,6 +78,8 @@ struct Exchange {
   std::string default_utc_offset;
   /// The top-level `identifier_systems` with this exchange's own entries laid over them.
   IdentifierSystems identifier_systems;
+  /// Days the journal and stored resources keep this exchange's data; 0 keeps them forever.
+  std::size_t retention_days = 0;
 };
 
 struct Limits {

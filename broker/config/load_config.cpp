@@ -143,6 +143,8 @@ void read_exchanges(ObjectReader& root, const IdentifierSystems& default_systems
       item.fail("default_utc_offset", "expected Z or +HH:MM / -HH:MM, at most 14:00 (got \"" + e.default_utc_offset + "\")");
     e.identifier_systems = default_systems;
     read_identifier_systems(item, e.identifier_systems);
+    item.optional("retention_days", e.retention_days);
+    if (e.retention_days > 36'500) item.fail("retention_days", "must be from 0 (keep forever) to 36500");
     bool id_ok = !e.id.empty() && std::all_of(e.id.begin(), e.id.end(), [](char c) {
       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     });

@@ -7,7 +7,7 @@ namespace hie::store {
 namespace {
 
 // Append only: a released step never changes, a change is a new step.
-constexpr std::array<std::string_view, 2> kSteps = {
+constexpr std::array<std::string_view, 3> kSteps = {
     // 1: the journal. control_id is NULL for rows that had none; only accepted rows are unique
     // per (exchange, control_id), so a refused message never blocks its corrected resend.
     R"sql(
@@ -53,6 +53,11 @@ CREATE TABLE stored_resources (
   PRIMARY KEY (exchange, resource_type, resource_key)
 ) WITHOUT ROWID;
 CREATE INDEX stored_resources_patient ON stored_resources (patient_key);
+)sql",
+    // 3: retention finds an exchange's oldest rows without a scan.
+    R"sql(
+CREATE INDEX journal_exchange_received ON journal (exchange, received);
+CREATE INDEX stored_resources_exchange_updated ON stored_resources (exchange, updated);
 )sql",
 };
 

@@ -1,5 +1,7 @@
 #include "broker/store/sqlite_store.hpp"
 
+#include <sqlite3.h>
+
 #include <chrono>
 
 #include "broker/store/migrations.hpp"
@@ -97,11 +99,20 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteOptions options) {
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (exchange, resource_type, resource_key) DO UPDATE SET "
       "patient_key = excluded.patient_key, journal_id = excluded.journal_id, updated = excluded.updated, "
       "json = excluded.json WHERE excluded.journal_id >= stored_resources.journal_id");
-  for (auto* prepared : {&insert, &find, &set_translation, &upsert_location, &upsert_replaced, &upsert_resource})
+  // received is ISO 8601 UTC text, so text order is time order.
+  auto prune_journal = db.prepare(
+      "DELETE FROM journal WHERE id IN (SELECT id FROM journal WHERE exchange = ?1 AND received < ?2 "
+      "AND NOT (status = 'accepted' AND translation = 'pending') ORDER BY id LIMIT ?3)");
+  auto prune_resources = db.prepare(
+      "DELETE FROM stored_resources WHERE (exchange, resource_type, resource_key) IN (SELECT exchange, "
+      "resource_type, resource_key FROM stored_resources WHERE exchange = ?1 AND updated < ?2 LIMIT ?3)");
+  for (auto* prepared : {&insert, &find, &set_translation, &upsert_location, &upsert_replaced, &upsert_resource,
+                         &prune_journal, &prune_resources})
     if (!*prepared) return prepared->error();
   store->statements_.emplace(Statements{std::move(*insert), std::move(*find), std::move(*set_translation),
                                         std::move(*upsert_location), std::move(*upsert_replaced),
-                                        std::move(*upsert_resource)});
+                                        std::move(*upsert_resource), std::move(*prune_journal),
+                                        std::move(*prune_resources)});
   store->thread_ = std::thread([s = store.get()] { s->run(); });
   return store;
 }
@@ -125,6 +136,10 @@ void SqliteStore::append(InboundMessage message, AppendDone done) {
 
 void SqliteStore::record_translations(TranslationBatch batch, WriteDone done) {
   enqueue(PendingTranslations{std::move(batch), std::move(done)});
+}
+
+void SqliteStore::prune(PruneRequest request, PruneDone done) {
+  enqueue(PendingPrune{std::move(request), std::move(done)});
 }
 
 void SqliteStore::enqueue(Pending pending) {
@@ -184,6 +199,17 @@ Result<Appended> SqliteStore::write(const InboundMessage& m) {
   return Appended{existing, true};
 }
 
+Result<std::size_t> SqliteStore::write(const PruneRequest& request) {
+  const std::string cutoff = format_utc(request.older_than);
+  std::size_t deleted = 0;
+  for (Statement* stmt : {&statements_->prune_journal, &statements_->prune_resources}) {
+    stmt->bind(1, request.exchange).bind(2, cutoff).bind(3, static_cast<std::int64_t>(request.batch));
+    if (auto done = stmt->run(); !done) return done.error();
+    deleted += static_cast<std::size_t>(sqlite3_changes(writer_.handle()));
+  }
+  return deleted;
+}
+
 Status SqliteStore::write(const TranslationBatch& batch) {
   Statements& s = *statements_;
   const std::string now = format_utc(std::chrono::system_clock::now());
@@ -226,6 +252,10 @@ void SqliteStore::commit(std::deque<Pending>& batch) {
       auto written = write(a->message);
       if (!written) status = written.error();
       else appended.push_back(*written);
+    } else if (auto* p = std::get_if<PendingPrune>(&*it)) {
+      auto deleted = write(p->request);
+      if (!deleted) status = deleted.error();
+      else p->deleted = *deleted;
     } else {
       status = write(std::get<PendingTranslations>(*it).batch);
     }
@@ -249,6 +279,8 @@ void SqliteStore::commit(std::deque<Pending>& batch) {
       else
         ++messages_;
       a->done(std::move(result));
+    } else if (auto* pruned = std::get_if<PendingPrune>(&p)) {
+      pruned->done(pruned->deleted);
     } else {
       std::get<PendingTranslations>(p).done(Status{});
     }

@@ -35,6 +35,7 @@ class SqliteStore final : public Store {
   Result<std::vector<JournalRecord>> pending_translations(std::size_t limit) override;
   void record_translations(TranslationBatch batch, WriteDone done) override;
   Result<std::vector<std::string>> exchanges_holding(const PatientIdentity& identity) override;
+  void prune(PruneRequest request, PruneDone done) override;
   StoreStats stats() const override;
 
  private:
@@ -46,10 +47,16 @@ class SqliteStore final : public Store {
     TranslationBatch batch;
     WriteDone done;
   };
-  using Pending = std::variant<PendingAppend, PendingTranslations>;
+  struct PendingPrune {
+    PruneRequest request;
+    PruneDone done;
+    std::size_t deleted = 0;
+  };
+  using Pending = std::variant<PendingAppend, PendingTranslations, PendingPrune>;
   /// The writer's prepared statements, made once.
   struct Statements {
     Statement insert, find_accepted, set_translation, upsert_location, upsert_replaced, upsert_resource;
+    Statement prune_journal, prune_resources;
   };
 
   SqliteStore(SqliteOptions options, Database writer, Database reader);
@@ -58,6 +65,7 @@ class SqliteStore final : public Store {
   void commit(std::deque<Pending>& batch);
   Result<Appended> write(const InboundMessage& message);
   Status write(const TranslationBatch& batch);
+  Result<std::size_t> write(const PruneRequest& request);
 
   SqliteOptions options_;
   Database writer_;  // used by the store thread only

@@ -2,6 +2,7 @@
 // The durable store: the one place the broker's state lives. Backends (SQLite embedded, later
 // PostgreSQL) hide behind this interface so nothing else knows which one runs.
 
+#include <chrono>
 #include <functional>
 #include <vector>
 
@@ -62,10 +63,18 @@ struct TranslationBatch {
   std::vector<StoredResource> resources;
 };
 
+/// One bounded step of retention: rows of one exchange older than a moment.
+struct PruneRequest {
+  std::string exchange;
+  std::chrono::system_clock::time_point older_than;
+  std::size_t batch = 500;  ///< rows per table at most, so one transaction stays short
+};
+
 class Store {
  public:
   using AppendDone = std::move_only_function<void(Result<Appended>)>;
   using WriteDone = std::move_only_function<void(Status)>;
+  using PruneDone = std::move_only_function<void(Result<std::size_t>)>;
 
   virtual ~Store() = default;
 
@@ -85,6 +94,10 @@ class Store {
   /// Exchanges known to hold the patient with this identifier, directly or through the NHS
   /// number another of the patient's identifiers was seen with. Blocking.
   virtual Result<std::vector<std::string>> exchanges_holding(const PatientIdentity& identity) = 0;
+  /// Deletes at most `batch` journal rows (never one still waiting for translation) and
+  /// `batch` stored resources of the exchange older than `older_than`, in one short transaction
+  /// queued with the appends; `done` gets the number of rows deleted.
+  virtual void prune(PruneRequest request, PruneDone done) = 0;
 
   virtual StoreStats stats() const = 0;
 };

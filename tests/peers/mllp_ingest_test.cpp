@@ -89,6 +89,7 @@ class FailingStore final : public store::Store {
   Result<std::vector<std::string>> exchanges_holding(const store::PatientIdentity&) override {
     return std::vector<std::string>{};
   }
+  void prune(store::PruneRequest, PruneDone done) override { done(std::size_t{0}); }
   store::StoreStats stats() const override { return {}; }
 };
 
