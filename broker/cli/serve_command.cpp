@@ -155,10 +155,12 @@ int serve_command(int argc, char** argv) {
   }
 
   // Translates what was journaled (also what an earlier run left pending), after the ACK.
+  std::unique_ptr<routing::RecordLocator> locator;
   std::unique_ptr<routing::Translator> translator;
   if (store) {
+    locator = std::make_unique<routing::RecordLocator>(*store, config.limits.record_locator_cache_entries);
     translator = std::make_unique<routing::Translator>(*store, config.exchanges, adapters::all_adapters(),
-                                                       registry.get());
+                                                       registry.get(), locator.get());
     translator->start();
   }
 

@@ -91,6 +91,7 @@ struct Limits {
   std::chrono::milliseconds request_timeout{30'000};
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_exchange = 16;
+  std::size_t record_locator_cache_entries = 100'000;
 };
 
 enum class LogFormat { text, json };

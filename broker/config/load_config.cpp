@@ -169,6 +169,9 @@ void read_limits(ObjectReader& root, Limits& out) {
   limits->optional("request_timeout_ms", out.request_timeout);
   limits->optional("max_connections", out.max_connections);
   limits->optional("max_connections_per_exchange", out.max_connections_per_exchange);
+  limits->optional("record_locator_cache_entries", out.record_locator_cache_entries);
+  if (out.record_locator_cache_entries > 10'000'000)
+    limits->fail("record_locator_cache_entries", "must be from 0 (no cache) to 10000000");
   // Upper bounds keep one request's reservation (Beast reserves the announced body) sane.
   constexpr std::size_t kMiB = 1024 * 1024;
   for (auto [name, value, max] : {std::tuple{"max_header_bytes", out.max_header_bytes, 1 * kMiB},

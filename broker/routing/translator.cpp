@@ -62,8 +62,9 @@ struct Translator::Metrics {
 };
 
 Translator::Translator(store::Store& store, std::vector<config::Exchange> exchanges,
-                       const adapters::Registry& adapters, prometheus::Registry* registry, TranslatorOptions options)
-    : store_(store), exchanges_(std::move(exchanges)), adapters_(adapters), options_(options) {
+                       const adapters::Registry& adapters, prometheus::Registry* registry, RecordLocator* locator,
+                       TranslatorOptions options)
+    : store_(store), exchanges_(std::move(exchanges)), adapters_(adapters), locator_(locator), options_(options) {
   if (registry) {
     metrics_ = std::make_unique<Metrics>();
     metrics_->messages = &prometheus::BuildCounter()
@@ -166,10 +167,12 @@ Result<std::size_t> Translator::run_once() {
     for (auto& s : one.sightings) batch.sightings.push_back(std::move(s));
     for (auto& r : one.resources) batch.resources.push_back(std::move(r));
   }
+  std::vector<store::PatientSighting> sightings = batch.sightings;
   std::promise<Status> committed;
   auto done = committed.get_future();
   store_.record_translations(std::move(batch), [&committed](Status s) { committed.set_value(std::move(s)); });
   if (Status status = done.get(); !status) return status.error();
+  if (locator_) locator_->learned(sightings);
   return rows->size();
 }
 

@@ -13,6 +13,7 @@
 
 #include "adapters/registry.hpp"
 #include "broker/config/config.hpp"
+#include "broker/routing/record_locator.hpp"
 #include "broker/store/store.hpp"
 
 namespace prometheus {
@@ -28,8 +29,9 @@ struct TranslatorOptions {
 
 class Translator {
  public:
+  /// `locator` (may be null) hears what each committed round learnt, to refresh its cache.
   Translator(store::Store& store, std::vector<config::Exchange> exchanges, const adapters::Registry& adapters,
-             prometheus::Registry* metrics, TranslatorOptions options = {});
+             prometheus::Registry* metrics, RecordLocator* locator = nullptr, TranslatorOptions options = {});
   ~Translator();  ///< stops the thread after the round in progress
 
   void start();
@@ -48,6 +50,7 @@ class Translator {
   store::Store& store_;
   std::vector<config::Exchange> exchanges_;
   const adapters::Registry& adapters_;
+  RecordLocator* locator_;
   TranslatorOptions options_;
   struct Metrics;
   std::unique_ptr<Metrics> metrics_;

@@ -302,23 +302,34 @@ Result<std::vector<JournalRecord>> SqliteStore::pending_translations(std::size_t
   return collect(*stmt, true);
 }
 
-Result<std::vector<std::string>> SqliteStore::exchanges_holding(const PatientIdentity& identity) {
+Result<PatientLocation> SqliteStore::locate(const PatientIdentity& identity) {
   std::lock_guard lock(reader_mutex_);
-  // Directly, or through the NHS number the identifier was seen with, or as the NHS number.
+  PatientLocation out;
+  if (identity.system == kNhsNumberSystem) {
+    out.nhs_number = identity.value;
+  } else {
+    auto nhs = reader_.prepare(
+        "SELECT nhs_number FROM patient_locations WHERE system = ?1 AND value = ?2 AND nhs_number IS NOT NULL "
+        "ORDER BY last_seen DESC LIMIT 1");
+    if (!nhs) return nhs.error();
+    nhs->bind(1, identity.system).bind(2, identity.value);
+    auto row = nhs->step();
+    if (!row) return row.error();
+    if (*row) out.nhs_number = nhs->column_text(0);
+  }
+  // Directly, or through the NHS number the identifier was seen with.
   auto stmt = reader_.prepare(
       "SELECT DISTINCT exchange FROM patient_locations WHERE (system = ?1 AND value = ?2) "
-      "OR nhs_number IN (SELECT nhs_number FROM patient_locations WHERE system = ?1 AND value = ?2 "
-      "AND nhs_number IS NOT NULL) OR (?1 = ?3 AND nhs_number = ?2) ORDER BY exchange");
+      "OR (?3 != '' AND nhs_number = ?3) ORDER BY exchange");
   if (!stmt) return stmt.error();
-  stmt->bind(1, identity.system).bind(2, identity.value).bind(3, kNhsNumberSystem);
-  std::vector<std::string> exchanges;
+  stmt->bind(1, identity.system).bind(2, identity.value).bind(3, out.nhs_number);
   while (true) {
     auto row = stmt->step();
     if (!row) return row.error();
     if (!*row) break;
-    exchanges.push_back(stmt->column_text(0));
+    out.exchanges.push_back(stmt->column_text(0));
   }
-  return exchanges;
+  return out;
 }
 
 StoreStats SqliteStore::stats() const {

@@ -34,7 +34,7 @@ class SqliteStore final : public Store {
   Result<std::vector<JournalRecord>> read_journal(const JournalQuery& query) override;
   Result<std::vector<JournalRecord>> pending_translations(std::size_t limit) override;
   void record_translations(TranslationBatch batch, WriteDone done) override;
-  Result<std::vector<std::string>> exchanges_holding(const PatientIdentity& identity) override;
+  Result<PatientLocation> locate(const PatientIdentity& identity) override;
   void prune(PruneRequest request, PruneDone done) override;
   StoreStats stats() const override;
 

@@ -29,6 +29,12 @@ struct PatientIdentity {
   bool operator==(const PatientIdentity&) const = default;
 };
 
+/// Where a patient's records are, as the record locator knows it.
+struct PatientLocation {
+  std::vector<std::string> exchanges;  ///< sorted
+  std::string nhs_number;              ///< the NHS number the identifier is cross-referenced to, if any
+};
+
 /// What the record locator learns from one patient in one translated message.
 struct PatientSighting {
   std::string exchange;
@@ -93,7 +99,7 @@ class Store {
   virtual void record_translations(TranslationBatch batch, WriteDone done) = 0;
   /// Exchanges known to hold the patient with this identifier, directly or through the NHS
   /// number another of the patient's identifiers was seen with. Blocking.
-  virtual Result<std::vector<std::string>> exchanges_holding(const PatientIdentity& identity) = 0;
+  virtual Result<PatientLocation> locate(const PatientIdentity& identity) = 0;
   /// Deletes at most `batch` journal rows (never one still waiting for translation) and
   /// `batch` stored resources of the exchange older than `older_than`, in one short transaction
   /// queued with the appends; `done` gets the number of rows deleted.

@@ -86,9 +86,7 @@ class FailingStore final : public store::Store {
   void record_translations(store::TranslationBatch, WriteDone done) override {
     done(make_error(Errc::io_error, "disk I/O error", "store"));
   }
-  Result<std::vector<std::string>> exchanges_holding(const store::PatientIdentity&) override {
-    return std::vector<std::string>{};
-  }
+  Result<store::PatientLocation> locate(const store::PatientIdentity&) override { return store::PatientLocation{}; }
   void prune(store::PruneRequest, PruneDone done) override { done(std::size_t{0}); }
   store::StoreStats stats() const override { return {}; }
 };

@@ -43,10 +43,11 @@ class TranslatorTest : public ::testing::Test {
     auto opened = store::SqliteStore::open({.path = db()});
     ASSERT_TRUE(opened) << opened.error().describe();
     store_ = std::move(*opened);
+    locator_ = std::make_unique<RecordLocator>(*store_, 2);
     translator_ = std::make_unique<Translator>(
         *store_,
         std::vector{exchange("north", config::ExchangeMode::stored), exchange("city", config::ExchangeMode::live)},
-        adapters::all_adapters(), &registry_);
+        adapters::all_adapters(), &registry_, locator_.get());
   }
   std::string db() const { return dir_.path("broker.db"); }
 
@@ -66,14 +67,15 @@ class TranslatorTest : public ::testing::Test {
   }
 
   std::vector<std::string> holders(const std::string& system, const std::string& value) {
-    auto found = store_->exchanges_holding({system, value});
+    auto found = store_->locate({system, value});
     EXPECT_TRUE(found) << found.error().describe();
-    return found ? *found : std::vector<std::string>{};
+    return found ? found->exchanges : std::vector<std::string>{};
   }
 
   TempDir dir_;
   prometheus::Registry registry_;
   std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<RecordLocator> locator_;  // two answers at most: the tests see evictions
   std::unique_ptr<Translator> translator_;
 };
 
@@ -147,6 +149,32 @@ TEST_F(TranslatorTest, UnreadableOrUnknownInputIsMarkedNotRetriedForever) {
   EXPECT_EQ(count_rows(db(), "translation = 'skipped' AND translation_detail LIKE 'no adapter%'"), 1);
   EXPECT_EQ(count_rows(db(), "translation = 'skipped' AND translation_detail LIKE '%not configured'"), 1);
   EXPECT_TRUE(store_->pending_translations(10)->empty());
+}
+
+TEST_F(TranslatorTest, TheLocatorCacheIsBoundedAndForgetsWhatATranslationChanged) {
+  journal("north", "C1", adt("C1", "9434765919^^^NHS^NH~M100^^^HOSP^MR", "SMITH^JOHN"));
+  ASSERT_TRUE(translator_->run_once());
+  const store::PatientIdentity mrn{"https://hospital.example/mrn", "M100"};
+  auto first = locator_->locate(mrn);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->exchanges, std::vector<std::string>{"north"});
+  EXPECT_EQ(first->nhs_number, "9434765919");
+  ASSERT_TRUE(locator_->locate(mrn));
+  EXPECT_EQ(locator_->hits(), 1u);
+
+  // Another exchange learns the same NHS number: the cached answer for the MRN, reached
+  // through it, is dropped, and the next answer names both exchanges.
+  journal("city", "X1", adt("X1", "9434765919^^^NHS^NH", "SMITH^JOHN"));
+  ASSERT_TRUE(translator_->run_once());
+  auto second = locator_->locate(mrn);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->exchanges, (std::vector<std::string>{"city", "north"}));
+  EXPECT_EQ(locator_->hits(), 1u);
+
+  // Bounded: a third identifier evicts the least recently used answer.
+  ASSERT_TRUE(locator_->locate({kNhs, "9434765919"}));
+  ASSERT_TRUE(locator_->locate({"https://other.example", "Z"}));
+  EXPECT_EQ(locator_->cached(), 2u);
 }
 
 TEST_F(TranslatorTest, TheThreadTranslatesWhatArrivesAfterANudge) {
