@@ -10,6 +10,8 @@
 #include "broker/metrics/exposition.hpp"
 #include "broker/net/http_session.hpp"
 #include "broker/net/listener.hpp"
+#include "broker/net/tls_context.hpp"
+#include "tests/support/test_certificates.hpp"
 
 namespace hie::net::testing {
 
@@ -61,6 +63,20 @@ class TestServer {
   std::shared_ptr<Listener> listener_;
   std::thread thread_;
 };
+
+/// A server context on the test PKI (tests/support/test_certificates): its server certificate,
+/// and its CA for client certificates, which `require_client_cert` makes mandatory.
+inline std::shared_ptr<boost::asio::ssl::context> test_tls_context(bool require_client_cert) {
+  const auto& pki = hie::testing::test_certificates();
+  config::TlsSettings settings;
+  settings.cert = pki.server_cert;
+  settings.key = pki.server_key;
+  settings.ca = pki.ca_cert;
+  settings.require_client_cert = require_client_cert;
+  auto context = make_server_tls_context(settings);
+  if (!context) throw std::runtime_error(context.error().describe());
+  return *context;
+}
 
 /// A handler answering 200 with "echo <method> <target>".
 inline HttpHandler echo_handler() {
