@@ -17,13 +17,17 @@ namespace hie::net::testing {
 
 class TestServer {
  public:
-  TestServer(config::Limits limits, HttpHandler handler, std::shared_ptr<boost::asio::ssl::context> tls = nullptr)
-      : TestServer(limits, http_session_runner(std::move(handler)), "http", std::move(tls)) {}
+  TestServer(config::Limits limits, HttpHandler handler, std::shared_ptr<boost::asio::ssl::context> tls = nullptr,
+             ClientCertificateCheck accept_client_certificate = {})
+      : TestServer(limits, http_session_runner(std::move(handler)), "http", std::move(tls),
+                   std::move(accept_client_certificate)) {}
 
   TestServer(config::Limits limits, SessionRunner runner, const std::string& protocol,
-             std::shared_ptr<boost::asio::ssl::context> tls = nullptr)
+             std::shared_ptr<boost::asio::ssl::context> tls = nullptr,
+             ClientCertificateCheck accept_client_certificate = {})
       : work_(io_.get_executor()) {
-    ListenerOptions options{protocol, protocol, "127.0.0.1", 0, limits, std::move(tls)};
+    ListenerOptions options{protocol, protocol, "127.0.0.1", 0, limits, std::move(tls),
+                            std::move(accept_client_certificate)};
     auto opened = Listener::open(io_, std::move(options), std::move(runner), registry_);
     if (!opened) throw std::runtime_error(opened.error().describe());
     listener_ = *opened;
