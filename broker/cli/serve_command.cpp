@@ -21,6 +21,7 @@
 #include "broker/net/mllp_session.hpp"
 #include "broker/net/tls_context.hpp"
 #include "adapters/registry.hpp"
+#include "broker/peers/exchange_directory.hpp"
 #include "broker/peers/mllp_ingest.hpp"
 #include "broker/routing/translator.hpp"
 #include "broker/store/retention.hpp"
@@ -174,6 +175,7 @@ int serve_command(int argc, char** argv) {
     retention->start();
   }
 
+  auto directory = std::make_shared<const peers::ExchangeDirectory>(config.exchanges);
   std::vector<std::shared_ptr<net::Listener>> listeners;
   auto open_listener = [&](net::ListenerOptions options, const std::optional<config::TlsSettings>& tls,
                            net::SessionRunner runner) -> bool {
@@ -185,6 +187,8 @@ int serve_command(int argc, char** argv) {
         return false;
       }
       options.tls = *context;
+      // Mutual TLS: only an exchange's certificate completes the handshake.
+      if (tls->require_client_cert) options.accept_client_certificate = peers::accept_exchange_certificates(directory);
     }
     auto listener = net::Listener::open(io, std::move(options), std::move(runner), *registry);
     if (!listener) {
@@ -195,7 +199,7 @@ int serve_command(int argc, char** argv) {
     return true;
   };
   if (const auto& http = config.listeners.http) {
-    if (!open_listener({"http", "http", http->bind, http->port, config.limits, nullptr}, http->tls,
+    if (!open_listener({"http", "http", http->bind, http->port, config.limits, nullptr, {}}, http->tls,
                        net::http_session_runner(router.handler())))
       return 1;
   }
@@ -205,10 +209,9 @@ int serve_command(int argc, char** argv) {
       return 1;
     }
     auto ingest = std::make_shared<peers::MllpIngest>(
-        peers::MllpIngestSettings{mllp->default_exchange, [t = translator.get()] { t->nudge(); }},
-        std::make_shared<peers::ExchangeDirectory>(config.exchanges), *store,
+        peers::MllpIngestSettings{mllp->default_exchange, [t = translator.get()] { t->nudge(); }}, directory, *store,
         std::make_shared<peers::IngestMetrics>(*registry));
-    if (!open_listener({"mllp", "mllp", mllp->bind, mllp->port, config.limits, nullptr}, mllp->tls,
+    if (!open_listener({"mllp", "mllp", mllp->bind, mllp->port, config.limits, nullptr, {}}, mllp->tls,
                        net::mllp_session_runner(std::move(ingest))))
       return 1;
   }

@@ -58,7 +58,7 @@ enum class ExchangeMode { live, stored };
 struct Credentials {
   std::string cert_subject_cn;     ///< client certificate subject CN
   std::string cert_san;            ///< a subjectAltName (DNS or URI) of the client certificate
-  std::string cert_sha256;         ///< SHA-256 fingerprint of the client certificate, hex
+  std::string cert_sha256;         ///< SHA-256 fingerprint of the client certificate, lower-case hex
   std::vector<std::string> sending_facilities;  ///< MSH-4 values accepted for this exchange
   std::string base_url;            ///< FHIR REST base URL, for transport fhir-rest
 };

@@ -115,8 +115,43 @@ void read_identifier_systems(ObjectReader& reader, IdentifierSystems& out) {
   }
 }
 
+/// Which exchange each certificate credential ("cert_subject_cn:north-hie") already belongs to.
+using CertificateOwners = std::map<std::string, std::string>;
+
+/// Reads an exchange's `credentials`. A certificate credential must name one exchange only: the
+/// handshake would otherwise let a client in as whichever exchange comes first.
+void read_credentials(ObjectReader& item, const std::string& exchange_id, Credentials& out,
+                      CertificateOwners& certificate_owners) {
+  auto creds = item.object("credentials");
+  if (!creds) return;
+  creds->optional("cert_subject_cn", out.cert_subject_cn);
+  creds->optional("cert_san", out.cert_san);
+  creds->optional("cert_sha256", out.cert_sha256);
+  if (!out.cert_sha256.empty()) {
+    // Compared with the fingerprint the broker computes, so kept in that one spelling.
+    if (auto fingerprint = sha256_fingerprint(out.cert_sha256))
+      out.cert_sha256 = *fingerprint;
+    else
+      creds->fail("cert_sha256", "expected a SHA-256 fingerprint: 64 hex digits, bare or in pairs separated by "
+                                 "colons (got \"" + out.cert_sha256 + "\")");
+  }
+  for (auto [key, value] : {std::pair{"cert_subject_cn", &out.cert_subject_cn},
+                            {"cert_san", &out.cert_san},
+                            {"cert_sha256", &out.cert_sha256}}) {
+    if (value->empty()) continue;
+    auto [owner, added] = certificate_owners.emplace(std::string(key) + ":" + *value, exchange_id);
+    if (!added && owner->second != exchange_id)
+      creds->fail(key, "exchange '" + owner->second + "' has the same " + key + " (\"" + *value +
+                           "\"): a certificate must name one exchange");
+  }
+  creds->optional("sending_facilities", out.sending_facilities);
+  creds->optional("base_url", out.base_url);
+  creds->finish();
+}
+
 void read_exchanges(ObjectReader& root, const IdentifierSystems& default_systems, std::vector<Exchange>& out) {
   std::set<std::string> ids;
+  CertificateOwners certificate_owners;
   for (auto& item : root.array_of_objects("exchanges")) {
     Exchange e;
     item.required("id", e.id);
@@ -130,14 +165,7 @@ void read_exchanges(ObjectReader& root, const IdentifierSystems& default_systems
     std::string mode = "live";
     item.one_of("mode", mode, {"live", "stored"});
     e.mode = mode == "stored" ? ExchangeMode::stored : ExchangeMode::live;
-    if (auto creds = item.object("credentials")) {
-      creds->optional("cert_subject_cn", e.credentials.cert_subject_cn);
-      creds->optional("cert_san", e.credentials.cert_san);
-      creds->optional("cert_sha256", e.credentials.cert_sha256);
-      creds->optional("sending_facilities", e.credentials.sending_facilities);
-      creds->optional("base_url", e.credentials.base_url);
-      creds->finish();
-    }
+    read_credentials(item, e.id, e.credentials, certificate_owners);
     item.optional("default_utc_offset", e.default_utc_offset);
     if (!e.default_utc_offset.empty() && !is_utc_offset(e.default_utc_offset))
       item.fail("default_utc_offset", "expected Z or +HH:MM / -HH:MM, at most 14:00 (got \"" + e.default_utc_offset + "\")");

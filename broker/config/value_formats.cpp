@@ -59,4 +59,21 @@ bool is_utc_offset(std::string_view text) {
   return minutes < 60 && (hours < 14 || (hours == 14 && minutes == 0));
 }
 
+std::optional<std::string> sha256_fingerprint(std::string_view text) {
+  constexpr std::size_t kDigits = 64;
+  const bool paired = text.size() == kDigits + kDigits / 2 - 1;
+  if (!paired && text.size() != kDigits) return std::nullopt;
+  std::string hex;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (paired && i % 3 == 2) {
+      if (text[i] != ':') return std::nullopt;
+      continue;
+    }
+    const char lower = (text[i] >= 'A' && text[i] <= 'F') ? static_cast<char>(text[i] - 'A' + 'a') : text[i];
+    if (!is_lower_hex(lower)) return std::nullopt;
+    hex += lower;
+  }
+  return hex;
+}
+
 }  // namespace hie::config

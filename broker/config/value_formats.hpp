@@ -1,7 +1,9 @@
 #pragma once
-// Checks for setting values whose form FHIR fixes, shared by the configuration and the
-// command line, so both accept exactly the same spellings.
+// Checks for setting values whose form FHIR (or X.509) fixes, shared by the configuration and
+// the command line, so both accept exactly the same spellings.
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace hie::config {
@@ -13,5 +15,11 @@ bool is_identifier_system_uri(std::string_view text);
 /// A UTC offset as FHIR writes one at the end of a dateTime: `Z`, or `+HH:MM` / `-HH:MM` from
 /// 00:00 to 13:59, or 14:00.
 bool is_utc_offset(std::string_view text);
+
+/// A certificate's SHA-256 fingerprint as written by hand or printed by `openssl x509
+/// -fingerprint -sha256` (`AB:CD:…`): 64 hex digits in either case, bare or in colon-separated
+/// pairs. Returned as lower-case hex without colons, the form the broker computes; nothing when
+/// `text` is not a fingerprint.
+std::optional<std::string> sha256_fingerprint(std::string_view text);
 
 }  // namespace hie::config

@@ -90,6 +90,7 @@ void Listener::spawn_session(tcp::socket socket) {
   settings->listener_name = options_.name;
   settings->limits = options_.limits;
   settings->tls = options_.tls;
+  settings->accept_client_certificate = options_.accept_client_certificate;
   settings->metrics = metrics_.get();
   auto strand = socket.get_executor();
   {

@@ -29,6 +29,8 @@ struct ListenerOptions {
   std::uint16_t port = 0;
   config::Limits limits;
   std::shared_ptr<boost::asio::ssl::context> tls;  ///< null: plain TCP
+  /// With `tls`: refuses, in the handshake, client certificates it does not accept.
+  ClientCertificateCheck accept_client_certificate;
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "broker/config/config.hpp"
+#include "broker/net/tls_identity.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -29,6 +30,7 @@ struct SessionSettings {
   std::string listener_name;
   config::Limits limits;
   std::shared_ptr<boost::asio::ssl::context> tls;  ///< null: plain TCP
+  ClientCertificateCheck accept_client_certificate;  ///< empty: any certificate the CA verifies
   ListenerMetrics* metrics = nullptr;
   bool over_capacity = false;  ///< refuse and close: the listener is full
 };

@@ -2,6 +2,7 @@
 // The identity a client certificate carries, as the broker matches it against configured
 // exchanges: subject CN, subjectAltNames, and the SHA-256 fingerprint of the certificate.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,11 @@ struct PeerCertificate {
   std::vector<std::string> subject_alt_names;  ///< DNS names and URIs
   std::string sha256;                          ///< lower-case hex, no separators
 };
+
+/// Decides, inside the TLS handshake, whether a client certificate that chains to the listener's
+/// CA may connect: true when it belongs to a configured exchange. Runs on I/O threads, possibly
+/// several at once, so it must be thread-safe and must not block.
+using ClientCertificateCheck = std::function<bool(const PeerCertificate&)>;
 
 /// What `certificate` says about its holder.
 PeerCertificate describe_certificate(X509* certificate);

@@ -53,4 +53,10 @@ Result<const config::Exchange*> ExchangeDirectory::resolve_mllp_sender(
   return make_error(Errc::not_found, "the sending facility is not a configured exchange", "MSH-4");
 }
 
+net::ClientCertificateCheck accept_exchange_certificates(std::shared_ptr<const ExchangeDirectory> directory) {
+  return [directory = std::move(directory)](const net::PeerCertificate& certificate) {
+    return directory->by_certificate(certificate) != nullptr;
+  };
+}
+
 }  // namespace hie::peers

@@ -2,6 +2,7 @@
 // Which configured exchange a connection or message speaks for: by client certificate, by
 // MSH-4 sending facility, or by the listener's default exchange, in that order of trust.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,5 +36,9 @@ class ExchangeDirectory {
  private:
   std::vector<config::Exchange> exchanges_;
 };
+
+/// The handshake check of a listener that requires client certificates: only a certificate that
+/// by_certificate() places gets a connection. Keeps `directory` alive.
+net::ClientCertificateCheck accept_exchange_certificates(std::shared_ptr<const ExchangeDirectory> directory);
 
 }  // namespace hie::peers

@@ -121,6 +121,30 @@ TEST(LoadConfig, BindMustBeAnAddress) {
   EXPECT_TRUE(parse(R"({"listeners": {"http": {"bind": "::1"}}})"));
 }
 
+TEST(LoadConfig, CertificateFingerprintIsKeptAsTheBrokerComputesIt) {
+  std::string hex, pairs;
+  for (int i = 0; i < 32; ++i) {
+    hex += "ab";
+    pairs += (i ? ":" : "") + std::string("AB");
+  }
+  auto config = parse(R"({"exchanges": [{"id": "a", "format": "hl7v2", "credentials": {"cert_sha256": ")" + pairs +
+                      R"("}}]})");
+  ASSERT_TRUE(config) << first_error(config);
+  EXPECT_EQ(config->exchanges[0].credentials.cert_sha256, hex);
+  auto bad = parse(R"({"exchanges": [{"id": "a", "format": "hl7v2", "credentials": {"cert_sha256": "ab12"}}]})");
+  EXPECT_EQ(first_error(bad), "broker.json:1: exchanges[0].credentials.cert_sha256: expected a SHA-256 fingerprint: "
+                              "64 hex digits, bare or in pairs separated by colons (got \"ab12\")");
+}
+
+TEST(LoadConfig, ACertificateCredentialNamesOneExchange) {
+  auto config = parse(R"({"exchanges": [
+    {"id": "a", "format": "hl7v2", "credentials": {"cert_subject_cn": "shared.example"}},
+    {"id": "b", "format": "hl7v2", "credentials": {"cert_subject_cn": "shared.example"}}
+  ]})");
+  EXPECT_EQ(first_error(config), "broker.json:3: exchanges[1].credentials.cert_subject_cn: exchange 'a' has the "
+                                 "same cert_subject_cn (\"shared.example\"): a certificate must name one exchange");
+}
+
 TEST(LoadConfig, LimitsHaveBounds) {
   auto config = parse("{\"limits\": {\n\"max_header_bytes\": 4294967296,\n\"idle_timeout_ms\": 0,\n\"max_body_bytes\": 0\n}}");
   ASSERT_FALSE(config);

@@ -48,5 +48,21 @@ TEST(UtcOffset, RefusesOtherSpellings) {
     EXPECT_FALSE(is_utc_offset(offset)) << offset;
 }
 
+TEST(Sha256Fingerprint, TakesBareHexOrOpensslsPairsInEitherCase) {
+  const std::string hex = "3f1c0a9b" + std::string(56, 'e');
+  EXPECT_EQ(sha256_fingerprint(hex), hex);
+  EXPECT_EQ(sha256_fingerprint("3F1C0A9B" + std::string(56, 'E')), hex);
+  std::string paired;
+  for (std::size_t i = 0; i < hex.size(); i += 2) paired += (i ? ":" : "") + hex.substr(i, 2);
+  EXPECT_EQ(sha256_fingerprint(paired), hex);
+}
+
+TEST(Sha256Fingerprint, RefusesAnythingElse) {
+  const std::string hex(64, 'a');
+  for (const std::string& text : {std::string(), hex.substr(1), hex + "a", hex.substr(1) + "g",
+                                  "sha256 Fingerprint=" + hex, std::string(95, ':'), "aa-" + std::string(92, 'a')})
+    EXPECT_FALSE(sha256_fingerprint(text)) << text;
+}
+
 }  // namespace
 }  // namespace hie::config

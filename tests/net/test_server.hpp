@@ -10,18 +10,24 @@
 #include "broker/metrics/exposition.hpp"
 #include "broker/net/http_session.hpp"
 #include "broker/net/listener.hpp"
+#include "broker/net/tls_context.hpp"
+#include "tests/support/test_certificates.hpp"
 
 namespace hie::net::testing {
 
 class TestServer {
  public:
-  TestServer(config::Limits limits, HttpHandler handler, std::shared_ptr<boost::asio::ssl::context> tls = nullptr)
-      : TestServer(limits, http_session_runner(std::move(handler)), "http", std::move(tls)) {}
+  TestServer(config::Limits limits, HttpHandler handler, std::shared_ptr<boost::asio::ssl::context> tls = nullptr,
+             ClientCertificateCheck accept_client_certificate = {})
+      : TestServer(limits, http_session_runner(std::move(handler)), "http", std::move(tls),
+                   std::move(accept_client_certificate)) {}
 
   TestServer(config::Limits limits, SessionRunner runner, const std::string& protocol,
-             std::shared_ptr<boost::asio::ssl::context> tls = nullptr)
+             std::shared_ptr<boost::asio::ssl::context> tls = nullptr,
+             ClientCertificateCheck accept_client_certificate = {})
       : work_(io_.get_executor()) {
-    ListenerOptions options{protocol, protocol, "127.0.0.1", 0, limits, std::move(tls)};
+    ListenerOptions options{protocol, protocol, "127.0.0.1", 0, limits, std::move(tls),
+                            std::move(accept_client_certificate)};
     auto opened = Listener::open(io_, std::move(options), std::move(runner), registry_);
     if (!opened) throw std::runtime_error(opened.error().describe());
     listener_ = *opened;
@@ -61,6 +67,20 @@ class TestServer {
   std::shared_ptr<Listener> listener_;
   std::thread thread_;
 };
+
+/// A server context on the test PKI (tests/support/test_certificates): its server certificate,
+/// and its CA for client certificates, which `require_client_cert` makes mandatory.
+inline std::shared_ptr<boost::asio::ssl::context> test_tls_context(bool require_client_cert) {
+  const auto& pki = hie::testing::test_certificates();
+  config::TlsSettings settings;
+  settings.cert = pki.server_cert;
+  settings.key = pki.server_key;
+  settings.ca = pki.ca_cert;
+  settings.require_client_cert = require_client_cert;
+  auto context = make_server_tls_context(settings);
+  if (!context) throw std::runtime_error(context.error().describe());
+  return *context;
+}
 
 /// A handler answering 200 with "echo <method> <target>".
 inline HttpHandler echo_handler() {

@@ -1,76 +1,25 @@
 #include <gtest/gtest.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <openssl/ssl.h>
 
 #include "broker/net/tls_context.hpp"
 #include "test_server.hpp"
 #include "tests/support/raw_http_client.hpp"
 #include "tests/support/test_certificates.hpp"
+#include "tests/support/tls_client.hpp"
 
 namespace hie::net {
 namespace {
 
-namespace asio = boost::asio;
-namespace ssl = asio::ssl;
-namespace http = boost::beast::http;
 using namespace std::chrono_literals;
+using hie::testing::anonymous_client;
+using hie::testing::north_hie_client;
+using hie::testing::stranger_client;
+using hie::testing::tls_get;
+using testing::test_tls_context;
 
-struct ClientOptions {
-  bool present_certificate = false;
-  bool trust_server = true;
-  int max_version = 0;  // 0: OpenSSL's default
-};
-
-/// GET /tls over TLS; the status, or 0 when the handshake or the exchange failed.
-int tls_get(std::uint16_t port, const ClientOptions& options) {
-  const auto& pki = hie::testing::test_certificates();
-  ssl::context ctx(ssl::context::tls_client);
-  if (options.trust_server) ctx.load_verify_file(pki.ca_cert);
-  ctx.set_verify_mode(options.trust_server ? ssl::verify_peer : ssl::verify_none);
-  if (options.present_certificate) {
-    ctx.use_certificate_chain_file(pki.client_cert);
-    ctx.use_private_key_file(pki.client_key, ssl::context::pem);
-  }
-  if (options.max_version) {
-    SSL_CTX_set_security_level(ctx.native_handle(), 0);
-    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_VERSION);
-    SSL_CTX_set_max_proto_version(ctx.native_handle(), options.max_version);
-  }
-  asio::io_context io;
-  ssl::stream<asio::ip::tcp::socket> stream(io, ctx);
-  boost::system::error_code ec;
-  stream.lowest_layer().connect({asio::ip::make_address("127.0.0.1"), port}, ec);
-  if (ec) return 0;
-  stream.handshake(ssl::stream_base::client, ec);
-  if (ec) return 0;
-  http::request<http::string_body> request{http::verb::get, "/tls", 11};
-  request.set(http::field::host, "localhost");
-  http::write(stream, request, ec);
-  if (ec) return 0;
-  boost::beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  http::read(stream, buffer, response, ec);
-  if (ec) return 0;
-  return response.result_int();
-}
-
-std::shared_ptr<ssl::context> server_context(bool require_client_cert) {
-  const auto& pki = hie::testing::test_certificates();
-  config::TlsSettings settings;
-  settings.cert = pki.server_cert;
-  settings.key = pki.server_key;
-  settings.ca = pki.ca_cert;
-  settings.require_client_cert = require_client_cert;
-  auto ctx = make_server_tls_context(settings);
-  if (!ctx) throw std::runtime_error(ctx.error().describe());
-  return *ctx;
-}
+/// What a listener's directory of exchanges would say: only north-hie is known.
+bool knows_north_hie(const PeerCertificate& certificate) { return certificate.subject_cn == "north-hie"; }
 
 config::Limits limits() {
   config::Limits l;
@@ -80,28 +29,52 @@ config::Limits limits() {
 }
 
 TEST(TlsListener, ServesHttpsWithTls12OrLater) {
-  testing::TestServer server(limits(), testing::echo_handler(), server_context(false));
-  EXPECT_EQ(tls_get(server.port(), {}), 200);
-  EXPECT_EQ(tls_get(server.port(), {.max_version = TLS1_2_VERSION}), 200);
+  testing::TestServer server(limits(), testing::echo_handler(), test_tls_context(false));
+  EXPECT_EQ(tls_get(server.port(), anonymous_client()).status, 200);
+  EXPECT_EQ(tls_get(server.port(), anonymous_client(TLS1_2_VERSION)).status, 200);
 }
 
 TEST(TlsListener, RefusesTls11) {
-  testing::TestServer server(limits(), testing::echo_handler(), server_context(false));
-  EXPECT_EQ(tls_get(server.port(), {.max_version = TLS1_1_VERSION}), 0);
+  testing::TestServer server(limits(), testing::echo_handler(), test_tls_context(false));
+  EXPECT_EQ(tls_get(server.port(), anonymous_client(TLS1_1_VERSION)).status, 0);
   EXPECT_TRUE(server.metrics_eventually_contain(R"(reason="tls_handshake"} 1)"));
 }
 
 TEST(TlsListener, PlainHttpOnTlsPortGetsNoHttpAnswer) {
-  testing::TestServer server(limits(), testing::echo_handler(), server_context(false));
+  testing::TestServer server(limits(), testing::echo_handler(), test_tls_context(false));
   hie::testing::RawConnection c(server.port());
   c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(c.read_response(3s).status, 0);
 }
 
 TEST(TlsListener, MutualTlsNeedsACertificateFromTheConfiguredCa) {
-  testing::TestServer server(limits(), testing::echo_handler(), server_context(true));
-  EXPECT_EQ(tls_get(server.port(), {.present_certificate = true}), 200);
-  EXPECT_EQ(tls_get(server.port(), {.present_certificate = false}), 0);
+  testing::TestServer server(limits(), testing::echo_handler(), test_tls_context(true));
+  EXPECT_EQ(tls_get(server.port(), north_hie_client()).status, 200);
+  EXPECT_EQ(tls_get(server.port(), anonymous_client()).status, 0);
+}
+
+TEST(TlsListener, AKnownClientCertificateIsServedOverTls12And13) {
+  testing::TestServer server(limits(), testing::echo_handler(), test_tls_context(true), knows_north_hie);
+  EXPECT_EQ(tls_get(server.port(), north_hie_client()).status, 200);
+  EXPECT_EQ(tls_get(server.port(), north_hie_client(TLS1_2_VERSION)).status, 200);
+}
+
+TEST(TlsListener, AnUnknownClientCertificateOfTheSameCaFailsTheHandshake) {
+  testing::TestServer server(limits(), testing::echo_handler(), test_tls_context(true), knows_north_hie);
+  // TLS 1.2: the server checks the certificate before it finishes, so the client sees the failure.
+  hie::testing::TlsConnection tls12(server.port(), stranger_client(TLS1_2_VERSION));
+  EXPECT_FALSE(tls12.handshake_ok());
+  // TLS 1.3: the client has finished before the server reads its certificate; the server's
+  // handshake fails all the same and nothing is served.
+  EXPECT_EQ(tls_get(server.port(), stranger_client()).status, 0);
+  EXPECT_TRUE(server.metrics_eventually_contain(R"(hie_http_rejected_total{listener="http",reason="tls_handshake"} 2)"));
+}
+
+TEST(TlsListener, ATls11ClientWithAKnownCertificateIsRefused) {
+  testing::TestServer server(limits(), testing::echo_handler(), test_tls_context(true), knows_north_hie);
+  hie::testing::TlsConnection old(server.port(), north_hie_client(TLS1_1_VERSION));
+  EXPECT_FALSE(old.handshake_ok());
+  EXPECT_TRUE(server.metrics_eventually_contain(R"(hie_http_rejected_total{listener="http",reason="tls_handshake"} 1)"));
 }
 
 TEST(TlsListener, MissingKeyFileIsNamed) {

@@ -59,5 +59,12 @@ TEST(ExchangeDirectory, ACertificateWinsAndMustAgreeWithTheSendingFacility) {
   EXPECT_EQ((*cn)->id, "north");
 }
 
+TEST(ExchangeDirectory, TheHandshakeCheckLetsInOnlyCertificatesOfConfiguredExchanges) {
+  auto accept = accept_exchange_certificates(std::make_shared<const ExchangeDirectory>(directory()));
+  EXPECT_TRUE(accept({"north.example", {}, "00"}));
+  EXPECT_TRUE(accept({"whatever", {}, "ab12"}));
+  EXPECT_FALSE(accept({"stranger.example", {"stranger.example"}, "ff"}));
+}
+
 }  // namespace
 }  // namespace hie::peers

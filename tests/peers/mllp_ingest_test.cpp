@@ -1,8 +1,10 @@
-// MLLP ingest over a real socket into a real SQLite file: ACK only after the row is durable.
+// MLLP ingest over a real socket into a real SQLite file: ACK only after the row is durable;
+// over mutual TLS the client certificate says whose message it is, or there is no connection.
 #include "broker/peers/mllp_ingest.hpp"
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
+#include <openssl/ssl.h>
 #include <sqlite3.h>
 
 #include <fstream>
@@ -17,6 +19,8 @@
 #include "tests/support/raw_http_client.hpp"
 #include "tests/support/sqlite_rows.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_certificates.hpp"
+#include "tests/support/tls_client.hpp"
 
 namespace hie::peers {
 namespace {
@@ -24,6 +28,7 @@ namespace {
 namespace v2 = adapters::hl7v2;
 using hie::testing::RawConnection;
 using hie::testing::TempDir;
+using hie::testing::TlsConnection;
 using hie::testing::count_rows;
 
 std::string adt(const std::string& control_id, const std::string& facility = "NORTHFAC",
@@ -44,7 +49,9 @@ struct Ack {
   std::string msa_code, msa_control_id, err, raw;
 };
 
-Ack read_ack(RawConnection& connection) {
+/// The next ACK on `connection` (a RawConnection or a TlsConnection); empty when none came.
+template <class Connection>
+Ack read_ack(Connection& connection) {
   auto frame = connection.read_until(std::string{v2::kMllpEndBlock, v2::kMllpCarriageReturn});
   if (!frame) return {};
   EXPECT_EQ(frame->front(), v2::kMllpStartBlock);
@@ -93,20 +100,30 @@ class FailingStore final : public store::Store {
 
 class MllpIngestTest : public ::testing::Test {
  protected:
-  void start(std::string default_exchange = "", store::Store* store = nullptr) {
+  /// With `mutual_tls` the listener runs TLS with a mandatory client certificate, and the
+  /// handshake takes only certificates of the directory's exchanges, as `hiebroker serve` does.
+  void start(std::string default_exchange = "", store::Store* store = nullptr, bool mutual_tls = false) {
     if (!store) {
       auto opened = store::SqliteStore::open({.path = db_path()});
       ASSERT_TRUE(opened) << opened.error().describe();
       store_ = std::move(*opened);
       store = store_.get();
     }
-    auto directory = std::make_shared<ExchangeDirectory>(
-        std::vector{exchange("north-hie", {"NORTHFAC"}), exchange("south-hie", {"SOUTHFAC"})});
+    auto north = exchange("north-hie", {"NORTHFAC"});
+    north.credentials.cert_subject_cn = "north-hie";  // the test PKI's client certificate
+    auto directory = std::make_shared<const ExchangeDirectory>(std::vector{north, exchange("south-hie", {"SOUTHFAC"})});
     auto ingest = std::make_shared<MllpIngest>(MllpIngestSettings{std::move(default_exchange), {}}, directory, *store,
                                                std::make_shared<IngestMetrics>(registry_));
     config::Limits limits;
     limits.max_message_bytes = 64 * 1024;
-    server_ = std::make_unique<net::testing::TestServer>(limits, net::mllp_session_runner(ingest), "mllp");
+    std::shared_ptr<boost::asio::ssl::context> tls;
+    net::ClientCertificateCheck accept_client_certificate;
+    if (mutual_tls) {
+      tls = net::testing::test_tls_context(true);
+      accept_client_certificate = accept_exchange_certificates(directory);
+    }
+    server_ = std::make_unique<net::testing::TestServer>(limits, net::mllp_session_runner(ingest), "mllp", tls,
+                                                         accept_client_certificate);
   }
   std::string db_path() const { return dir_.path("broker.db"); }
   std::string ingest_metrics() const { return metrics::render_text(registry_); }
@@ -241,6 +258,31 @@ TEST_F(MllpIngestTest, AStoreFailureIsAnsweredAeSoTheSenderResends) {
   EXPECT_EQ(ack.msa_control_id, "LOST-1");
   EXPECT_NE(ack.err.find("send it again"), std::string::npos) << ack.err;
   EXPECT_NE(ingest_metrics().find(R"(outcome="store_error"} 1)"), std::string::npos);
+}
+
+TEST_F(MllpIngestTest, OverMutualTlsTheCertificateSaysWhoseMessageItIs) {
+  start("", nullptr, true);
+  for (int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    TlsConnection c(server_->port(), hie::testing::north_hie_client(version));
+    ASSERT_TRUE(c.handshake_ok()) << c.handshake_error();
+    // MSH-4 names no exchange and the listener has no default: only the certificate places it.
+    const std::string control_id = "TLS-" + std::to_string(version);
+    c.send(v2::mllp_frame(adt(control_id, "ELSEWHERE")));
+    EXPECT_EQ(read_ack(c).msa_code, "AA");
+    EXPECT_EQ(count_rows(db_path(), "exchange = 'north-hie' AND control_id = '" + control_id + "'"), 1);
+  }
+}
+
+TEST_F(MllpIngestTest, AnUnknownCertificateOrTls11GetsNoConnectionEvenWithADefaultExchange) {
+  start("north-hie", nullptr, true);
+  TlsConnection stranger(server_->port(), hie::testing::stranger_client());
+  // With TLS 1.3 the client may think it is through; the server's handshake failed all the same.
+  stranger.send(v2::mllp_frame(adt("STRANGER-1")));
+  EXPECT_EQ(read_ack(stranger).msa_code, "");
+  TlsConnection old(server_->port(), hie::testing::north_hie_client(TLS1_1_VERSION));
+  EXPECT_FALSE(old.handshake_ok());
+  EXPECT_TRUE(server_->metrics_eventually_contain(R"(hie_mllp_rejected_total{listener="mllp",reason="tls_handshake"} 2)"));
+  EXPECT_EQ(count_rows(db_path()), 0);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -31,6 +32,11 @@ class TempDir {
     return p;
   }
   std::string path(const std::string& name) const { return (path_ / name).string(); }
+  /// The contents of `name` in the directory; empty when it cannot be read.
+  std::string read(const std::string& name) const {
+    std::ifstream in(path(name), std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
   const std::filesystem::path& root() const { return path_; }
 
  private:

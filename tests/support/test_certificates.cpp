@@ -26,6 +26,8 @@ TestCertificates make() {
   c.server_key = p("server.key");
   c.client_cert = p("client.crt");
   c.client_key = p("client.key");
+  c.stranger_cert = p("stranger.crt");
+  c.stranger_key = p("stranger.key");
   c.other_ca_cert = p("other-ca.crt");
   std::ofstream(p("server.ext")) << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
   const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
@@ -33,7 +35,8 @@ TestCertificates make() {
       " -days 2 -subj /CN=hie-test-ca");
   run("openssl req -x509 " + ec + " -keyout " + p("other-ca.key") + " -out " + c.other_ca_cert +
       " -days 2 -subj /CN=hie-other-ca");
-  for (auto [name, cn, ext] : {std::tuple{"server", "localhost", true}, {"client", "north-hie", false}}) {
+  for (auto [name, cn, ext] : {std::tuple{"server", "localhost", true}, {"client", "north-hie", false},
+                                  {"stranger", "stranger-hie", false}}) {
     std::string base = p(name);
     run("openssl req " + ec + " -keyout " + base + ".key -out " + base + ".csr -subj /CN=" + cn);
     run("openssl x509 -req -in " + base + ".csr -CA " + c.ca_cert + " -CAkey " + p("ca.key") +
@@ -47,6 +50,20 @@ TestCertificates make() {
 const TestCertificates& test_certificates() {
   static const TestCertificates certificates = make();
   return certificates;
+}
+
+TlsClientOptions north_hie_client(int max_version) {
+  const auto& pki = test_certificates();
+  return {.ca_cert = pki.ca_cert, .cert = pki.client_cert, .key = pki.client_key, .max_version = max_version};
+}
+
+TlsClientOptions stranger_client(int max_version) {
+  const auto& pki = test_certificates();
+  return {.ca_cert = pki.ca_cert, .cert = pki.stranger_cert, .key = pki.stranger_key, .max_version = max_version};
+}
+
+TlsClientOptions anonymous_client(int max_version) {
+  return {.ca_cert = test_certificates().ca_cert, .cert = {}, .key = {}, .max_version = max_version};
 }
 
 }  // namespace hie::testing
