@@ -130,20 +130,4 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-bool is_base64(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return false;
-  std::size_t pad = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '=') {
-      if (i + 2 < text.size()) return false;
-      ++pad;
-      continue;
-    }
-    if (pad > 0) return false;
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/')) return false;
-  }
-  return pad <= 2;
-}
-
 }  // namespace hie::adapters::hl7v2::clinical

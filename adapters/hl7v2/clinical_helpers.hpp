@@ -1,7 +1,7 @@
 #pragma once
 // Small helpers shared by the segment mappers, the clinical ones above all (map_encounter.cpp,
 // map_clinical.cpp, map_immunization.cpp, map_document.cpp): case folding, codings, XCN →
-// Reference, EI → Identifier, base64.
+// Reference, EI → Identifier, base64 encoding.
 
 #include <cstddef>
 #include <optional>
@@ -42,8 +42,5 @@ std::optional<model::Reference> xcn_reference(MappingContext& ctx, const FieldRe
 
 /// `bytes` in base64 (RFC 4648 alphabet, with padding, no line breaks).
 std::string base64_encode(std::string_view bytes);
-
-/// True when `text` is canonical base64 (length a multiple of 4, padding only at the end).
-bool is_base64(std::string_view text);
 
 }  // namespace hie::adapters::hl7v2::clinical
