@@ -1,159 +1,46 @@
 #pragma once
-// Small helpers shared by the clinical segment mappers (map_encounter.cpp, map_clinical.cpp,
-// map_immunization.cpp, map_document.cpp): XCN → Reference, codings, base64.
+// Small helpers shared by the segment mappers, the clinical ones above all (map_encounter.cpp,
+// map_clinical.cpp, map_immunization.cpp, map_document.cpp): case folding, codings, XCN →
+// Reference, EI → Identifier, base64 encoding.
 
-#include <algorithm>
-#include <cctype>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "adapters/hl7v2/mapping_context.hpp"
 #include "adapters/hl7v2/v2_types.hpp"
-#include "adapters/identifier_systems.hpp"
+#include "broker/model/datatypes.hpp"
 
 namespace hie::adapters::hl7v2::clinical {
 
-inline std::string upper(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
-  return out;
-}
+/// `s` in ASCII upper case (v2 codes are compared case-insensitively).
+std::string upper(std::string_view s);
+/// `s` in ASCII lower case.
+std::string lower(std::string_view s);
 
-inline std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-inline model::Coding coding(std::string system, std::string code, std::string display = {}) {
-  model::Coding c;
-  c.system = std::move(system);
-  c.code = std::move(code);
-  c.display = std::move(display);
-  return c;
-}
-
-inline model::CodeableConcept concept_of(model::Coding c) {
-  model::CodeableConcept cc;
-  cc.coding.push_back(std::move(c));
-  return cc;
-}
-
-inline model::CodeableConcept text_concept(std::string text) {
-  model::CodeableConcept cc;
-  cc.text = std::move(text);
-  return cc;
-}
-
-using hl7v2::urn_safe;
+/// A Coding of `code` in `system`, with `display` when given.
+model::Coding coding(std::string system, std::string code, std::string display = {});
+/// A CodeableConcept with the one coding `c`.
+model::CodeableConcept concept_of(model::Coding c);
+/// A CodeableConcept with text only.
+model::CodeableConcept text_concept(std::string text);
 
 /// Identifier system for an assigning authority (HD: namespace, universal id, id type).
-inline std::string authority_system(MappingContext& ctx, const std::string& ns, const std::string& uid,
-                                    const std::string& uid_type) {
-  if (auto system = identifier_system_for(ctx.context(), ns)) return std::string(*system);
-  if (!uid.empty() && upper(uid_type) == "ISO") return "urn:oid:" + uid;
-  if (!uid.empty() && upper(uid_type) == "URI") return uid;
-  return "urn:hiebroker:" + urn_safe(ctx.context().exchange_id) + ":id:" + (ns.empty() ? std::string("local") : urn_safe(ns));
-}
+std::string authority_system(MappingContext& ctx, const std::string& ns, const std::string& uid,
+                             const std::string& uid_type);
 
 /// EI (entity id ^ namespace ^ universal id ^ universal id type) → Identifier; also reads a
 /// namespace sent as an HD in component 2 (NS&UID&TYPE), as some senders do.
-inline std::optional<model::Identifier> ei_identifier(MappingContext& ctx, const Segment& s, std::size_t field,
-                                                      std::size_t rep = 1) {
-  FieldRef ref{s, field, rep};
-  std::string value = ctx.text(s, ref.at(1));
-  std::string ns = ctx.text(s, ref.at(2, 1));
-  std::string uid = ctx.text(s, ref.at(3));
-  std::string uid_type = ctx.text(s, ref.at(4));
-  if (uid.empty()) uid = ctx.text(s, ref.at(2, 2)), uid_type = ctx.text(s, ref.at(2, 3));
-  ctx.raw(s, ref.at(2));
-  if (value.empty()) return std::nullopt;
-  model::Identifier id;
-  id.system = authority_system(ctx, ns, uid, uid_type);
-  id.value = value;
-  return id;
-}
+std::optional<model::Identifier> ei_identifier(MappingContext& ctx, const Segment& s,
+                                               std::size_t field, std::size_t rep = 1);
 
 /// XCN (person with id): 1 id, 2.1 family, 3 given, 4 middle, 5 suffix, 6 prefix, 7 degree,
 /// 9 assigning authority (HD). Reference with display "prefix given middle family suffix degree"
 /// and the identifier. Other components are left for report_unused().
-inline std::optional<model::Reference> xcn_reference(MappingContext& ctx, const FieldRef& xcn) {
-  const auto& s = xcn.segment;
-  std::string id = ctx.text(s, xcn.at(1));
-  std::string family = ctx.text(s, xcn.at(2, 1));
-  ctx.raw(s, xcn.at(2));
-  std::string display;
-  auto add = [&](const std::string& part) {
-    if (part.empty()) return;
-    if (!display.empty()) display += ' ';
-    display += part;
-  };
-  add(ctx.text(s, xcn.at(6)));
-  add(ctx.text(s, xcn.at(3)));
-  add(ctx.text(s, xcn.at(4)));
-  add(family);
-  add(ctx.text(s, xcn.at(5)));
-  add(ctx.text(s, xcn.at(7)));
-  if (id.empty() && display.empty()) return std::nullopt;
-  model::Reference ref;
-  ref.display = display;
-  if (!id.empty()) {
-    std::string ns = ctx.text(s, xcn.at(9, 1));
-    std::string uid = ctx.text(s, xcn.at(9, 2));
-    std::string uid_type = ctx.text(s, xcn.at(9, 3));
-    ctx.raw(s, xcn.at(9));
-    model::Identifier identifier;
-    identifier.system = authority_system(ctx, ns, uid, uid_type);
-    identifier.value = id;
-    ref.identifier = identifier;
-  }
-  return ref;
-}
+std::optional<model::Reference> xcn_reference(MappingContext& ctx, const FieldRef& xcn);
 
-inline std::string base64_encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-/// True when `text` is canonical base64 (length a multiple of 4, padding only at the end).
-inline bool is_base64(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return false;
-  std::size_t pad = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '=') {
-      if (i + 2 < text.size()) return false;
-      ++pad;
-      continue;
-    }
-    if (pad > 0) return false;
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/')) return false;
-  }
-  return pad <= 2;
-}
+/// `bytes` in base64 (RFC 4648 alphabet, with padding, no line breaks).
+std::string base64_encode(std::string_view bytes);
 
 }  // namespace hie::adapters::hl7v2::clinical

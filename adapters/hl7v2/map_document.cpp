@@ -9,6 +9,7 @@
 
 #include "adapters/hl7v2/clinical_helpers.hpp"
 #include "adapters/hl7v2/segment_mappers.hpp"
+#include "broker/model/formats.hpp"
 #include "broker/model/resource.hpp"
 
 namespace hie::adapters::hl7v2 {
@@ -60,7 +61,7 @@ std::optional<model::Attachment> ed_attachment(MappingContext& ctx, const Segmen
   if (encoding == "BASE64") {
     std::string data(raw);  // base64 has no HL7 delimiters or escapes
     std::erase_if(data, [](char c) { return c == ' ' || c == '\n' || c == '\r'; });
-    if (!is_base64(data)) {
+    if (!model::is_base64(data, model::Base64Rule::strict)) {
       ctx.issue(Severity::error, "value", ctx.location(obx, data_at), "ED data is not valid base64: not mapped");
       return std::nullopt;
     }

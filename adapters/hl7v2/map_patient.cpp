@@ -1,6 +1,5 @@
 // PID (+ PD1, NK1, MRG) → Patient.
 
-#include "adapters/hl7v2/clinical_helpers.hpp"
 #include "adapters/hl7v2/segment_mappers.hpp"
 #include "adapters/hl7v2/v2_types.hpp"
 #include "broker/model/patient.hpp"

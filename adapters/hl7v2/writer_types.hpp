@@ -1,7 +1,7 @@
 #pragma once
 // Internal to the HL7 v2 writer (writer.cpp): model datatypes → v2 data type values (CX, XPN,
 // XAD, XTN, CWE, XCN, XON, EI), already escaped for the default delimiters |^~\&. Each is the
-// inverse of the matching reader in v2_types.cpp / clinical_helpers.hpp / order_fields.hpp.
+// inverse of the matching reader in v2_types.cpp / clinical_helpers.cpp / order_fields.cpp.
 
 #include <string>
 #include <string_view>

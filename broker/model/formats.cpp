@@ -1,5 +1,6 @@
 #include "broker/model/formats.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -76,6 +77,15 @@ bool parse_offset(std::string_view s, std::size_t& pos) {
 
 bool base64_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';
+}
+
+// Base64Rule::strict: the characters before the (at most two) trailing '=' are all data.
+bool is_canonical_base64(std::string_view s) {
+  if (s.empty() || s.size() % 4 != 0) return false;
+  std::size_t data = s.size();
+  while (data > s.size() - 2 && s[data - 1] == '=') --data;
+  return std::all_of(s.begin(), s.begin() + data,
+                     [](char c) { return c != '=' && base64_char(c); });
 }
 
 }  // namespace
@@ -236,7 +246,8 @@ bool is_uuid(std::string_view s) {
   return true;
 }
 
-bool is_base64(std::string_view s) {
+bool is_base64(std::string_view s, Base64Rule rule) {
+  if (rule == Base64Rule::strict) return is_canonical_base64(s);
   std::size_t count = 0;
   for (char c : s) {
     if (space(c)) continue;

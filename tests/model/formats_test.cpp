@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
+
 #include "broker/model/decimal.hpp"
 
 namespace hie::model {
@@ -51,6 +53,36 @@ TEST(Formats, TimeIdCodeUriOidUuidBase64) {
   EXPECT_FALSE(is_uuid("urn:uuid:53FEFA32-fcbb-4ff8-8a92-55ee120877b7"));
   EXPECT_TRUE(is_base64("SGVsbG8="));
   EXPECT_FALSE(is_base64("SGVsbG8"));
+}
+
+TEST(Formats, Base64FhirRuleAllowsWhitespaceStrictRuleIsCanonical) {
+  struct Case {
+    std::string_view text;
+    bool fhir, strict;
+  };
+  const Case cases[] = {
+      {"SGVsbG8=", true, true},
+      {"SGVsbG8h", true, true},
+      {"SA==", true, true},
+      {"+/9a", true, true},
+      {"SGVs bG8=", true, false},         // whitespace
+      {"SGVs\r\nbG8=\r\n", true, false},  // line breaks
+      {"SG=sbG8h", true, false},          // '=' before the end
+      {"=SGV", true, false},
+      {"S===", true, false},  // more than two '='
+      {"====", true, false},
+      {"", false, false},
+      {" \n", false, false},
+      {"SGVsbG8", false, false},  // not groups of four
+      {"SGVsbG8==", false, false},
+      {"SGVsbG8-", false, false},  // base64url, not base64
+      {"SGVs_G8=", false, false},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(is_base64(c.text), c.fhir) << c.text;
+    EXPECT_EQ(is_base64(c.text, Base64Rule::fhir), c.fhir) << c.text;
+    EXPECT_EQ(is_base64(c.text, Base64Rule::strict), c.strict) << c.text;
+  }
 }
 
 TEST(Decimal, KeepsTextExactly) {

@@ -1,11 +1,19 @@
 // Per-sample value checks: for every real HL7 v2 sample not covered elsewhere, the values read
 // by eye from the raw message (PID, first OBX, OBR, RXA, PV1, ...) survive translation.
+// The checks every sample shares (the patient, the first Observation and ServiceRequest, a
+// Condition coding, the Encounter class, whether MSH-9 is reported) are one row of kSamples;
+// what only one sample shows (specimens, order answers, notes, ...) is a plain test below it.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
 
 #include "adapters/hl7v2/hl7v2_adapter.hpp"
 #include "broker/model/nhs_number.hpp"
@@ -17,6 +25,9 @@ namespace {
 using sample_support::read_sample;
 using sample_support::all_of;
 using sample_support::has_issue_at;
+
+constexpr std::string_view kLoinc = "http://loinc.org";
+constexpr std::string_view kSnomed = "http://snomed.info/sct";
 
 Translation translate(const std::string& relative) {
   Context c;
@@ -32,23 +43,6 @@ const T& first_of(const Translation& t) {
   auto v = all_of<T>(t);
   if (v.empty()) throw std::runtime_error("no resource of the expected type");
   return *v.front();
-}
-
-// PID-3 (first repetition), PID-5.1, PID-5.2, PID-7 (date part), PID-8.
-void expect_patient(const model::Patient& p, std::string_view id, std::string_view family, std::string_view given,
-                    std::string_view birth_date, std::string_view gender) {
-  ASSERT_FALSE(p.identifier.empty());
-  EXPECT_EQ(p.identifier[0].value, id);
-  if (!family.empty() || !given.empty()) {
-    ASSERT_FALSE(p.name.empty());
-    EXPECT_EQ(p.name[0].family, family);
-    if (!given.empty()) {
-      ASSERT_FALSE(p.name[0].given.empty());
-      EXPECT_EQ(p.name[0].given[0], given);
-    }
-  }
-  EXPECT_EQ(p.birth_date, birth_date);
-  EXPECT_EQ(p.gender, gender);
 }
 
 const model::Coding* coding_in(const model::CodeableConcept& cc, std::string_view system) {
@@ -79,7 +73,7 @@ std::string value_code(const model::Observation& o) {
 }
 
 std::string loinc(const model::Observation& o) {
-  const auto* c = coding_in(o.code, "http://loinc.org");
+  const auto* c = coding_in(o.code, kLoinc);
   return c ? c->code : "<no loinc>";
 }
 
@@ -119,17 +113,292 @@ std::vector<std::string> references_to(const std::vector<const R*>& resources) {
   return out;
 }
 
-// ---- cdc-data-exchange-hl7 -------------------------------------------------------------------
+// ---- the values every sample shares ------------------------------------------------------------
+
+// PID-3 (first repetition), PID-5.1, PID-5.2, PID-7 (date part), PID-8. The birth date and the
+// gender are always checked (empty: there is none); the name only when a family or given name is
+// expected, the given name and the identifier's system only when expected.
+struct PatientValues {
+  std::string_view id, family, given, birth_date, gender;
+  std::string_view id_system = {};
+};
+
+// The first Observation (OBX). Here and in the structs below, an empty value is not checked.
+struct ObservationValues {
+  std::string_view loinc = {};  // the code's LOINC coding
+  std::string_view code = {};   // the code's first coding
+  std::string_view value_code = {}, value_string = {}, quantity = {}, unit = {};
+  std::string_view status = {}, effective = {};
+};
+
+// The first ServiceRequest (ORC/OBR).
+struct OrderValues {
+  std::string_view loinc = {};  // the code's LOINC coding
+  std::string_view code = {};   // the code's first coding
+  std::string_view identifier = {}, intent = {};
+};
+
+// A coding of the first Condition's code (DG1-3).
+struct ConditionCoding {
+  std::string_view system, code;
+};
+
+struct SampleValues {
+  std::string_view name;  // of the test
+  std::string_view file;  // under tests/data/hl7v2/
+  PatientValues patient;
+  std::string_view city = {}, postal_code = {};  // Patient.address[0]
+  std::optional<ObservationValues> observation = {};
+  std::optional<OrderValues> order = {};
+  std::optional<ConditionCoding> condition = {};
+  std::string_view encounter_class = {};  // PV1-2
+  std::optional<bool> message_type_reported = {};  // an issue at MSH-9: the type is not mapped
+};
+
+void PrintTo(const SampleValues& sample, std::ostream* os) { *os << sample.file; }
+
+// PID-3 PATID1234^5^M11^test1&2.16.1&HCD^MR, EVERYMAN^ADAM, 198808181126+0215, M.
+constexpr PatientValues kEveryman{"PATID1234", "EVERYMAN", "ADAM", "1988-08-18", "male"};
+
+const SampleValues kSamples[] = {
+    // ---- cdc-data-exchange-hl7
+    {.name = "CdcCaseLab002", .file = "cdc-data-exchange-hl7/CaseLab_002.hl7",
+     .patient = {"PCJFAHYVWDHS", "", "", "1986-03-30", "male",
+                 "urn:oid:2.16.840.1.113883.3.591.1.1"},
+     .observation = ObservationValues{.loinc = "77983-5", .value_code = "USA", .status = "final"}},
+    {.name = "CdcFddNtm12Chol", .file = "cdc-data-exchange-hl7/FDD_V1.0.1_NTM12Chol_F.hl7",
+     .patient = {"FDD_CHO_TC01", "", "", "1975-03-01", "male", "urn:oid:2.16.840.1.114222.222"},
+     .observation = ObservationValues{.loinc = "32624-9", .value_string = "No other race",
+                                      .status = "final"}},
+    // OBX-3 NOT109 is a PHINQUESTION code, not LOINC; OBX-5 13^Georgia^FIPS5_2.
+    {.name = "CdcGenv1Case", .file = "cdc-data-exchange-hl7/Genv1-Case-TestMessage1.hl7",
+     .patient = {"MR99998", "", "", "1962-03-02", "female", "urn:oid:2.16.840.1.114222.1234"},
+     .observation = ObservationValues{.code = "NOT109", .value_code = "13", .status = "final"}},
+    {.name = "CdcNd23zValid", .file = "cdc-data-exchange-hl7/ND_23z_Valid_1.hl7",
+     .patient = {"1289369", "Ortiz", "Nestor", "1996-12-11", "female"},
+     .observation = ObservationValues{.loinc = "94500-6", .value_code = "260415000",
+                                      .status = "final", .effective = "2020-06-26T13:55:00+00:00"}},
+    // ---- cdc-trusted-intermediary
+    // The order number is ORC-2 / OBR-2; the intent comes from ORC-1 NW.
+    {.name = "CdcOchsnerOml",
+     .file = "cdc-trusted-intermediary/001_Ochsner_OML_O21_0_initial_message.hl7",
+     .patient = {"10453873", "PKUSS", "GIRL BEAKER", "2024-11-08", "female"},
+     .order = OrderValues{.loinc = "54089-8", .identifier = "243217771", .intent = "order"}},
+    // OBR-4 names no coding system.
+    {.name = "CdcOracleOrm", .file = "cdc-trusted-intermediary/001_Oracle_ORM_O01.hl7",
+     .patient = {"1300964", "TEST", "TEST, SCENERIO02, BB", "2023-09-13", "male"},
+     .order = OrderValues{.code = "57128-1", .identifier = "2801515645"}},
+    // PID-7 "DOB" and PID-8 "SEX" are placeholders: neither is a date nor a gender. The LOINC
+    // code is OBX-3's alternate identifier (^LN).
+    {.name = "CdcEpicOru", .file = "cdc-trusted-intermediary/002_Epic_ORU_R01.hl7",
+     .patient = {"MRN", "LAST NAME", "FIRST", "", ""},
+     .observation = ObservationValues{.loinc = "21668-9", .code = "21838",
+                                      .value_string = "Negative", .status = "final"}},
+    // PID-7 202402210152-0500: the date is the date as written in its own offset. ORC-2.
+    {.name = "CdcAlabamaNbsOml",
+     .file = "cdc-trusted-intermediary/"
+             "003_AL_ORM_O01_NBS_Fully_Populated_3_hl7_translation_final.hl7",
+     .patient = {"1300974", "ONE", "TESTCASE", "2024-02-21", "female"},
+     .order = OrderValues{.identifier = "2801690163", .intent = "order"}},
+    {.name = "CdcCaliforniaOru",
+     .file = "cdc-trusted-intermediary/003_CA_ORU_R01_CDPH_produced_0_initial_message.hl7",
+     .patient = {"80008715", "CDPH-FOUR", "GIRL A MOMFOUR", "", "female"},
+     .observation = ObservationValues{.loinc = "57721-3", .value_code = "LA12421-6",
+                                      .status = "final", .effective = "2024-02-12T10:30:49+00:00"}},
+    // OBX-11 P.
+    {.name = "CdcLouisianaOru",
+     .file = "cdc-trusted-intermediary/003_LA_ORU_R01_NBS_obr_flatten_0_initial_message.hl7",
+     .patient = {"1234567", "TEST", "BABY", "2024-01-01", ""},
+     .observation = ObservationValues{.loinc = "57718-9", .value_code = "LA12432-3",
+                                      .status = "preliminary",
+                                      .effective = "2024-01-01T05:00:00+00:00"}},
+    // PV1-2 I.
+    {.name = "CdcMinnesotaAdtA01", .file = "cdc-trusted-intermediary/005_MN_ADT_A01.hl7",
+     .patient = {"11102779", "SMITH", "BB SARAH", "2023-05-04", "male"}, .encounter_class = "IMP"},
+    // The unit is µmol/L.
+    {.name = "CdcMicroCharacterEncoding",
+     .file = "cdc-trusted-intermediary/008_ORU_R01_micro_character_encoding.hl7",
+     .patient = {"80008836", "CDPHSIX", "BOY  MOMSIX", "", "male"},
+     .observation = ObservationValues{.loinc = "47633-3", .quantity = "0.5",
+                                      .unit = "\xC2\xB5mol/L", .status = "final"}},
+    // ---- fhir-converter
+    // PV1-2 P.
+    {.name = "FhirConverterAdtA01_02", .file = "fhir-converter/ADT-A01-02.hl7",
+     .patient = kEveryman, .encounter_class = "PRENC"},
+    // DG1-3 422504002^Ischemic stroke(disorder)^SCT.
+    {.name = "FhirConverterAdtA04_01", .file = "fhir-converter/ADT-A04-01.hl7",
+     .patient = kEveryman, .condition = ConditionCoding{kSnomed, "422504002"},
+     .encounter_class = "PRENC"},
+    {.name = "FhirConverterAdtA08_01", .file = "fhir-converter/ADT-A08-01.hl7",
+     .patient = kEveryman, .condition = ConditionCoding{kSnomed, "422504002"}},
+    {.name = "FhirConverterAdtA28_01", .file = "fhir-converter/ADT-A28-01.hl7",
+     .patient = kEveryman, .condition = ConditionCoding{kSnomed, "422504002"}},
+    {.name = "FhirConverterAdtA31_01", .file = "fhir-converter/ADT-A31-01.hl7",
+     .patient = kEveryman},
+    {.name = "FhirConverterAdtA40_02", .file = "fhir-converter/ADT-A40-02.hl7",
+     .patient = {"12345", "Test", "Test", "2018-02-05", "female"}, .city = "Raleigh",
+     .postal_code = "27615"},
+    {.name = "FhirConverterMdhhsOml", .file = "fhir-converter/MDHHS-OML-O21-1.hl7",
+     .patient = {"MRNTC09SA-Part A", "Shine", "Baby Girl", "2016-03-08", "female"},
+     .order = OrderValues{.loinc = "6532-6", .identifier = "ORD723222"}},
+    {.name = "FhirConverterOmlO21_01", .file = "fhir-converter/OML-O21-01.hl7",
+     .patient = kEveryman},
+    {.name = "FhirConverterOruR01_01", .file = "fhir-converter/ORU-R01-01.hl7",
+     .patient = {"14", "Finn", "Huckleberry", "1963-08-15", "male",
+                 "urn:oid:2.16.840.1.114222.4.3.3.5.1.2"},
+     .observation = ObservationValues{.loinc = "8867-4", .status = "final",
+                                      .effective = "1999-07-02"}},
+    // OBX-5 is an SN: ^182.
+    {.name = "FhirConverterOruRmgead", .file = "fhir-converter/ORU-R01-RMGEAD.hl7",
+     .patient = {"555-44-4444", "EVERYWOMAN", "EVE", "1962-03-20", "female"},
+     .observation = ObservationValues{.code = "1554-5", .quantity = "182", .unit = "mg/dl",
+                                      .status = "final"}},
+    // PPR^PC1 is mapped, RDE^O11 and SIU are not.
+    {.name = "FhirConverterPc1ProblemAdd", .file = "fhir-converter/PC1-Problem-Add-v2.3.1.hl7",
+     .patient = {"10290", "KARLS", "TOM", "2004-05-30", "male"}, .message_type_reported = false},
+    {.name = "FhirConverterRdeO11", .file = "fhir-converter/RDE-O11-01.hl7",
+     .patient = kEveryman, .message_type_reported = true},
+    {.name = "FhirConverterSiuS12", .file = "fhir-converter/SIU-S12-01.hl7",
+     .patient = kEveryman, .message_type_reported = true},
+    {.name = "FhirConverterSiuS15", .file = "fhir-converter/SIU-S15-01.hl7",
+     .patient = kEveryman, .message_type_reported = true},
+    {.name = "FhirConverterVxuV04", .file = "fhir-converter/VXU-V04-01.hl7",
+     .patient = kEveryman},
+    // ---- google-healthcare-data-harmonization
+    // PV1-2 E.
+    {.name = "GoogleAdtA04", .file = "google-healthcare-data-harmonization/adt_a04_ex1.hl7",
+     .patient = {"19050114293307.1082", "BUNNY", "BUGS", "1983-02-15", "male"},
+     .encounter_class = "EMER"},
+    {.name = "GoogleAdtA08", .file = "google-healthcare-data-harmonization/adt_a08_ex1.hl7",
+     .patient = {"151", "Bond", "Tiny", "1999-07-23", "male"}, .city = "Raleigh"},
+    // DG1-3 F11.129^...^I10C.
+    {.name = "GoogleOmlO21", .file = "google-healthcare-data-harmonization/oml_o21_ex1.hl7",
+     .patient = {"PATID5421", "Wilson", "Patrice", "1982-03-04", "female"},
+     .order = OrderValues{.code = "1000"},
+     .condition = ConditionCoding{"http://hl7.org/fhir/sid/icd-10-cm", "F11.129"}},
+    // OBX-11 R.
+    {.name = "GoogleOruR01Ex1", .file = "google-healthcare-data-harmonization/oru_r01_ex1.hl7",
+     .patient = {"10002", "RAPID", "", "", ""},
+     .observation = ObservationValues{.code = "HR", .value_string = "68",
+                                      .status = "preliminary"}},
+    {.name = "GoogleOruR01Ex6", .file = "google-healthcare-data-harmonization/oru_r01_ex6.hl7",
+     .patient = {"1076943130", "Trivedi", "Jacqueline", "1937-12-27", "female"},
+     .observation = ObservationValues{.code = "tt-0003-02", .quantity = "5.10", .unit = "MMOLL",
+                                      .status = "final", .effective = "2020-05-08T13:06:44+00:00"}},
+    // PID-8 "2" is not an HL7 table 0001 code, so no gender.
+    {.name = "GoogleRdeO01", .file = "google-healthcare-data-harmonization/rde_o01_ex1.hl7",
+     .patient = {"1516070", "ZZZTEST", "MEDS TEAM OAK", "1980-01-01", ""},
+     .message_type_reported = true},
+    // ---- hl7-dotnetcore
+    // ADT^O01 is not an ADT event we map.
+    {.name = "DotnetcoreSampleAdt", .file = "hl7-dotnetcore/Sample-ADT.hl7",
+     .patient = {"454721", "DOE", "JOHN", "1948-02-03", "male"}, .city = "MYTOWN",
+     .message_type_reported = true},
+    {.name = "DotnetcoreSampleOrm", .file = "hl7-dotnetcore/Sample-ORM.hl7",
+     .patient = {"42311", "Jane", "Doe", "1992-11-12", "male"},
+     .order = OrderValues{.code = "4241", .identifier = "11777-60"}},
+};
+
+// Checks `actual` against `expected` unless nothing is expected.
+void expect_unless_empty(std::string_view what, std::string_view actual,
+                         std::string_view expected) {
+  if (!expected.empty()) {
+    EXPECT_EQ(actual, expected) << what;
+  }
+}
+
+void expect_patient(const model::Patient& p, const PatientValues& want) {
+  ASSERT_FALSE(p.identifier.empty());
+  EXPECT_EQ(p.identifier[0].value, want.id);
+  expect_unless_empty("identifier system", p.identifier[0].system, want.id_system);
+  if (!want.family.empty() || !want.given.empty()) {
+    ASSERT_FALSE(p.name.empty());
+    EXPECT_EQ(p.name[0].family, want.family);
+    if (!want.given.empty()) {
+      ASSERT_FALSE(p.name[0].given.empty());
+      EXPECT_EQ(p.name[0].given[0], want.given);
+    }
+  }
+  EXPECT_EQ(p.birth_date, want.birth_date);
+  EXPECT_EQ(p.gender, want.gender);
+}
+
+void expect_address(const model::Patient& p, std::string_view city, std::string_view postal_code) {
+  if (city.empty() && postal_code.empty()) return;
+  ASSERT_FALSE(p.address.empty());
+  expect_unless_empty("city", p.address[0].city, city);
+  expect_unless_empty("postal code", p.address[0].postal_code, postal_code);
+}
+
+void expect_observation(const model::Observation& o, const ObservationValues& want) {
+  expect_unless_empty("LOINC code", loinc(o), want.loinc);
+  if (!want.code.empty()) {
+    ASSERT_FALSE(o.code.coding.empty());
+    EXPECT_EQ(o.code.coding[0].code, want.code);
+  }
+  expect_unless_empty("value code", value_code(o), want.value_code);
+  expect_unless_empty("value string", value_string(o), want.value_string);
+  expect_unless_empty("quantity", quantity_text(o), want.quantity);
+  expect_unless_empty("unit", quantity_unit(o), want.unit);
+  expect_unless_empty("status", o.status, want.status);
+  expect_unless_empty("effective", effective(o), want.effective);
+}
+
+void expect_order(const model::ServiceRequest& sr, const OrderValues& want) {
+  if (!want.loinc.empty() || !want.code.empty()) {
+    ASSERT_TRUE(sr.code);
+  }
+  if (!want.loinc.empty()) {
+    const auto* c = coding_in(*sr.code, kLoinc);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->code, want.loinc);
+  }
+  if (!want.code.empty()) {
+    ASSERT_FALSE(sr.code->coding.empty());
+    EXPECT_EQ(sr.code->coding[0].code, want.code);
+  }
+  if (!want.identifier.empty()) {
+    ASSERT_FALSE(sr.identifier.empty());
+    EXPECT_EQ(sr.identifier[0].value, want.identifier);
+  }
+  expect_unless_empty("intent", sr.intent, want.intent);
+}
+
+void expect_condition(const model::Condition& c, const ConditionCoding& want) {
+  ASSERT_TRUE(c.code);
+  const auto* coding = coding_in(*c.code, want.system);
+  ASSERT_TRUE(coding);
+  EXPECT_EQ(coding->code, want.code);
+}
+
+class Hl7v2SampleTable : public testing::TestWithParam<SampleValues> {};
+
+TEST_P(Hl7v2SampleTable, Translates) {
+  const SampleValues& sample = GetParam();
+  auto t = translate(std::string(sample.file));
+  const auto& p = first_of<model::Patient>(t);
+  expect_patient(p, sample.patient);
+  expect_address(p, sample.city, sample.postal_code);
+  if (sample.observation) expect_observation(first_of<model::Observation>(t), *sample.observation);
+  if (sample.order) expect_order(first_of<model::ServiceRequest>(t), *sample.order);
+  if (sample.condition) expect_condition(first_of<model::Condition>(t), *sample.condition);
+  if (!sample.encounter_class.empty()) {
+    EXPECT_EQ(first_of<model::Encounter>(t).class_.code, sample.encounter_class);
+  }
+  if (sample.message_type_reported) {
+    EXPECT_EQ(has_issue_at(t, "MSH-9"), *sample.message_type_reported);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllSamples, Hl7v2SampleTable, testing::ValuesIn(kSamples),
+                         [](const testing::TestParamInfo<SampleValues>& info) {
+                           return std::string(info.param.name);
+                         });
+
+// ---- what only one sample shows: cdc-data-exchange-hl7 ------------------------------------------
 
 TEST(Hl7v2SampleValues, CdcCaseLab002) {
   auto t = translate("cdc-data-exchange-hl7/CaseLab_002.hl7");
-  const auto& p = first_of<model::Patient>(t);
-  expect_patient(p, "PCJFAHYVWDHS", "", "", "1986-03-30", "male");
-  EXPECT_EQ(p.identifier[0].system, "urn:oid:2.16.840.1.113883.3.591.1.1");
-  const auto& o = first_of<model::Observation>(t);
-  EXPECT_EQ(loinc(o), "77983-5");
-  EXPECT_EQ(value_code(o), "USA");
-  EXPECT_EQ(o.status, "final");
   // SPM|1|^19070609580||119324002^...^SCT|...|20190709|20190709, in the second OBR's group.
   const auto& s = first_of<model::Specimen>(t);
   ASSERT_EQ(s.identifier.size(), 1u);
@@ -150,39 +419,6 @@ TEST(Hl7v2SampleValues, CdcCaseLab002) {
   EXPECT_EQ(chlamydia.specimen->reference, ref(s));
 }
 
-TEST(Hl7v2SampleValues, CdcFddNtm12Chol) {
-  auto t = translate("cdc-data-exchange-hl7/FDD_V1.0.1_NTM12Chol_F.hl7");
-  const auto& p = first_of<model::Patient>(t);
-  expect_patient(p, "FDD_CHO_TC01", "", "", "1975-03-01", "male");
-  EXPECT_EQ(p.identifier[0].system, "urn:oid:2.16.840.1.114222.222");
-  const auto& o = first_of<model::Observation>(t);
-  EXPECT_EQ(loinc(o), "32624-9");
-  EXPECT_EQ(value_string(o), "No other race");
-  EXPECT_EQ(o.status, "final");
-}
-
-TEST(Hl7v2SampleValues, CdcGenv1Case) {
-  auto t = translate("cdc-data-exchange-hl7/Genv1-Case-TestMessage1.hl7");
-  const auto& p = first_of<model::Patient>(t);
-  expect_patient(p, "MR99998", "", "", "1962-03-02", "female");
-  EXPECT_EQ(p.identifier[0].system, "urn:oid:2.16.840.1.114222.1234");
-  const auto& o = first_of<model::Observation>(t);
-  ASSERT_FALSE(o.code.coding.empty());
-  EXPECT_EQ(o.code.coding[0].code, "NOT109");  // PHINQUESTION, not LOINC
-  EXPECT_EQ(value_code(o), "13");              // 13^Georgia^FIPS5_2
-  EXPECT_EQ(o.status, "final");
-}
-
-TEST(Hl7v2SampleValues, CdcNd23zValid) {
-  auto t = translate("cdc-data-exchange-hl7/ND_23z_Valid_1.hl7");
-  expect_patient(first_of<model::Patient>(t), "1289369", "Ortiz", "Nestor", "1996-12-11", "female");
-  const auto& o = first_of<model::Observation>(t);
-  EXPECT_EQ(loinc(o), "94500-6");
-  EXPECT_EQ(value_code(o), "260415000");
-  EXPECT_EQ(o.status, "final");
-  EXPECT_EQ(effective(o), "2020-06-26T13:55:00+00:00");
-}
-
 // ---- cdc-trusted-intermediary -----------------------------------------------------------------
 
 TEST(Hl7v2SampleValues, CdcNatusAck) {
@@ -193,15 +429,7 @@ TEST(Hl7v2SampleValues, CdcNatusAck) {
 
 TEST(Hl7v2SampleValues, CdcOchsnerOml) {
   auto t = translate("cdc-trusted-intermediary/001_Ochsner_OML_O21_0_initial_message.hl7");
-  expect_patient(first_of<model::Patient>(t), "10453873", "PKUSS", "GIRL BEAKER", "2024-11-08", "female");
   const auto& sr = first_of<model::ServiceRequest>(t);
-  ASSERT_TRUE(sr.code);
-  const auto* c = coding_in(*sr.code, "http://loinc.org");
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->code, "54089-8");
-  EXPECT_EQ(sr.intent, "order");  // ORC-1 NW
-  ASSERT_FALSE(sr.identifier.empty());
-  EXPECT_EQ(sr.identifier[0].value, "243217771");  // ORC-2 / OBR-2
   // SPM|1|^24LADH-318X0008&Beaker||BLOOD^Blood||||BLOOD^Blood|...|20241113131859|20241113131900||Y
   const auto& s = first_of<model::Specimen>(t);
   ASSERT_EQ(s.identifier.size(), 1u);
@@ -235,13 +463,7 @@ TEST(Hl7v2SampleValues, CdcOchsnerOml) {
 
 TEST(Hl7v2SampleValues, CdcOracleOrm) {
   auto t = translate("cdc-trusted-intermediary/001_Oracle_ORM_O01.hl7");
-  expect_patient(first_of<model::Patient>(t), "1300964", "TEST", "TEST, SCENERIO02, BB", "2023-09-13", "male");
   const auto& sr = first_of<model::ServiceRequest>(t);
-  ASSERT_TRUE(sr.code);
-  ASSERT_FALSE(sr.code->coding.empty());
-  EXPECT_EQ(sr.code->coding[0].code, "57128-1");  // OBR-4, no coding system named
-  ASSERT_FALSE(sr.identifier.empty());
-  EXPECT_EQ(sr.identifier[0].value, "2801515645");
   // Nine OBX answer the order's questions: OBX|1|CE|67704-7^Type of Feed||^Formula^CD:1220, ...,
   // OBX|6|NM|8339-4^Birth Weight (g)||3040.
   auto answers = all_of<model::Observation>(t);
@@ -257,46 +479,9 @@ TEST(Hl7v2SampleValues, CdcOracleOrm) {
   EXPECT_EQ(answers[0]->status, "unknown");  // OBX-11 empty
 }
 
-TEST(Hl7v2SampleValues, CdcEpicOru) {
-  auto t = translate("cdc-trusted-intermediary/002_Epic_ORU_R01.hl7");
-  // PID-7 "DOB" and PID-8 "SEX" are placeholders: neither is a date nor a gender.
-  expect_patient(first_of<model::Patient>(t), "MRN", "LAST NAME", "FIRST", "", "");
-  const auto& o = first_of<model::Observation>(t);
-  EXPECT_EQ(loinc(o), "21668-9");  // OBX-3 alternate identifier (^LN)
-  ASSERT_FALSE(o.code.coding.empty());
-  EXPECT_EQ(o.code.coding[0].code, "21838");
-  EXPECT_EQ(value_string(o), "Negative");
-  EXPECT_EQ(o.status, "final");
-}
-
-TEST(Hl7v2SampleValues, CdcAlabamaNbsOml) {
-  auto t = translate("cdc-trusted-intermediary/003_AL_ORM_O01_NBS_Fully_Populated_3_hl7_translation_final.hl7");
-  // PID-7 202402210152-0500: the date is the date as written in its own offset.
-  expect_patient(first_of<model::Patient>(t), "1300974", "ONE", "TESTCASE", "2024-02-21", "female");
-  const auto& sr = first_of<model::ServiceRequest>(t);
-  ASSERT_FALSE(sr.identifier.empty());
-  EXPECT_EQ(sr.identifier[0].value, "2801690163");  // ORC-2
-  EXPECT_EQ(sr.intent, "order");
-}
-
-TEST(Hl7v2SampleValues, CdcCaliforniaOru) {
-  auto t = translate("cdc-trusted-intermediary/003_CA_ORU_R01_CDPH_produced_0_initial_message.hl7");
-  expect_patient(first_of<model::Patient>(t), "80008715", "CDPH-FOUR", "GIRL A MOMFOUR", "", "female");
-  const auto& o = first_of<model::Observation>(t);
-  EXPECT_EQ(loinc(o), "57721-3");
-  EXPECT_EQ(value_code(o), "LA12421-6");
-  EXPECT_EQ(o.status, "final");
-  EXPECT_EQ(effective(o), "2024-02-12T10:30:49+00:00");
-}
-
 TEST(Hl7v2SampleValues, CdcLouisianaOru) {
   auto t = translate("cdc-trusted-intermediary/003_LA_ORU_R01_NBS_obr_flatten_0_initial_message.hl7");
-  expect_patient(first_of<model::Patient>(t), "1234567", "TEST", "BABY", "2024-01-01", "");
   const auto& o = first_of<model::Observation>(t);
-  EXPECT_EQ(loinc(o), "57718-9");
-  EXPECT_EQ(value_code(o), "LA12432-3");
-  EXPECT_EQ(o.status, "preliminary");  // OBX-11 P
-  EXPECT_EQ(effective(o), "2024-01-01T05:00:00+00:00");
   // SPM|1|^20243334444&Louisiana ...&2.16.840.1.114222.4.3.26.3.1&ISO||440500007^Blood spot
   // specimen^SCT|...|20240101050000^20240101050000|20240102050000, at the end of OBR 1's group.
   const auto& s = first_of<model::Specimen>(t);
@@ -314,93 +499,16 @@ TEST(Hl7v2SampleValues, CdcLouisianaOru) {
   EXPECT_EQ(o.specimen->reference, ref(s));
 }
 
-TEST(Hl7v2SampleValues, CdcMinnesotaAdtA01) {
-  auto t = translate("cdc-trusted-intermediary/005_MN_ADT_A01.hl7");
-  expect_patient(first_of<model::Patient>(t), "11102779", "SMITH", "BB SARAH", "2023-05-04", "male");
-  const auto& e = first_of<model::Encounter>(t);
-  EXPECT_EQ(e.class_.code, "IMP");  // PV1-2 I
-}
-
-TEST(Hl7v2SampleValues, CdcMicroCharacterEncoding) {
-  auto t = translate("cdc-trusted-intermediary/008_ORU_R01_micro_character_encoding.hl7");
-  expect_patient(first_of<model::Patient>(t), "80008836", "CDPHSIX", "BOY  MOMSIX", "", "male");
-  const auto& o = first_of<model::Observation>(t);
-  EXPECT_EQ(loinc(o), "47633-3");
-  EXPECT_EQ(quantity_text(o), "0.5");
-  EXPECT_EQ(quantity_unit(o), "\xC2\xB5mol/L");  // µmol/L
-  EXPECT_EQ(o.status, "final");
-}
-
 // ---- fhir-converter ---------------------------------------------------------------------------
-
-// PID-3 PATID1234^5^M11^test1&2.16.1&HCD^MR, EVERYMAN^ADAM, 198808181126+0215, M.
-void expect_everyman(const Translation& t) {
-  expect_patient(first_of<model::Patient>(t), "PATID1234", "EVERYMAN", "ADAM", "1988-08-18", "male");
-}
-
-TEST(Hl7v2SampleValues, FhirConverterAdtA01_02) {
-  auto t = translate("fhir-converter/ADT-A01-02.hl7");
-  expect_everyman(t);
-  const auto& e = first_of<model::Encounter>(t);
-  EXPECT_EQ(e.class_.code, "PRENC");  // PV1-2 P
-}
-
-TEST(Hl7v2SampleValues, FhirConverterAdtA04_01) {
-  auto t = translate("fhir-converter/ADT-A04-01.hl7");
-  expect_everyman(t);
-  EXPECT_EQ(first_of<model::Encounter>(t).class_.code, "PRENC");
-  const auto& c = first_of<model::Condition>(t);  // DG1-3 422504002^Ischemic stroke(disorder)^SCT
-  ASSERT_TRUE(c.code);
-  const auto* sct = coding_in(*c.code, "http://snomed.info/sct");
-  ASSERT_TRUE(sct);
-  EXPECT_EQ(sct->code, "422504002");
-}
-
-TEST(Hl7v2SampleValues, FhirConverterAdtA08_01) {
-  auto t = translate("fhir-converter/ADT-A08-01.hl7");
-  expect_everyman(t);
-  const auto& c = first_of<model::Condition>(t);
-  ASSERT_TRUE(c.code);
-  const auto* sct = coding_in(*c.code, "http://snomed.info/sct");
-  ASSERT_TRUE(sct);
-  EXPECT_EQ(sct->code, "422504002");
-}
-
-TEST(Hl7v2SampleValues, FhirConverterAdtA28_01) {
-  auto t = translate("fhir-converter/ADT-A28-01.hl7");
-  expect_everyman(t);
-  const auto& c = first_of<model::Condition>(t);
-  ASSERT_TRUE(c.code);
-  const auto* sct = coding_in(*c.code, "http://snomed.info/sct");
-  ASSERT_TRUE(sct);
-  EXPECT_EQ(sct->code, "422504002");
-}
 
 TEST(Hl7v2SampleValues, FhirConverterAdtA31_01) {
   auto t = translate("fhir-converter/ADT-A31-01.hl7");
-  expect_everyman(t);
   EXPECT_FALSE(all_of<model::AllergyIntolerance>(t).empty());  // AL1|1|EA|P^PENICILLIN^ICDO
-}
-
-TEST(Hl7v2SampleValues, FhirConverterAdtA40_02) {
-  auto t = translate("fhir-converter/ADT-A40-02.hl7");
-  expect_patient(first_of<model::Patient>(t), "12345", "Test", "Test", "2018-02-05", "female");
-  const auto& p = first_of<model::Patient>(t);
-  ASSERT_FALSE(p.address.empty());
-  EXPECT_EQ(p.address[0].city, "Raleigh");
-  EXPECT_EQ(p.address[0].postal_code, "27615");
 }
 
 TEST(Hl7v2SampleValues, FhirConverterMdhhsOml) {
   auto t = translate("fhir-converter/MDHHS-OML-O21-1.hl7");
-  expect_patient(first_of<model::Patient>(t), "MRNTC09SA-Part A", "Shine", "Baby Girl", "2016-03-08", "female");
   const auto& sr = first_of<model::ServiceRequest>(t);
-  ASSERT_TRUE(sr.code);
-  const auto* c = coding_in(*sr.code, "http://loinc.org");
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->code, "6532-6");
-  ASSERT_FALSE(sr.identifier.empty());
-  EXPECT_EQ(sr.identifier[0].value, "ORD723222");
   ASSERT_EQ(sr.note.size(), 1u);  // NTE|1||the sky is blue, after the OBR
   EXPECT_EQ(sr.note[0].text, "the sky is blue");
   // OBX|1|TS|AOE15^Date of Last Rabies Vaccination^BOL_0002||20150818060605-0500||||||O
@@ -430,7 +538,6 @@ TEST(Hl7v2SampleValues, FhirConverterMdhhsOml) {
 
 TEST(Hl7v2SampleValues, FhirConverterOmlO21_01) {
   auto t = translate("fhir-converter/OML-O21-01.hl7");
-  expect_everyman(t);
   const auto& sr = first_of<model::ServiceRequest>(t);
   ASSERT_EQ(sr.note.size(), 1u);
   EXPECT_EQ(sr.note[0].text, "Urgent");  // NTE after the OBR
@@ -494,13 +601,6 @@ TEST(Hl7v2SampleValues, FhirConverterOmlO21_01) {
 
 TEST(Hl7v2SampleValues, FhirConverterOruR01_01) {
   auto t = translate("fhir-converter/ORU-R01-01.hl7");
-  const auto& p = first_of<model::Patient>(t);
-  expect_patient(p, "14", "Finn", "Huckleberry", "1963-08-15", "male");
-  EXPECT_EQ(p.identifier[0].system, "urn:oid:2.16.840.1.114222.4.3.3.5.1.2");
-  const auto& o = first_of<model::Observation>(t);
-  EXPECT_EQ(loinc(o), "8867-4");
-  EXPECT_EQ(o.status, "final");
-  EXPECT_EQ(effective(o), "1999-07-02");
   const auto& dr = first_of<model::DiagnosticReport>(t);  // OBR-4 625-4
   ASSERT_FALSE(dr.code.coding.empty());
   EXPECT_EQ(dr.code.coding[0].code, "625-4");
@@ -517,21 +617,8 @@ TEST(Hl7v2SampleValues, FhirConverterOruR01_01) {
   }
 }
 
-TEST(Hl7v2SampleValues, FhirConverterOruRmgead) {
-  auto t = translate("fhir-converter/ORU-R01-RMGEAD.hl7");
-  expect_patient(first_of<model::Patient>(t), "555-44-4444", "EVERYWOMAN", "EVE", "1962-03-20", "female");
-  const auto& o = first_of<model::Observation>(t);
-  ASSERT_FALSE(o.code.coding.empty());
-  EXPECT_EQ(o.code.coding[0].code, "1554-5");
-  EXPECT_EQ(quantity_text(o), "182");  // SN ^182
-  EXPECT_EQ(quantity_unit(o), "mg/dl");
-  EXPECT_EQ(o.status, "final");
-}
-
 TEST(Hl7v2SampleValues, FhirConverterPc1ProblemAdd) {
   auto t = translate("fhir-converter/PC1-Problem-Add-v2.3.1.hl7");
-  expect_patient(first_of<model::Patient>(t), "10290", "KARLS", "TOM", "2004-05-30", "male");
-  EXPECT_FALSE(has_issue_at(t, "MSH-9"));  // PPR^PC1 is mapped
   // PRB|AD|2004062916460000|596.5^BLADDER DYSFUNCTION^I9|26744|||20040629||||||ACTIVE|||20040629
   auto conditions = all_of<model::Condition>(t);
   ASSERT_EQ(conditions.size(), 1u);
@@ -557,27 +644,8 @@ TEST(Hl7v2SampleValues, FhirConverterPc1ProblemAdd) {
   EXPECT_TRUE(has_issue_at(t, "PRB-7"));  // established date: no R4 element (see map_problems.cpp)
 }
 
-TEST(Hl7v2SampleValues, FhirConverterRdeO11) {
-  auto t = translate("fhir-converter/RDE-O11-01.hl7");
-  expect_everyman(t);
-  EXPECT_TRUE(has_issue_at(t, "MSH-9"));
-}
-
-TEST(Hl7v2SampleValues, FhirConverterSiuS12) {
-  auto t = translate("fhir-converter/SIU-S12-01.hl7");
-  expect_everyman(t);
-  EXPECT_TRUE(has_issue_at(t, "MSH-9"));
-}
-
-TEST(Hl7v2SampleValues, FhirConverterSiuS15) {
-  auto t = translate("fhir-converter/SIU-S15-01.hl7");
-  expect_everyman(t);
-  EXPECT_TRUE(has_issue_at(t, "MSH-9"));
-}
-
 TEST(Hl7v2SampleValues, FhirConverterVxuV04) {
   auto t = translate("fhir-converter/VXU-V04-01.hl7");
-  expect_everyman(t);
   const auto& im = first_of<model::Immunization>(t);
   // RXA-5 49281021588^TENIVAC^NDC: an NDC code, not CVX.
   const auto* ndc = coding_in(im.vaccine_code, "http://hl7.org/fhir/sid/ndc");
@@ -591,87 +659,12 @@ TEST(Hl7v2SampleValues, FhirConverterVxuV04) {
 
 // ---- google-healthcare-data-harmonization -----------------------------------------------------
 
-TEST(Hl7v2SampleValues, GoogleAdtA04) {
-  auto t = translate("google-healthcare-data-harmonization/adt_a04_ex1.hl7");
-  expect_patient(first_of<model::Patient>(t), "19050114293307.1082", "BUNNY", "BUGS", "1983-02-15", "male");
-  EXPECT_EQ(first_of<model::Encounter>(t).class_.code, "EMER");  // PV1-2 E
-}
-
-TEST(Hl7v2SampleValues, GoogleAdtA08) {
-  auto t = translate("google-healthcare-data-harmonization/adt_a08_ex1.hl7");
-  const auto& p = first_of<model::Patient>(t);
-  expect_patient(p, "151", "Bond", "Tiny", "1999-07-23", "male");
-  ASSERT_FALSE(p.address.empty());
-  EXPECT_EQ(p.address[0].city, "Raleigh");
-}
-
-TEST(Hl7v2SampleValues, GoogleOmlO21) {
-  auto t = translate("google-healthcare-data-harmonization/oml_o21_ex1.hl7");
-  expect_patient(first_of<model::Patient>(t), "PATID5421", "Wilson", "Patrice", "1982-03-04", "female");
-  const auto& sr = first_of<model::ServiceRequest>(t);
-  ASSERT_TRUE(sr.code);
-  ASSERT_FALSE(sr.code->coding.empty());
-  EXPECT_EQ(sr.code->coding[0].code, "1000");
-  const auto& c = first_of<model::Condition>(t);  // DG1-3 F11.129^...^I10C
-  ASSERT_TRUE(c.code);
-  const auto* icd = coding_in(*c.code, "http://hl7.org/fhir/sid/icd-10-cm");
-  ASSERT_TRUE(icd);
-  EXPECT_EQ(icd->code, "F11.129");
-}
-
-TEST(Hl7v2SampleValues, GoogleOruR01Ex1) {
-  auto t = translate("google-healthcare-data-harmonization/oru_r01_ex1.hl7");
-  expect_patient(first_of<model::Patient>(t), "10002", "RAPID", "", "", "");
-  const auto& o = first_of<model::Observation>(t);
-  ASSERT_FALSE(o.code.coding.empty());
-  EXPECT_EQ(o.code.coding[0].code, "HR");
-  EXPECT_EQ(value_string(o), "68");
-  EXPECT_EQ(o.status, "preliminary");  // OBX-11 R
-}
-
 TEST(Hl7v2SampleValues, GoogleOruR01Ex6) {
   auto t = translate("google-healthcare-data-harmonization/oru_r01_ex6.hl7");
   const auto& p = first_of<model::Patient>(t);
-  expect_patient(p, "1076943130", "Trivedi", "Jacqueline", "1937-12-27", "female");
   bool nhs = false;
   for (const auto& id : p.identifier) nhs |= id.system == model::NhsNumber::system && id.value == "2914785070";
   EXPECT_TRUE(nhs);
-  const auto& o = first_of<model::Observation>(t);
-  ASSERT_FALSE(o.code.coding.empty());
-  EXPECT_EQ(o.code.coding[0].code, "tt-0003-02");
-  EXPECT_EQ(quantity_text(o), "5.10");
-  EXPECT_EQ(quantity_unit(o), "MMOLL");
-  EXPECT_EQ(o.status, "final");
-  EXPECT_EQ(effective(o), "2020-05-08T13:06:44+00:00");
-}
-
-TEST(Hl7v2SampleValues, GoogleRdeO01) {
-  auto t = translate("google-healthcare-data-harmonization/rde_o01_ex1.hl7");
-  // PID-8 "2" is not an HL7 table 0001 code, so no gender.
-  expect_patient(first_of<model::Patient>(t), "1516070", "ZZZTEST", "MEDS TEAM OAK", "1980-01-01", "");
-  EXPECT_TRUE(has_issue_at(t, "MSH-9"));
-}
-
-// ---- hl7-dotnetcore ---------------------------------------------------------------------------
-
-TEST(Hl7v2SampleValues, DotnetcoreSampleAdt) {
-  auto t = translate("hl7-dotnetcore/Sample-ADT.hl7");
-  const auto& p = first_of<model::Patient>(t);
-  expect_patient(p, "454721", "DOE", "JOHN", "1948-02-03", "male");
-  ASSERT_FALSE(p.address.empty());
-  EXPECT_EQ(p.address[0].city, "MYTOWN");
-  EXPECT_TRUE(has_issue_at(t, "MSH-9"));  // ADT^O01 is not an ADT event we map
-}
-
-TEST(Hl7v2SampleValues, DotnetcoreSampleOrm) {
-  auto t = translate("hl7-dotnetcore/Sample-ORM.hl7");
-  expect_patient(first_of<model::Patient>(t), "42311", "Jane", "Doe", "1992-11-12", "male");
-  const auto& sr = first_of<model::ServiceRequest>(t);
-  ASSERT_TRUE(sr.code);
-  ASSERT_FALSE(sr.code->coding.empty());
-  EXPECT_EQ(sr.code->coding[0].code, "4241");
-  ASSERT_FALSE(sr.identifier.empty());
-  EXPECT_EQ(sr.identifier[0].value, "11777-60");
 }
 
 }  // namespace
