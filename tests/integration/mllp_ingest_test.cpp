@@ -145,6 +145,27 @@ TEST(MllpIngest, EveryAcknowledgedMessageSurvivesSigkill) {
     EXPECT_NE(journal.out.find("\"control_id\":\"" + id + "\""), std::string::npos) << id << " was ACKed but lost";
 }
 
+TEST(MllpIngest, NodeHl7ClientGetsAaForARealSample) {
+  TempDir dir;
+  ChildProcess broker(serve_argv(dir), dir.path("stderr.log"));
+  ASSERT_TRUE(read_listening_port(broker, "http"));
+  auto port = read_listening_port(broker, "mllp");
+  ASSERT_TRUE(port) << slurp(dir.path("stderr.log"));
+  const std::string sample = std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/fhir-converter/ADT01-23.hl7";
+  auto parsed_text = slurp(sample);
+  auto parsed = v2::Message::parse(parsed_text);
+  ASSERT_TRUE(parsed);
+  auto sent = run_command({"node", std::string(HIE_SOURCE_DIR) + "/tests/integration/node_hl7_client_send.mjs",
+                           std::to_string(*port), sample});
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_EQ(sent.out, "ACK AA " + std::string(parsed->control_id()) + "\n");
+  auto journal = run_command(journal_argv(dir));
+  EXPECT_NE(journal.out.find("\"control_id\":\"" + std::string(parsed->control_id()) + "\""), std::string::npos)
+      << journal.out;
+  broker.signal(SIGTERM);
+  EXPECT_EQ(broker.wait(20s), 0);
+}
+
 TEST(MllpIngest, JournalRefusesBadArguments) {
   TempDir dir;
   auto bad = run_command({kBinary, "journal", "--config", kDemoConfig, "--limit", "many"});

@@ -35,7 +35,8 @@ int spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   pid_t pid = -1;
   auto args = c_argv(argv);
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  // posix_spawnp: a bare name ("node") is looked up on PATH, a path is used as given.
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   return pid;
