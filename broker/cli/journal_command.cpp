@@ -6,9 +6,8 @@
 #include <charconv>
 #include <iostream>
 
-#include "broker/cli/args.hpp"
+#include "broker/cli/config_flags.hpp"
 #include "broker/cli/commands.hpp"
-#include "broker/config/load_config.hpp"
 #include "broker/store/sqlite_store.hpp"
 
 namespace hie::cli {
@@ -57,28 +56,16 @@ std::string to_json_line(const store::JournalRecord& r) {
 }  // namespace
 
 int journal_command(int argc, char** argv) {
-  auto args = Args::parse(argc, argv, 2,
-                          {{"--config", true}, {"--set", true, true}, {"--exchange", true}, {"--after", true},
-                           {"--limit", true}, {"--payload", false}, {"--help", false}});
-  if (!args) {
-    std::cerr << "hiebroker journal: " << args.error().message() << "\n" << kUsage;
-    return 2;
-  }
-  if (args->has("--help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  auto config_path = args->value("--config");
-  if (!config_path || !args->positionals().empty()) {
-    std::cerr << kUsage;
-    return 2;
-  }
+  auto flags = parse_config_flags(argc, argv, "journal", kUsage,
+                                  {{"--exchange", true}, {"--after", true}, {"--limit", true}, {"--payload", false}});
+  if (const int* exit_code = std::get_if<int>(&flags)) return *exit_code;
+  const Args& args = std::get<Args>(flags);
   store::JournalQuery query;
-  query.exchange = args->value("--exchange").value_or("");
-  query.with_payload = args->has("--payload");
+  query.exchange = args.value("--exchange").value_or("");
+  query.with_payload = args.has("--payload");
   std::optional<std::int64_t> after, limit;
   for (auto [flag, target] : {std::pair{"--after", &after}, std::pair{"--limit", &limit}}) {
-    if (auto text = args->value(flag)) {
+    if (auto text = args.value(flag)) {
       *target = to_number(*text);
       if (!*target) {
         std::cerr << "hiebroker journal: " << flag << " needs a non-negative whole number\n";
@@ -87,11 +74,8 @@ int journal_command(int argc, char** argv) {
     }
   }
   query.after_id = after.value_or(0);
-  auto loaded = config::load_config(*config_path, args->values("--set"));
-  if (!loaded) {
-    for (const auto& error : loaded.error().errors) std::cerr << error.describe() << "\n";
-    return 1;
-  }
+  auto loaded = load_config_or_report(args);
+  if (!loaded) return 1;
   if (!loaded->store.sqlite) {
     std::cerr << "hiebroker journal: the configuration has no store.sqlite\n";
     return 1;

@@ -12,9 +12,8 @@
 
 #include "broker/api/health_routes.hpp"
 #include "broker/api/router.hpp"
-#include "broker/cli/args.hpp"
+#include "broker/cli/config_flags.hpp"
 #include "broker/cli/commands.hpp"
-#include "broker/config/load_config.hpp"
 #include "broker/logging/log.hpp"
 #include "broker/net/http_session.hpp"
 #include "broker/net/listener.hpp"
@@ -103,25 +102,10 @@ void wait_for_signals(asio::signal_set& signals, GracefulShutdown& shutdown) {
 }  // namespace
 
 int serve_command(int argc, char** argv) {
-  auto args = Args::parse(argc, argv, 2, {{"--config", true}, {"--set", true, true}, {"--help", false}});
-  if (!args) {
-    std::cerr << "hiebroker serve: " << args.error().message() << "\n" << kUsage;
-    return 2;
-  }
-  if (args->has("--help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  auto config_path = args->value("--config");
-  if (!config_path || !args->positionals().empty()) {
-    std::cerr << kUsage;
-    return 2;
-  }
-  auto loaded = config::load_config(*config_path, args->values("--set"));
-  if (!loaded) {
-    for (const auto& error : loaded.error().errors) std::cerr << error.describe() << "\n";
-    return 1;
-  }
+  auto flags = parse_config_flags(argc, argv, "serve", kUsage);
+  if (const int* exit_code = std::get_if<int>(&flags)) return *exit_code;
+  auto loaded = load_config_or_report(std::get<Args>(flags));
+  if (!loaded) return 1;
   const config::Config config = std::move(*loaded);
   log::configure(config.logging.level, config.logging.format == config::LogFormat::json);
 

@@ -1,0 +1,25 @@
+#pragma once
+// What every `hiebroker COMMAND --config FILE [--set PATH=VALUE]...` command does first: read
+// its flags, answer --help, insist on --config, and load the configuration, reporting problems
+// the same way for every command.
+
+#include <optional>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "broker/cli/args.hpp"
+#include "broker/config/config.hpp"
+
+namespace hie::cli {
+
+/// Parses --config, --set, --help and `extra`. An int is the exit code to return at once: 0
+/// after printing `usage` for --help, 2 after a usage error (printed with "hiebroker COMMAND: ").
+std::variant<Args, int> parse_config_flags(int argc, char** argv, std::string_view command, std::string_view usage,
+                                           std::vector<FlagSpec> extra = {});
+
+/// Loads --config with every --set applied; on failure prints each error as FILE:LINE and
+/// returns nothing (the command exits 1).
+std::optional<config::Config> load_config_or_report(const Args& args);
+
+}  // namespace hie::cli
