@@ -13,6 +13,7 @@ namespace {
 
 using sample_support::all_of;
 using sample_support::has_issue_at;
+using sample_support::translate_message;
 
 // PRB 1: everything mapped; PRB 2: deleted; PRB 3: entered in error yet active (con-5);
 // PRB 4: a resolution date while active (con-4), onset as text.
@@ -27,16 +28,8 @@ const std::string kProblems =
     "PRB|UP|20240101|E11^Diabetes^I10|P-3|||||||||entered-in-error|active\r"
     "PRB|AD|20240101|Z^Z^L|P-4|||||20230101||||confirmed|active|||onset text here\r";
 
-Translation translate(const std::string& message) {
-  Context c;
-  c.exchange_id = "test-hie";
-  auto t = Hl7v2Adapter().to_model(message, c);
-  if (!t) throw std::runtime_error(t.error().describe());
-  return std::move(*t);
-}
-
 TEST(Hl7MapProblems, ProblemWithEveryMappedField) {
-  auto t = translate(kProblems);
+  auto t = translate_message(kProblems);
   auto conditions = all_of<model::Condition>(t);
   ASSERT_EQ(conditions.size(), 3u);  // the deleted problem makes none
   const auto& c = *conditions[0];
@@ -66,13 +59,13 @@ TEST(Hl7MapProblems, ProblemWithEveryMappedField) {
 }
 
 TEST(Hl7MapProblems, DeletedProblemIsReportedNotWritten) {
-  auto t = translate(kProblems);
+  auto t = translate_message(kProblems);
   EXPECT_TRUE(has_issue_at(t, "PRB[2]-1"));
   EXPECT_TRUE(has_issue_at(t, "PRB[2]"));  // and the segment is in the unused-input report
 }
 
 TEST(Hl7MapProblems, EnteredInErrorKeepsNoClinicalStatus) {
-  auto t = translate(kProblems);
+  auto t = translate_message(kProblems);
   const auto& c = *all_of<model::Condition>(t).at(1);
   EXPECT_EQ(c.verification_status->coding[0].code, "entered-in-error");
   EXPECT_FALSE(c.clinical_status);
@@ -80,7 +73,7 @@ TEST(Hl7MapProblems, EnteredInErrorKeepsNoClinicalStatus) {
 }
 
 TEST(Hl7MapProblems, AbatementOnlyWithAnInactiveStatus) {
-  auto t = translate(kProblems);
+  auto t = translate_message(kProblems);
   const auto& c = *all_of<model::Condition>(t).at(2);
   EXPECT_EQ(c.clinical_status->coding[0].code, "active");
   EXPECT_TRUE(std::holds_alternative<std::monostate>(c.abatement));
@@ -89,7 +82,7 @@ TEST(Hl7MapProblems, AbatementOnlyWithAnInactiveStatus) {
 }
 
 TEST(Hl7MapProblems, OutputIsValidFhir) {
-  auto t = translate(kProblems);
+  auto t = translate_message(kProblems);
   for (const auto& r : t.resources) {
     auto json = model::to_json(r);
     ASSERT_TRUE(json) << json.error().describe();

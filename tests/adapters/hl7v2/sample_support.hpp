@@ -15,6 +15,7 @@
 
 #include "adapters/adapter.hpp"
 #include "adapters/hl7v2/batch.hpp"
+#include "adapters/hl7v2/hl7v2_adapter.hpp"
 #include "adapters/hl7v2/message.hpp"
 
 namespace hie::adapters::hl7v2::sample_support {
@@ -54,6 +55,16 @@ inline bool has_issue_at(const Translation& t, std::string_view location) {
   for (const auto& i : t.issues)
     if (i.location == location) return true;
   return false;
+}
+
+/// `message` through the whole adapter as exchange "test-hie" (no default UTC offset); throws
+/// when the adapter cannot read it at all.
+inline Translation translate_message(const std::string& message) {
+  Context c;
+  c.exchange_id = "test-hie";
+  auto t = Hl7v2Adapter().to_model(message, c);
+  if (!t) throw std::runtime_error(t.error().describe());
+  return std::move(*t);
 }
 
 }  // namespace hie::adapters::hl7v2::sample_support

@@ -14,14 +14,7 @@ namespace {
 
 using sample_support::all_of;
 using sample_support::has_issue_at;
-
-Translation translate(const std::string& message) {
-  Context c;
-  c.exchange_id = "test-hie";
-  auto t = Hl7v2Adapter().to_model(message, c);
-  if (!t) throw std::runtime_error(t.error().describe());
-  return std::move(*t);
-}
+using sample_support::translate_message;
 
 const std::string kTwoSpecimens =
     "MSH|^~\\&|LAB|H|||20240101120000+0000||ORU^R01|C1|P|2.5.1\r"
@@ -34,7 +27,7 @@ const std::string kTwoSpecimens =
     "SPM|2|S2||SER^Serum^HL70487|||||||P\r";
 
 TEST(Hl7SpecimenMapper, IdentifiersParentsAndType) {
-  auto t = translate(kTwoSpecimens);
+  auto t = translate_message(kTwoSpecimens);
   auto specimens = all_of<model::Specimen>(t);
   ASSERT_EQ(specimens.size(), 2u);
   const auto& s = *specimens[0];
@@ -57,7 +50,7 @@ TEST(Hl7SpecimenMapper, IdentifiersParentsAndType) {
 }
 
 TEST(Hl7SpecimenMapper, CollectionStatusAndConditions) {
-  auto t = translate(kTwoSpecimens);
+  auto t = translate_message(kTwoSpecimens);
   const auto& s = *all_of<model::Specimen>(t).at(0);
   ASSERT_TRUE(s.collection);
   EXPECT_EQ(std::get<model::DateTime>(s.collection->collected).value, "2024-01-01T09:30:00+00:00");
@@ -79,13 +72,13 @@ TEST(Hl7SpecimenMapper, CollectionStatusAndConditions) {
 }
 
 TEST(Hl7SpecimenMapper, RoleOtherThanPatientIsReported) {
-  auto t = translate(kTwoSpecimens);
+  auto t = translate_message(kTwoSpecimens);
   EXPECT_TRUE(has_issue_at(t, "SPM[1]-11"));   // Q: a control specimen
   EXPECT_FALSE(has_issue_at(t, "SPM[2]-11"));  // P: the patient's, as subject says
 }
 
 TEST(Hl7SpecimenMapper, ReportAndObservationsReferToTheirSpecimens) {
-  auto t = translate(kTwoSpecimens);
+  auto t = translate_message(kTwoSpecimens);
   auto specimens = all_of<model::Specimen>(t);
   const auto& dr = *all_of<model::DiagnosticReport>(t).at(0);
   ASSERT_EQ(dr.specimen.size(), 2u);
@@ -101,7 +94,7 @@ TEST(Hl7SpecimenMapper, ReportAndObservationsReferToTheirSpecimens) {
 }
 
 TEST(Hl7SpecimenMapper, OutputIsValidFhir) {
-  auto t = translate(kTwoSpecimens);
+  auto t = translate_message(kTwoSpecimens);
   for (const auto& r : t.resources) {
     auto json = model::to_json(r);
     ASSERT_TRUE(json) << json.error().describe();
@@ -110,7 +103,7 @@ TEST(Hl7SpecimenMapper, OutputIsValidFhir) {
 }
 
 TEST(Hl7SpecimenMapper, AvailabilityAndPeriod) {
-  auto t = translate(
+  auto t = translate_message(
       "MSH|^~\\&|LAB|H|||20240101||ORU^R01|C2|P|2.5.1\r"
       "PID|1||123^^^H^MR||DOE^JANE\r"
       "OBR|1|P1|F1|1234-5^Panel^LN\r"
@@ -130,7 +123,7 @@ TEST(Hl7SpecimenMapper, AvailabilityAndPeriod) {
 }
 
 TEST(Hl7SpecimenMapper, SpmBeforeAnyObrIsReported) {
-  auto t = translate(
+  auto t = translate_message(
       "MSH|^~\\&|LAB|H|||20240101||ORU^R01|C3|P|2.5.1\r"
       "PID|1||123^^^H^MR||DOE^JANE\r"
       "SPM|1|S1||BLD\r"
