@@ -386,6 +386,23 @@ TEST_F(PeerEndpointTest, AQueryEndsAtItsDeadlineAndALateResultIsTooLate) {
   EXPECT_NE(metrics().find(R"(hie_peer_queries_total{exchange="north-hie",outcome="timed_out"} 1)"), std::string::npos);
 }
 
+TEST_F(PeerEndpointTest, APeerThatDoesNotReadIsDroppedNotBufferedFor) {
+  start();
+  auto client = hello();  // and then never reads again
+  std::atomic<int> ended{0};
+  protocol::QueryRequest request;
+  request.patient = {{"https://fhir.nhs.uk/Id/nhs-number", "9434765919"}};
+  request.resource_types.assign(20, "Observation");  // ~600 bytes a query: the socket fills up
+  request.deadline = 60s;
+  constexpr int kQueries = 40000;
+  for (int i = 0; i < kQueries; ++i) endpoint_->query("north-hie", request, [&ended](PeerAnswer) { ++ended; });
+  EXPECT_TRUE(server_->metrics_eventually_contain(R"(reason="slow_reader"} 1)", 20s));
+  // Every query still ends (the dropped connection answers them all), none is left hanging.
+  for (int i = 0; i < 2000 && ended < kQueries; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(ended, kQueries);
+  EXPECT_EQ(endpoint_->connections("north-hie"), 0u);
+}
+
 TEST_F(PeerEndpointTest, ShutdownClosesPeersWithGoingAway) {
   start();
   auto client = hello();
