@@ -216,7 +216,9 @@ int serve_command(int argc, char** argv) {
       return 1;
     }
     auto ingest = std::make_shared<peers::MllpIngest>(
-        peers::MllpIngestSettings{mllp->default_exchange, [t = translator.get()] { t->nudge(); }}, directory, *store,
+        peers::MllpIngestSettings{mllp->default_exchange, [t = translator.get()] { t->nudge(); },
+                                  config.limits.max_connections_per_exchange},
+        directory, *store,
         ingest_metrics);
     if (!open_listener({"mllp", "mllp", mllp->bind, mllp->port, config.limits, nullptr, {}}, mllp->tls,
                        net::mllp_session_runner(std::move(ingest))))

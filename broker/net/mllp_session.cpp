@@ -92,6 +92,24 @@ asio::awaitable<void> serve_frames(Stream& stream, SessionControl& control, cons
   }
 }
 
+/// Asks the handler whether to serve the connection, and tells it when the connection ends.
+struct Opened {
+  Opened(MllpHandler& handler, const MllpPeer& peer, const SessionSettings& settings) : handler(handler), peer(peer) {
+    auto refusal = handler.on_open(peer);
+    accepted = !refusal;
+    if (accepted) return;
+    // MLLP cannot say why: the sender sees the close; the log and the metric say it.
+    if (settings.metrics) settings.metrics->rejected("exchange_connection_limit");
+    log::write(log::Level::warn, {peer.connection_id, {}}, "connection refused", {{"reason", *refusal}});
+  }
+  ~Opened() {
+    if (accepted) handler.on_close(peer);
+  }
+  MllpHandler& handler;
+  const MllpPeer& peer;
+  bool accepted = false;
+};
+
 asio::awaitable<void> run_mllp_session(asio::ip::tcp::socket socket, std::shared_ptr<SessionControl> control,
                                        const SessionSettings& settings, std::shared_ptr<MllpHandler> handler,
                                        std::string connection_id) {
@@ -115,6 +133,8 @@ asio::awaitable<void> run_mllp_session(asio::ip::tcp::socket socket, std::shared
     co_return;
   }
   if (!settings.tls) {
+    const Opened opened(*handler, peer, settings);
+    if (!opened.accepted) co_return;
     co_await serve_frames(tcp, *control, settings, *handler, peer);
     tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     co_return;
@@ -122,6 +142,12 @@ asio::awaitable<void> run_mllp_session(asio::ip::tcp::socket socket, std::shared
   TlsStream stream(std::move(tcp), *settings.tls);
   if (!co_await accept_tls(stream, *control, settings, connection_id)) co_return;
   peer.certificate = peer_certificate(stream.native_handle());
+  const Opened opened(*handler, peer, settings);
+  if (!opened.accepted) {
+    beast::get_lowest_layer(stream).expires_after(settings.limits.handshake_timeout);
+    co_await stream.async_shutdown(kTuple);
+    co_return;
+  }
   co_await serve_frames(stream, *control, settings, *handler, peer);
   beast::get_lowest_layer(stream).expires_after(settings.limits.handshake_timeout);
   co_await stream.async_shutdown(kTuple);

@@ -29,6 +29,10 @@ class MllpHandler {
   virtual boost::asio::awaitable<std::optional<std::string>> on_frame(std::string payload, const MllpPeer& peer) = 0;
   /// A frame the decoder refused (too large, truncated, bad end block): the reply to send, if any.
   virtual std::optional<std::string> on_framing_error(const Error& error, const MllpPeer& peer) = 0;
+  /// A connection is about to be served (after the TLS handshake): why to refuse it, or
+  /// nothing to accept it. Every accepted connection gets one on_close.
+  virtual std::optional<std::string> on_open(const MllpPeer&) { return std::nullopt; }
+  virtual void on_close(const MllpPeer&) {}
 };
 
 SessionRunner mllp_session_runner(std::shared_ptr<MllpHandler> handler);

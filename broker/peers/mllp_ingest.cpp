@@ -129,6 +129,29 @@ asio::awaitable<std::optional<std::string>> MllpIngest::on_frame(std::string pay
   co_return v2::build_ack(message, code, errors, options);
 }
 
+const config::Exchange* MllpIngest::exchange_of(const net::MllpPeer& peer) const {
+  return peer.certificate ? directory_->by_certificate(*peer.certificate) : nullptr;
+}
+
+std::optional<std::string> MllpIngest::on_open(const net::MllpPeer& peer) {
+  const config::Exchange* exchange = exchange_of(peer);
+  if (!exchange) return std::nullopt;  // known per message (MSH-4), not per connection
+  std::lock_guard lock(mutex_);
+  std::size_t& open = connections_[exchange->id];
+  if (open >= settings_.max_connections_per_exchange)
+    return "exchange " + exchange->id + " already holds " + std::to_string(open) +
+           " connections (limits.max_connections_per_exchange)";
+  ++open;
+  return std::nullopt;
+}
+
+void MllpIngest::on_close(const net::MllpPeer& peer) {
+  const config::Exchange* exchange = exchange_of(peer);
+  if (!exchange) return;
+  std::lock_guard lock(mutex_);
+  if (auto it = connections_.find(exchange->id); it != connections_.end() && it->second > 0) --it->second;
+}
+
 std::optional<std::string> MllpIngest::on_framing_error(const Error& error, const net::MllpPeer&) {
   // The frame is gone (too large, cut short): nothing to journal, and no MSH-10 to answer to.
   v2::AckError why{error.location(), error.message(), "100"};

@@ -6,7 +6,9 @@
 // a store failure is answered AE/CE so the sender resends.
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "broker/net/mllp_session.hpp"
 #include "broker/peers/exchange_directory.hpp"
@@ -18,6 +20,8 @@ namespace hie::peers {
 struct MllpIngestSettings {
   std::string default_exchange;  ///< listeners.mllp.default_exchange: "" for none
   std::function<void()> stored;  ///< called after a new message is journaled (wakes the translator)
+  /// Connections one exchange (known by its client certificate) may hold at once.
+  std::size_t max_connections_per_exchange = 16;
 };
 
 class MllpIngest final : public net::MllpHandler {
@@ -27,12 +31,19 @@ class MllpIngest final : public net::MllpHandler {
 
   boost::asio::awaitable<std::optional<std::string>> on_frame(std::string payload, const net::MllpPeer& peer) override;
   std::optional<std::string> on_framing_error(const Error& error, const net::MllpPeer& peer) override;
+  /// Over mutual TLS the certificate names the exchange at once: its connections are counted.
+  std::optional<std::string> on_open(const net::MllpPeer& peer) override;
+  void on_close(const net::MllpPeer& peer) override;
 
  private:
+  const config::Exchange* exchange_of(const net::MllpPeer& peer) const;
+
   MllpIngestSettings settings_;
   std::shared_ptr<const ExchangeDirectory> directory_;
   store::Store& store_;
   std::shared_ptr<IngestMetrics> metrics_;
+  std::mutex mutex_;
+  std::map<std::string, std::size_t> connections_;  // by exchange id
 };
 
 }  // namespace hie::peers

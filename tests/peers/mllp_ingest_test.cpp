@@ -102,7 +102,8 @@ class MllpIngestTest : public ::testing::Test {
  protected:
   /// With `mutual_tls` the listener runs TLS with a mandatory client certificate, and the
   /// handshake takes only certificates of the directory's exchanges, as `hiebroker serve` does.
-  void start(std::string default_exchange = "", store::Store* store = nullptr, bool mutual_tls = false) {
+  void start(std::string default_exchange = "", store::Store* store = nullptr, bool mutual_tls = false,
+             std::size_t max_connections_per_exchange = 16) {
     if (!store) {
       auto opened = store::SqliteStore::open({.path = db_path()});
       ASSERT_TRUE(opened) << opened.error().describe();
@@ -112,7 +113,7 @@ class MllpIngestTest : public ::testing::Test {
     auto north = exchange("north-hie", {"NORTHFAC"});
     north.credentials.cert_subject_cn = "north-hie";  // the test PKI's client certificate
     auto directory = std::make_shared<const ExchangeDirectory>(std::vector{north, exchange("south-hie", {"SOUTHFAC"})});
-    auto ingest = std::make_shared<MllpIngest>(MllpIngestSettings{std::move(default_exchange), {}}, directory, *store,
+    auto ingest = std::make_shared<MllpIngest>(MllpIngestSettings{std::move(default_exchange), {}, max_connections_per_exchange}, directory, *store,
                                                std::make_shared<IngestMetrics>(registry_));
     config::Limits limits;
     limits.max_message_bytes = 64 * 1024;
@@ -271,6 +272,30 @@ TEST_F(MllpIngestTest, OverMutualTlsTheCertificateSaysWhoseMessageItIs) {
     EXPECT_EQ(read_ack(c).msa_code, "AA");
     EXPECT_EQ(count_rows(db_path(), "exchange = 'north-hie' AND control_id = '" + control_id + "'"), 1);
   }
+}
+
+TEST_F(MllpIngestTest, AnExchangeKnownByCertificateHoldsNoMoreConnectionsThanItsLimit) {
+  start("", nullptr, true, 1);
+  auto first = std::make_unique<TlsConnection>(server_->port(), hie::testing::north_hie_client());
+  ASSERT_TRUE(first->handshake_ok());
+  first->send(v2::mllp_frame(adt("LIMIT-1")));
+  EXPECT_EQ(read_ack(*first).msa_code, "AA");
+  {
+    TlsConnection second(server_->port(), hie::testing::north_hie_client());
+    second.send(v2::mllp_frame(adt("LIMIT-2")));
+    EXPECT_EQ(read_ack(second).msa_code, "");  // closed without a reply
+  }
+  EXPECT_TRUE(server_->metrics_eventually_contain(R"(reason="exchange_connection_limit"} 1)"));
+  EXPECT_EQ(count_rows(db_path(), "control_id = 'LIMIT-2'"), 0);
+  first.reset();
+  // Once the first has gone, the exchange may connect again.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    TlsConnection again(server_->port(), hie::testing::north_hie_client());
+    again.send(v2::mllp_frame(adt("LIMIT-3")));
+    if (read_ack(again).msa_code == "AA") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(count_rows(db_path(), "control_id = 'LIMIT-3'"), 1);
 }
 
 TEST_F(MllpIngestTest, AnUnknownCertificateOrTls11GetsNoConnectionEvenWithADefaultExchange) {
