@@ -199,7 +199,7 @@ asio::awaitable<void> PeerClient::State::read_loop(Websocket& socket) {
   while (true) {
     auto [ec, n] = co_await socket.async_read(buffer, kTuple);
     if (ec) {
-      if (ec != websocket::error::closed && !stopping && !finished)
+      if (ec != websocket::error::closed && ec != asio::error::operation_aborted && !stopping && !finished)
         log::warn({}, "connection to {} lost: {}", options.url, ec.message());
       co_return;
     }
@@ -230,7 +230,9 @@ asio::awaitable<void> PeerClient::State::delayed_loop() {
       delayed.pop_front();
       continue;
     }
-    co_await delayed_wake.wait_until(delayed.empty() ? Clock::time_point::max() : delayed.front().first);
+    // (The deadline is a variable of its own: g++ 12 miscompiles a ?: inside a co_await.)
+    const auto deadline = delayed.empty() ? Clock::time_point::max() : delayed.front().first;
+    co_await delayed_wake.wait_until(deadline);
     if (co_await cancelled()) co_return;
   }
 }
@@ -246,8 +248,10 @@ asio::awaitable<void> PeerClient::State::conversation(Websocket& socket) {
     co_await conversation_wake.wait_until(hello_deadline);
     if (co_await cancelled()) co_return;
   }
-  // A refused hello: the broker closes the connection itself.
-  if (protocol.hello() == PeerProtocol::Hello::refused) co_return;
+  if (protocol.hello() == PeerProtocol::Hello::refused) {
+    co_await close(socket);
+    co_return;
+  }
   for (auto& announce : protocol.announce_messages()) send(std::move(announce));
 
   const double rate = options.pacing.rate;

@@ -159,11 +159,12 @@ void PeerProtocol::on_reply(bool ack, const std::string& re, const rapidjson::Va
   switch (request.kind) {
     case Request::Kind::hello:
       hello_ = ack ? Hello::accepted : Hello::refused;
-      if (ack)
-        log::info({}, "hello accepted by {} (protocol {})", member(message, "broker"),
-                  message.HasMember("protocol") && message["protocol"].IsUint() ? message["protocol"].GetUint() : 0u);
-      else
+      if (ack) {
+        const std::string broker = member(message, "broker");
+        log::info({}, "hello accepted by {}", broker.empty() ? "the broker" : broker);
+      } else {
         refusal_ = describe_refusal(message);
+      }
       return;
     case Request::Kind::announce:
       announce_answered_[request.index] = true;
