@@ -85,8 +85,16 @@ asio::awaitable<int> MllpClient::State::run() {
         tcp_of(stream).expires_after(kConnectTimeout);
         const bool named = prepare_client_ssl(stream.native_handle(), options.host);
         auto [ec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
-        if (!named || ec) {
-          log::warn({}, "TLS handshake with {} failed: {}", where, named ? ec.message() : "bad host name");
+        if (!named) {
+          log::error({}, "OpenSSL refused the host name {}", options.host);
+          co_return 1;
+        }
+        if (ec) {
+          if (auto untrusted = untrusted_broker_reason(stream.native_handle()); !untrusted.empty()) {
+            log::error({}, "{} ({})", untrusted, where);
+            co_return 1;
+          }
+          log::warn({}, "TLS handshake with {} failed: {}", where, ec.message());
         } else {
           co_await send_all(stream);
           tcp_of(stream).expires_after(2s);

@@ -154,7 +154,8 @@ asio::awaitable<bool> PeerClient::State::connect(Websocket& socket) {
   tcp.expires_after(kConnectTimeout);
   auto [tls_ec] = co_await socket.next_layer().async_handshake(ssl::stream_base::client, kTuple);
   if (tls_ec) {
-    log::warn({}, "TLS handshake with {} failed: {}", options.url, tls_ec.message());
+    fatal = untrusted_broker_reason(socket.next_layer().native_handle());
+    if (fatal.empty()) log::warn({}, "TLS handshake with {} failed: {}", options.url, tls_ec.message());
     co_return false;
   }
   // From here on the WebSocket stream keeps its own time.

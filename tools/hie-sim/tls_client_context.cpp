@@ -47,4 +47,10 @@ bool prepare_client_ssl(SSL* ssl, const std::string& host) {
   return X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size()) == 1;
 }
 
+std::string untrusted_broker_reason(SSL* ssl) {
+  const long result = SSL_get_verify_result(ssl);
+  if (result == X509_V_OK) return "";
+  return std::string("the broker's certificate is not trusted: ") + X509_verify_cert_error_string(result);
+}
+
 }  // namespace hie::sim

@@ -19,4 +19,8 @@ Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(const
 /// Returns false when OpenSSL refuses the name.
 bool prepare_client_ssl(SSL* ssl, const std::string& host);
 
+/// After a failed handshake: why the broker's certificate was not trusted, or "" when the
+/// failure was something else (then trying again may help; an untrusted certificate will not).
+std::string untrusted_broker_reason(SSL* ssl);
+
 }  // namespace hie::sim
