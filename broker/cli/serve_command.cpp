@@ -22,6 +22,7 @@
 #include "adapters/registry.hpp"
 #include "broker/peers/exchange_directory.hpp"
 #include "broker/peers/mllp_ingest.hpp"
+#include "broker/peers/peer_endpoint.hpp"
 #include "broker/routing/translator.hpp"
 #include "broker/store/retention.hpp"
 #include "broker/store/sqlite_store.hpp"
@@ -182,9 +183,31 @@ int serve_command(int argc, char** argv) {
     listeners.push_back(*listener);
     return true;
   };
+  // /peer: exchanges over WebSocket, on any HTTP listener that runs TLS (a certificate is the
+  // exchange's identity). It journals what they publish, so it needs the store.
+  auto ingest_metrics = std::make_shared<peers::IngestMetrics>(*registry);
+  std::shared_ptr<peers::PeerEndpoint> peer_endpoint;
+  if (store) {
+    peers::PeerEndpointSettings peer_settings{
+        config.limits.max_connections_per_exchange, std::string("hiebroker ") + HIE_VERSION,
+        [t = translator.get()] { t->nudge(); },
+        [l = locator.get()](const std::vector<store::PatientSighting>& sightings) { l->learned(sightings); }};
+    peer_endpoint = std::make_shared<peers::PeerEndpoint>(std::move(peer_settings), directory, *store, ingest_metrics,
+                                                          std::make_shared<peers::PeerMetrics>(*registry));
+  }
+  auto http_runner = [&](const std::optional<config::TlsSettings>& tls) {
+    net::WebSocketRoutes websockets;
+    if (tls && peer_endpoint) websockets.emplace("/peer", peer_endpoint);
+    return net::http_session_runner(router.handler(), std::move(websockets));
+  };
   if (const auto& http = config.listeners.http) {
     if (!open_listener({"http", "http", http->bind, http->port, config.limits, nullptr, {}}, http->tls,
-                       net::http_session_runner(router.handler())))
+                       http_runner(http->tls)))
+      return 1;
+  }
+  if (const auto& https = config.listeners.https) {
+    if (!open_listener({"https", "http", https->bind, https->port, config.limits, nullptr, {}}, https->tls,
+                       http_runner(https->tls)))
       return 1;
   }
   if (const auto& mllp = config.listeners.mllp) {
@@ -194,13 +217,13 @@ int serve_command(int argc, char** argv) {
     }
     auto ingest = std::make_shared<peers::MllpIngest>(
         peers::MllpIngestSettings{mllp->default_exchange, [t = translator.get()] { t->nudge(); }}, directory, *store,
-        std::make_shared<peers::IngestMetrics>(*registry));
+        ingest_metrics);
     if (!open_listener({"mllp", "mllp", mllp->bind, mllp->port, config.limits, nullptr, {}}, mllp->tls,
                        net::mllp_session_runner(std::move(ingest))))
       return 1;
   }
   if (listeners.empty()) {
-    std::cerr << "hiebroker serve: no listener configured (listeners.http, listeners.mllp)\n";
+    std::cerr << "hiebroker serve: no listener configured (listeners.http, listeners.https, listeners.mllp)\n";
     return 1;
   }
 

@@ -37,6 +37,9 @@ struct MllpListener {
 
 struct Listeners {
   std::optional<HttpListener> http;
+  /// A second HTTP listener, always TLS: the same routes plus /peer for exchanges with a client
+  /// certificate, beside a plain `http` kept for loopback tools (metrics scrapers, curl).
+  std::optional<HttpListener> https;
   std::optional<MllpListener> mllp;
 };
 

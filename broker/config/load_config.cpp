@@ -55,15 +55,21 @@ void read_tls(ObjectReader& parent, const char* key, std::optional<TlsSettings>&
 void read_listeners(ObjectReader& root, Listeners& out, const std::string& base_dir) {
   auto listeners = root.object("listeners");
   if (!listeners) return;
-  if (auto http = listeners->object("http")) {
+  auto read_http = [&](const char* name, std::optional<HttpListener>& out_listener, std::uint16_t default_port) {
+    auto http = listeners->object(name);
+    if (!http) return;
     HttpListener h;
+    h.port = default_port;
     http->optional("bind", h.bind);
     if (!is_ip_address(h.bind)) http->fail("bind", "expected an IPv4 or IPv6 address (got \"" + h.bind + "\")");
     http->optional("port", h.port);
     read_tls(*http, "tls", h.tls, base_dir);
+    if (std::string_view(name) == "https" && !h.tls) http->fail("tls", "is required: listeners.https always runs TLS");
     http->finish();
-    out.http = std::move(h);
-  }
+    out_listener = std::move(h);
+  };
+  read_http("http", out.http, 8080);
+  read_http("https", out.https, 8443);
   if (auto mllp = listeners->object("mllp")) {
     MllpListener m;
     mllp->optional("bind", m.bind);

@@ -15,10 +15,12 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "broker/logging/log.hpp"
 #include "broker/net/listener_metrics.hpp"
 #include "broker/net/tls_accept.hpp"
+#include "broker/net/websocket_session.hpp"
 
 namespace hie::net {
 namespace {
@@ -49,6 +51,17 @@ unsigned status_for(const std::string& reason) {
 // Plaintext already decrypted inside OpenSSL would not wake a wait on the socket.
 bool has_buffered_plaintext(beast::tcp_stream&) { return false; }
 bool has_buffered_plaintext(TlsStream& stream) { return SSL_pending(stream.native_handle()) > 0; }
+
+std::optional<PeerCertificate> certificate_of(beast::tcp_stream&) { return std::nullopt; }
+std::optional<PeerCertificate> certificate_of(TlsStream& stream) { return peer_certificate(stream.native_handle()); }
+
+/// The WebSocket endpoint an upgrade request asks for, if there is one at its path.
+std::shared_ptr<WebSocketEndpoint> websocket_endpoint_for(const HttpRequest& request, const WebSocketRoutes& routes) {
+  if (routes.empty() || !beast::websocket::is_upgrade(request)) return nullptr;
+  std::string_view target = request.target();
+  auto it = routes.find(target.substr(0, target.find('?')));
+  return it == routes.end() ? nullptr : it->second;
+}
 
 /// Waits, without reading, until the peer sends something. False when the idle deadline
 /// passes or shutdown cancels the wait: nothing is in hand, so the connection just closes.
@@ -83,10 +96,14 @@ asio::awaitable<void> write_error_and_stop(Stream& stream, unsigned status, cons
   co_await http::async_write(stream, response, kTuple);
 }
 
+/// Serves requests until the connection should close; returns the upgrade when a request asks
+/// to become a WebSocket at a configured endpoint (the caller hands the stream over).
 template <class Stream>
-asio::awaitable<void> serve_requests(Stream& stream, SessionControl& control, const SessionSettings& settings,
-                                     const HttpHandler& handler, const std::string& connection_id,
-                                     const std::string& peer) {
+asio::awaitable<std::optional<WebSocketUpgrade>> serve_requests(Stream& stream, SessionControl& control,
+                                                                const SessionSettings& settings,
+                                                                const HttpSessionRoutes& routes,
+                                                                const std::string& connection_id,
+                                                                const std::string& peer) {
   auto& tcp = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   control.cancel = [&tcp] {
@@ -94,12 +111,12 @@ asio::awaitable<void> serve_requests(Stream& stream, SessionControl& control, co
     tcp.socket().cancel(ignored);
   };
   for (unsigned sequence = 1;; ++sequence) {
-    if (control.draining) co_return;
+    if (control.draining) co_return std::nullopt;
     if (buffer.size() == 0 && !has_buffered_plaintext(stream)) {
       control.idle = true;
       const bool woke = co_await wait_for_next_request(tcp, settings.limits.idle_timeout);
       control.idle = false;
-      if (!woke) co_return;
+      if (!woke) co_return std::nullopt;
     }
 
     // From the first byte on, the request is in hand: shutdown lets it finish.
@@ -117,25 +134,31 @@ asio::awaitable<void> serve_requests(Stream& stream, SessionControl& control, co
     }
     if (ec) {
       std::string reason = read_failure_reason(ec, parser.got_some() || bytes > 0);
-      if (reason.empty()) co_return;
+      if (reason.empty()) co_return std::nullopt;
       if (settings.metrics) settings.metrics->rejected(reason);
       log::write(log::Level::info, {connection_id, {}}, "http request refused", {{"reason", reason}});
       // After a timeout the stream has closed the socket itself: nothing can be written.
       if (reason != "truncated" && reason != "timeout") co_await write_error_and_stop(stream, status_for(reason), reason);
-      co_return;
+      co_return std::nullopt;
     }
 
     HttpRequest request = parser.release();
+    if (auto endpoint = websocket_endpoint_for(request, routes.websockets)) {
+      tcp.expires_never();
+      control.cancel = nullptr;  // the stream is about to move to the WebSocket session
+      co_return WebSocketUpgrade{std::move(request), {connection_id, settings.listener_name, peer, certificate_of(stream), tcp.get_executor()},
+                                 std::move(endpoint)};
+    }
     RequestContext context{connection_id, connection_id + "-" + std::to_string(sequence), peer};
     tcp.expires_never();
-    HttpResponse response = co_await handle_with_deadline(handler, request, context, settings.limits.request_timeout);
+    HttpResponse response = co_await handle_with_deadline(routes.handler, request, context, settings.limits.request_timeout);
     const bool keep_alive = response.keep_alive() && request.keep_alive() && !control.draining;
     response.keep_alive(keep_alive);
     response.prepare_payload();
     if (request.method() == http::verb::head) response.body().clear();  // Content-Length stays
     tcp.expires_after(settings.limits.request_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, response, kTuple);
-    if (write_ec || !keep_alive) co_return;
+    if (write_ec || !keep_alive) co_return std::nullopt;
   }
 }
 
@@ -166,7 +189,7 @@ HttpResponse text_response(const HttpRequest& request, unsigned status, std::str
 }
 
 asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<SessionControl> control,
-                                       const SessionSettings& settings, const HttpHandler& handler,
+                                       const SessionSettings& settings, const HttpSessionRoutes& routes,
                                        std::string connection_id) {
   // The stream lives in this frame: make sure nobody calls cancel on it once the frame is gone.
   struct ClearCancel {
@@ -197,22 +220,25 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket, std::shared
   }
 
   if (!settings.tls) {
-    co_await serve_requests(tcp, *control, settings, handler, connection_id, peer);
+    if (auto upgrade = co_await serve_requests(tcp, *control, settings, routes, connection_id, peer))
+      co_return co_await run_websocket_session(std::move(tcp), std::move(*upgrade), *control, settings);
     co_await linger_close(tcp, control->draining ? std::chrono::milliseconds(200) : linger);
     co_return;
   }
 
   TlsStream stream(std::move(tcp), *settings.tls);
   if (!co_await accept_tls(stream, *control, settings, connection_id)) co_return;
-  co_await serve_requests(stream, *control, settings, handler, connection_id, peer);
+  if (auto upgrade = co_await serve_requests(stream, *control, settings, routes, connection_id, peer))
+    co_return co_await run_websocket_session(std::move(stream), std::move(*upgrade), *control, settings);
   beast::get_lowest_layer(stream).expires_after(settings.limits.handshake_timeout);
   co_await stream.async_shutdown(kTuple);
 }
 
-SessionRunner http_session_runner(HttpHandler handler) {
-  return [handler = std::move(handler)](asio::ip::tcp::socket socket, std::shared_ptr<SessionControl> control,
-                                        const SessionSettings& settings, std::string connection_id) {
-    return run_http_session(std::move(socket), std::move(control), settings, handler, std::move(connection_id));
+SessionRunner http_session_runner(HttpHandler handler, WebSocketRoutes websockets) {
+  auto routes = std::make_shared<const HttpSessionRoutes>(HttpSessionRoutes{std::move(handler), std::move(websockets)});
+  return [routes](asio::ip::tcp::socket socket, std::shared_ptr<SessionControl> control,
+                  const SessionSettings& settings, std::string connection_id) {
+    return run_http_session(std::move(socket), std::move(control), settings, *routes, std::move(connection_id));
   };
 }
 

@@ -229,6 +229,19 @@ TEST(LoadConfig, TlsFilesMustExist) {
   EXPECT_EQ(seen[2], "listeners.http.tls.ca: require_client_cert needs a ca bundle to verify clients against");
 }
 
+TEST(LoadConfig, HttpsIsASecondHttpListenerThatAlwaysRunsTls) {
+  auto plain = parse(R"({"listeners": {"https": {"port": 9443}}})");
+  ASSERT_FALSE(plain);
+  EXPECT_EQ(first_error(plain), "broker.json:1: listeners.https.tls: is required: listeners.https always runs TLS");
+  auto both = parse(R"({"listeners": {"http": {}, "https": {"bind": "0.0.0.0", "tls": {"cert": "/etc/hostname", "key": "/etc/hostname"}}}})");
+  ASSERT_TRUE(both) << first_error(both);
+  EXPECT_EQ(both->listeners.http->port, 8080);
+  EXPECT_FALSE(both->listeners.http->tls);
+  EXPECT_EQ(both->listeners.https->port, 8443);
+  EXPECT_EQ(both->listeners.https->bind, "0.0.0.0");
+  EXPECT_EQ(both->listeners.https->tls->cert, "/etc/hostname");
+}
+
 TEST(LoadConfig, ReadsFileAndNamesIt) {
   auto dir = std::filesystem::temp_directory_path() / "hie-config-test";
   std::filesystem::create_directories(dir);

@@ -1,0 +1,255 @@
+#include "broker/peers/peer_protocol.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <optional>
+
+namespace hie::peers::protocol {
+namespace {
+
+using Value = rapidjson::Value;
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+/// A member that must be a string of 1..max characters, or the problem with it.
+std::optional<std::string> read_string(const Value& object, const char* member, std::string& out,
+                                       std::size_t max = SIZE_MAX, bool required = true) {
+  auto it = object.FindMember(member);
+  if (it == object.MemberEnd()) return required ? std::optional<std::string>(std::string(member) + ": is required")
+                                                : std::nullopt;
+  if (!it->value.IsString()) return std::string(member) + ": expected a string";
+  out.assign(it->value.GetString(), it->value.GetStringLength());
+  if (required && out.empty()) return std::string(member) + ": must not be empty";
+  if (out.size() > max) return std::string(member) + ": longer than " + std::to_string(max) + " characters";
+  return std::nullopt;
+}
+
+std::optional<std::string> read_hello(const Value& object, Hello& hello) {
+  auto it = object.FindMember("protocol");
+  if (it == object.MemberEnd() || !it->value.IsInt()) return "protocol: expected a whole number";
+  hello.protocol = it->value.GetInt();
+  if (auto problem = read_string(object, "exchange", hello.exchange, kMaxIdLength)) return problem;
+  auto formats = object.FindMember("formats");
+  if (formats == object.MemberEnd()) return std::nullopt;
+  if (!formats->value.IsArray()) return "formats: expected an array of strings";
+  for (const auto& format : formats->value.GetArray()) {
+    if (!format.IsString()) return "formats: expected an array of strings";
+    hello.formats.emplace_back(format.GetString(), format.GetStringLength());
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> read_publish(const Value& object, Publish& publish) {
+  if (auto problem = read_string(object, "format", publish.format, 32)) return problem;
+  if (auto problem = read_string(object, "control_id", publish.control_id, kMaxControlIdLength)) return problem;
+  return read_string(object, "payload", publish.payload);
+}
+
+std::optional<std::string> read_announce(const Value& object, Announce& announce) {
+  auto patients = object.FindMember("patients");
+  if (patients == object.MemberEnd() || !patients->value.IsArray()) return "patients: expected an array";
+  if (patients->value.Size() > kMaxAnnouncedPatients)
+    return "patients: more than " + std::to_string(kMaxAnnouncedPatients) + " in one announce";
+  for (rapidjson::SizeType p = 0; p < patients->value.Size(); ++p) {
+    const std::string where = "patients[" + std::to_string(p) + "]";
+    const Value& patient = patients->value[p];
+    if (!patient.IsObject()) return where + ": expected an object";
+    auto identifiers = patient.FindMember("identifiers");
+    if (identifiers == patient.MemberEnd() || !identifiers->value.IsArray() || identifiers->value.Empty())
+      return where + ".identifiers: expected a non-empty array";
+    std::vector<store::PatientIdentity> identities;
+    for (rapidjson::SizeType i = 0; i < identifiers->value.Size(); ++i) {
+      const std::string at = where + ".identifiers[" + std::to_string(i) + "]";
+      const Value& identifier = identifiers->value[i];
+      if (!identifier.IsObject()) return at + ": expected an object";
+      store::PatientIdentity identity;
+      if (auto problem = read_string(identifier, "system", identity.system, 1024)) return at + "." + *problem;
+      if (auto problem = read_string(identifier, "value", identity.value, 256)) return at + "." + *problem;
+      identities.push_back(std::move(identity));
+    }
+    announce.patients.push_back(std::move(identities));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> read_result(const Value& object, QueryResult& result) {
+  if (auto problem = read_string(object, "error", result.error, 64, false)) return problem;
+  if (!result.error.empty()) {
+    if (result.error != "not-found" && result.error != "refused" && result.error != "unavailable")
+      return "error: expected not-found, refused or unavailable";
+    return std::nullopt;
+  }
+  if (auto problem = read_string(object, "format", result.format, 32)) return problem;
+  if (auto payloads = object.FindMember("payloads"); payloads != object.MemberEnd()) {
+    if (!payloads->value.IsArray()) return "payloads: expected an array of strings";
+    for (const auto& payload : payloads->value.GetArray()) {
+      if (!payload.IsString()) return "payloads: expected an array of strings";
+      result.payloads.emplace_back(payload.GetString(), payload.GetStringLength());
+    }
+    return std::nullopt;
+  }
+  std::string payload;
+  if (auto problem = read_string(object, "payload", payload, SIZE_MAX, false)) return problem;
+  if (object.FindMember("payload") == object.MemberEnd()) return "payload: is required (or payloads, or error)";
+  result.payloads.push_back(std::move(payload));
+  return std::nullopt;
+}
+
+/// Writes {"type": T, "id": I, "re": R, ...more} where `more` adds members.
+template <class More>
+std::string envelope(std::string_view type, std::string_view id, std::string_view re, More&& more) {
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.StartObject();
+  writer.Key("type");
+  writer.String(type.data(), static_cast<rapidjson::SizeType>(type.size()));
+  writer.Key("id");
+  writer.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+  if (!re.empty() || type == "nack") {
+    writer.Key("re");
+    writer.String(re.data(), static_cast<rapidjson::SizeType>(re.size()));
+  }
+  more(writer);
+  writer.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+void string_member(Writer& writer, const char* key, std::string_view value) {
+  writer.Key(key);
+  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+}  // namespace
+
+std::variant<Incoming, Unreadable> read_message(std::string_view text) {
+  rapidjson::Document document;
+  document.Parse(text.data(), text.size());
+  if (document.HasParseError())
+    return Unreadable{"", "malformed",
+                      std::string("not JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
+                          " at offset " + std::to_string(document.GetErrorOffset())};
+  if (!document.IsObject()) return Unreadable{"", "malformed", "expected a JSON object"};
+  Incoming in;
+  if (auto problem = read_string(document, "id", in.id, kMaxIdLength)) return Unreadable{"", "malformed", *problem};
+  if (auto problem = read_string(document, "type", in.type, 32)) return Unreadable{in.id, "malformed", *problem};
+  if (auto problem = read_string(document, "re", in.re, kMaxIdLength, false))
+    return Unreadable{in.id, "malformed", *problem};
+
+  std::optional<std::string> problem;
+  if (in.type == "hello") {
+    Hello hello;
+    problem = read_hello(document, hello);
+    in.body = std::move(hello);
+  } else if (in.type == "publish") {
+    Publish publish;
+    problem = read_publish(document, publish);
+    in.body = std::move(publish);
+  } else if (in.type == "announce") {
+    Announce announce;
+    problem = read_announce(document, announce);
+    in.body = std::move(announce);
+  } else if (in.type == "result") {
+    QueryResult result;
+    if (in.re.empty()) problem = "re: is required";
+    else problem = read_result(document, result);
+    in.body = std::move(result);
+  } else if (in.type == "ping") {
+    in.body = Ping{};
+  } else if (in.type == "pong") {
+    in.body = Pong{};
+  } else if (in.type == "ack") {
+    in.body = Ack{};
+  } else if (in.type == "nack") {
+    Nack nack;
+    read_string(document, "reason", nack.reason, 64, false);
+    read_string(document, "detail", nack.detail, 1024, false);
+    in.body = std::move(nack);
+  } else if (in.type == "query") {
+    in.body = Query{};
+  } else if (in.type == "subscribe") {
+    in.body = Subscribe{};
+  } else {
+    return Unreadable{in.id, "unknown-type", "no message type '" + in.type.substr(0, 32) + "' in protocol 1"};
+  }
+  if (problem) return Unreadable{in.id, "malformed", in.type + "." + *problem};
+  return in;
+}
+
+std::string hello_ack(std::string_view id, std::string_view re, std::string_view broker) {
+  return envelope("ack", id, re, [&](Writer& w) {
+    w.Key("protocol");
+    w.Int(kVersion);
+    string_member(w, "broker", broker);
+  });
+}
+
+std::string publish_ack(std::string_view id, std::string_view re, std::int64_t journal_id, bool duplicate) {
+  return envelope("ack", id, re, [&](Writer& w) {
+    w.Key("journal_id");
+    w.Int64(journal_id);
+    w.Key("duplicate");
+    w.Bool(duplicate);
+  });
+}
+
+std::string announce_ack(std::string_view id, std::string_view re, std::size_t patients) {
+  return envelope("ack", id, re, [&](Writer& w) {
+    w.Key("patients");
+    w.Uint64(patients);
+  });
+}
+
+std::string ack(std::string_view id, std::string_view re) {
+  return envelope("ack", id, re, [](Writer&) {});
+}
+
+std::string nack(std::string_view id, std::string_view re, std::string_view reason, std::string_view detail) {
+  return envelope("nack", id, re, [&](Writer& w) {
+    string_member(w, "reason", reason);
+    if (!detail.empty()) string_member(w, "detail", detail);
+  });
+}
+
+std::string pong(std::string_view id, std::string_view re) {
+  return envelope("pong", id, re, [](Writer&) {});
+}
+
+std::string result_error(std::string_view id, std::string_view re, std::string_view error, std::string_view detail) {
+  return envelope("result", id, re, [&](Writer& w) {
+    string_member(w, "error", error);
+    if (!detail.empty()) string_member(w, "detail", detail);
+  });
+}
+
+std::string query(std::string_view id, const QueryRequest& request) {
+  return envelope("query", id, "", [&](Writer& w) {
+    w.Key("patient");
+    w.StartArray();
+    for (const auto& identity : request.patient) {
+      w.StartObject();
+      string_member(w, "system", identity.system);
+      string_member(w, "value", identity.value);
+      w.EndObject();
+    }
+    w.EndArray();
+    if (!request.resource_types.empty()) {
+      w.Key("resource_types");
+      w.StartArray();
+      for (const auto& type : request.resource_types) w.String(type.data(), static_cast<rapidjson::SizeType>(type.size()));
+      w.EndArray();
+    }
+    if (!request.date_ge.empty() || !request.date_le.empty()) {
+      w.Key("date");
+      w.StartObject();
+      if (!request.date_ge.empty()) string_member(w, "ge", request.date_ge);
+      if (!request.date_le.empty()) string_member(w, "le", request.date_le);
+      w.EndObject();
+    }
+    w.Key("deadline_ms");
+    w.Int64(request.deadline.count());
+  });
+}
+
+}  // namespace hie::peers::protocol

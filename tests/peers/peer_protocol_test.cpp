@@ -1,0 +1,111 @@
+// The peer protocol's messages as text: what is read from a peer, what the broker writes.
+#include "broker/peers/peer_protocol.hpp"
+
+#include <gtest/gtest.h>
+
+#include "broker/peers/payload_check.hpp"
+
+namespace hie::peers::protocol {
+namespace {
+
+Incoming read_ok(const std::string& text) {
+  auto read = read_message(text);
+  EXPECT_TRUE(std::holds_alternative<Incoming>(read)) << text << ": " << std::get<Unreadable>(read).detail;
+  return std::holds_alternative<Incoming>(read) ? std::get<Incoming>(read) : Incoming{};
+}
+
+Unreadable read_bad(const std::string& text) {
+  auto read = read_message(text);
+  EXPECT_TRUE(std::holds_alternative<Unreadable>(read)) << text;
+  return std::holds_alternative<Unreadable>(read) ? std::get<Unreadable>(read) : Unreadable{};
+}
+
+TEST(PeerProtocol, ReadsEachRequestOfTheDocumentedExamples) {
+  auto hello = read_ok(R"({"type": "hello", "id": "h1", "protocol": 1, "exchange": "city-hie", "formats": ["fhir"]})");
+  EXPECT_EQ(hello.id, "h1");
+  const auto& h = std::get<Hello>(hello.body);
+  EXPECT_EQ(h.protocol, 1);
+  EXPECT_EQ(h.exchange, "city-hie");
+  EXPECT_EQ(h.formats, std::vector<std::string>{"fhir"});
+
+  auto publish = read_ok(R"({"type": "publish", "id": "p17", "format": "fhir", "control_id": "msg-0017",
+                             "payload": "{\"resourceType\": \"Bundle\"}", "future_member": 3})");
+  const auto& p = std::get<Publish>(publish.body);
+  EXPECT_EQ(p.control_id, "msg-0017");
+  EXPECT_EQ(p.payload, R"({"resourceType": "Bundle"})");
+
+  auto announce = read_ok(R"({"type": "announce", "id": "a3", "patients": [
+    {"identifiers": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"},
+                     {"system": "https://city-hie.example/Id/mrn", "value": "C-77"}]}]})");
+  const auto& a = std::get<Announce>(announce.body);
+  ASSERT_EQ(a.patients.size(), 1u);
+  EXPECT_EQ(a.patients[0][1], (store::PatientIdentity{"https://city-hie.example/Id/mrn", "C-77"}));
+
+  auto result = read_ok(R"({"type": "result", "id": "r9", "re": "q9", "format": "cda", "payloads": ["<a/>", "<b/>"]})");
+  EXPECT_EQ(result.re, "q9");
+  EXPECT_EQ(std::get<QueryResult>(result.body).payloads, (std::vector<std::string>{"<a/>", "<b/>"}));
+  auto single = read_ok(R"({"type": "result", "id": "r9", "re": "q9", "format": "fhir", "payload": "{}"})");
+  EXPECT_EQ(std::get<QueryResult>(single.body).payloads, std::vector<std::string>{"{}"});
+  auto error = read_ok(R"({"type": "result", "id": "r9", "re": "q9", "error": "not-found"})");
+  EXPECT_EQ(std::get<QueryResult>(error.body).error, "not-found");
+}
+
+TEST(PeerProtocol, NamesWhatIsWrongWithAMessageItCannotRead) {
+  EXPECT_EQ(read_bad("{").reason, "malformed");
+  EXPECT_EQ(read_bad(R"({"type":"ping","id":"x"} trailing)").reason, "malformed");
+  EXPECT_EQ(read_bad(R"({"type":"ping","id":""})").detail, "id: must not be empty");
+  EXPECT_EQ(read_bad(R"({"type":"ping","id":")" + std::string(129, 'x') + "\"}").detail,
+            "id: longer than 128 characters");
+  auto no_type = read_bad(R"({"id":"x1"})");
+  EXPECT_EQ(no_type.re, "x1");
+  EXPECT_EQ(no_type.detail, "type: is required");
+  EXPECT_EQ(read_bad(R"({"type":"event","id":"e1"})").reason, "unknown-type");
+  EXPECT_EQ(read_bad(R"({"type":"hello","id":"h","protocol":"1","exchange":"x"})").detail,
+            "hello.protocol: expected a whole number");
+  EXPECT_EQ(read_bad(R"({"type":"result","id":"r","error":"not-found"})").detail, "result.re: is required");
+  EXPECT_EQ(read_bad(R"({"type":"result","id":"r","re":"q","error":"boom"})").detail,
+            "result.error: expected not-found, refused or unavailable");
+  EXPECT_EQ(read_bad(R"({"type":"announce","id":"a","patients":[{"identifiers":[{"system":"s"}]}]})").detail,
+            "announce.patients[0].identifiers[0].value: is required");
+  std::string many = R"({"type":"announce","id":"a","patients":[)";
+  for (int i = 0; i < 10001; ++i) many += std::string(i ? "," : "") + "{}";
+  EXPECT_EQ(read_bad(many + "]}").detail, "announce.patients: more than 10000 in one announce");
+}
+
+TEST(PeerProtocol, WritesRepliesThatNameTheRequest) {
+  EXPECT_EQ(hello_ack("b1", "h1", "hiebroker 0.1.0"),
+            R"({"type":"ack","id":"b1","re":"h1","protocol":1,"broker":"hiebroker 0.1.0"})");
+  EXPECT_EQ(publish_ack("b2", "p17", 4211, false), R"({"type":"ack","id":"b2","re":"p17","journal_id":4211,"duplicate":false})");
+  EXPECT_EQ(announce_ack("b3", "a3", 2), R"({"type":"ack","id":"b3","re":"a3","patients":2})");
+  EXPECT_EQ(nack("b4", "", "malformed", "not JSON"), R"({"type":"nack","id":"b4","re":"","reason":"malformed","detail":"not JSON"})");
+  EXPECT_EQ(pong("b5", "x1"), R"({"type":"pong","id":"b5","re":"x1"})");
+  EXPECT_EQ(result_error("b6", "q1", "unavailable", ""), R"({"type":"result","id":"b6","re":"q1","error":"unavailable"})");
+  QueryRequest request;
+  request.patient = {{"https://fhir.nhs.uk/Id/nhs-number", "9434765919"}};
+  request.deadline = std::chrono::milliseconds(250);
+  EXPECT_EQ(query("q7", request),
+            R"({"type":"query","id":"q7","patient":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}],"deadline_ms":250})");
+}
+
+TEST(PayloadCheck, TellsAPayloadOfTheWrongKindBeforeTheAck) {
+  EXPECT_TRUE(check_payload("hl7v2", "MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\rPID|1\r"));
+  auto not_hl7 = check_payload("hl7v2", "hello");
+  ASSERT_FALSE(not_hl7);
+  EXPECT_FALSE(not_hl7.error().message().empty());
+  EXPECT_TRUE(check_payload("fhir", R"({"resourceType":"Patient"})"));
+  EXPECT_TRUE(check_payload("fhir", "{\"resourceType\":\"Patient\"}\n{\"resourceType\":\"Observation\"}\n"));
+  auto broken_line = check_payload("fhir", "{\"resourceType\":\"Patient\"}\n{\"resourceType\":\n");
+  ASSERT_FALSE(broken_line);
+  EXPECT_EQ(broken_line.error().location(), "line 2");
+  auto broken = check_payload("fhir", "{\n  \"resourceType\": \"Patient\",\n");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().location(), "payload");
+  EXPECT_TRUE(check_payload("cda", "\xEF\xBB\xBF<?xml version=\"1.0\"?><ClinicalDocument/>"));
+  EXPECT_FALSE(check_payload("cda", "ClinicalDocument"));
+  EXPECT_TRUE(check_payload("csv", "nhs_number,name\n9434765919,X\n"));
+  EXPECT_FALSE(check_payload("csv", std::string("a,b\n\0", 5)));
+  EXPECT_FALSE(check_payload("csv", ""));
+}
+
+}  // namespace
+}  // namespace hie::peers::protocol
