@@ -34,12 +34,14 @@ std::string unreadable_as(std::string_view format, std::string_view contents) {
   }
   if (format == "csv") {
     const auto end = contents.find('\n');
-    if (contents.empty() || end == 0 || (end == 1 && contents[0] == '\r')) return "a CSV file must start with a header line";
+    if (contents.empty() || end == 0 || (end == 1 && contents[0] == '\r'))
+      return "a CSV file must start with a header line";
     return "";
   }
   if (format == "cda") {
-    return contents.find("<ClinicalDocument") == std::string_view::npos ? "not a CDA document (no ClinicalDocument)"
-                                                                       : "";
+    return contents.find("<ClinicalDocument") == std::string_view::npos
+               ? "not a CDA document (no ClinicalDocument)"
+               : "";
   }
   return "";
 }
@@ -64,7 +66,8 @@ void read_identifiers(config::ObjectReader& patient, const std::string& path,
     if (id.system == model::NhsNumber::system) {
       auto nhs = model::NhsNumber::parse(id.value);
       if (!nhs) {
-        reader.fail_at(where + ".value", "not a valid NHS number (\"" + id.value + "\"): " + nhs.error().message());
+        reader.fail_at(where + ".value",
+                       "not a valid NHS number (\"" + id.value + "\"): " + nhs.error().message());
         continue;
       }
       id.value = nhs->value();
@@ -73,9 +76,10 @@ void read_identifiers(config::ObjectReader& patient, const std::string& path,
   }
 }
 
-void read_records(config::ObjectReader& patient, const std::string& path, const std::string& base_dir,
-                  const std::string& format, std::map<std::string, std::string>& names,
-                  const std::vector<Error>& errors, Patient& out) {
+void read_records(config::ObjectReader& patient, const std::string& path,
+                  const std::string& base_dir, const std::string& format,
+                  std::map<std::string, std::string>& names, const std::vector<Error>& errors,
+                  Patient& out) {
   std::vector<std::string> files;
   const std::size_t errors_before = errors.size();
   patient.required("records", files);
@@ -121,7 +125,8 @@ std::size_t Dataset::record_count() const {
   return n;
 }
 
-DatasetResult parse_dataset(std::string_view text, const std::string& file, const std::string& base_dir) {
+DatasetResult parse_dataset(std::string_view text, const std::string& file,
+                            const std::string& base_dir) {
   auto source = config::JsonSource::parse(text, file);
   if (!source) return config::ConfigErrors({source.error()});
   std::vector<Error> errors;
@@ -133,7 +138,8 @@ DatasetResult parse_dataset(std::string_view text, const std::string& file, cons
   if (doc.HasMember("exchange") && doc["exchange"].IsString() && dataset.exchange.empty())
     root.fail("exchange", "must not be empty");
   root.required("format", dataset.format);
-  const bool format_ok = std::ranges::find(kDatasetFormats, dataset.format) != std::end(kDatasetFormats);
+  const bool format_ok =
+      std::ranges::find(kDatasetFormats, dataset.format) != std::end(kDatasetFormats);
   if (!dataset.format.empty() && !format_ok)
     root.fail("format", "must be one of hl7v2, cda, csv, fhir (got \"" + dataset.format + "\")");
   auto patients = root.array_of_objects("patients");
@@ -159,7 +165,9 @@ DatasetResult parse_dataset(std::string_view text, const std::string& file, cons
 
 DatasetResult load_dataset(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return config::ConfigErrors({make_error(Errc::not_found, "cannot open the dataset file", path)});
+  if (!in)
+    return config::ConfigErrors(
+        {make_error(Errc::not_found, "cannot open the dataset file", path)});
   std::ostringstream text;
   text << in.rdbuf();
   return parse_dataset(text.str(), path, fs::path(path).parent_path().string());

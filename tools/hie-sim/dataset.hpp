@@ -6,7 +6,8 @@
 //     "exchange": "valley-hie",
 //     "format": "cda",                      // hl7v2 | cda | csv | fhir
 //     "patients": [
-//       { "identifiers": [ {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"} ],
+//       { "identifiers": [ {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"}
+//       ],
 //         "records": ["data/valley/ccd.xml"] }   // relative to the dataset file's folder
 //     ]
 //   }
@@ -59,7 +60,8 @@ using DatasetResult = boost::system::result<Dataset, config::ConfigErrors>;
 /// files readable, with unique basenames, and readable as the format (an HL7 v2 file holds an
 /// MSH, a FHIR file is a JSON object with a resourceType, a CSV file has a header line, a CDA
 /// file a ClinicalDocument).
-DatasetResult parse_dataset(std::string_view text, const std::string& file, const std::string& base_dir);
+DatasetResult parse_dataset(std::string_view text, const std::string& file,
+                            const std::string& base_dir);
 
 /// Reads `path` and calls parse_dataset with the file's folder as base_dir.
 DatasetResult load_dataset(const std::string& path);

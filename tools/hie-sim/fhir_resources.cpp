@@ -34,7 +34,8 @@ class SpanRecorder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Span
   }
   bool StartObject() {
     // The '{' has just been read.
-    if (frames_.size() == 3 && in_entry() && frames_[2].key == "resource") entry_.start = stream_.Tell() - 1;
+    if (frames_.size() == 3 && in_entry() && frames_[2].key == "resource")
+      entry_.start = stream_.Tell() - 1;
     frames_.push_back({true, {}});
     return true;
   }
@@ -68,7 +69,8 @@ class SpanRecorder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Span
   };
   // frames_[0] the root object, [1] its "entry" array, [2] an entry, [3] the entry's resource.
   bool in_entry_array() const {
-    return frames_.size() >= 2 && frames_[0].is_object && frames_[0].key == "entry" && !frames_[1].is_object;
+    return frames_.size() >= 2 && frames_[0].is_object && frames_[0].key == "entry" &&
+           !frames_[1].is_object;
   }
   bool in_entry() const { return in_entry_array() && frames_.size() >= 3 && frames_[2].is_object; }
   bool in_resource() const { return in_entry() && frames_[2].key == "resource"; }
@@ -91,9 +93,11 @@ Result<std::vector<FhirResourceSpan>> fhir_resources(std::string_view json) {
   rapidjson::Reader reader;
   auto ok = reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, recorder);
   if (!ok)
-    return make_error(Errc::parse_error, std::string("not JSON: ") + rapidjson::GetParseError_En(ok.Code()),
+    return make_error(Errc::parse_error,
+                      std::string("not JSON: ") + rapidjson::GetParseError_En(ok.Code()),
                       "offset " + std::to_string(ok.Offset()));
-  if (recorder.root_type().empty()) return make_error(Errc::parse_error, "not a FHIR resource (no resourceType)");
+  if (recorder.root_type().empty())
+    return make_error(Errc::parse_error, "not a FHIR resource (no resourceType)");
   std::vector<FhirResourceSpan> out;
   if (recorder.root_type() != "Bundle") {
     const auto end = json.find_last_not_of(" \t\r\n");

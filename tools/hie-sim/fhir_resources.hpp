@@ -11,9 +11,9 @@
 namespace hie::sim {
 
 struct FhirResourceSpan {
-  std::string_view text;       ///< the resource's JSON object, a view into the file's text
-  std::string resource_type;   ///< "" when the object has no string resourceType
-  std::string full_url;        ///< the Bundle entry's fullUrl, "" when none or not a Bundle
+  std::string_view text;      ///< the resource's JSON object, a view into the file's text
+  std::string resource_type;  ///< "" when the object has no string resourceType
+  std::string full_url;       ///< the Bundle entry's fullUrl, "" when none or not a Bundle
 };
 
 /// A Bundle's entry resources (entries without a resource, such as a transaction's GET, are

@@ -64,7 +64,8 @@ int run_until_done(asio::io_context& io, Client& client) {
 int run_peer(const PeerOptions& options) {
   auto dataset = load_dataset(options.dataset);
   if (!dataset) {
-    for (const auto& error : dataset.error().errors) std::cerr << "hie-sim: " << error.describe() << "\n";
+    for (const auto& error : dataset.error().errors)
+      std::cerr << "hie-sim: " << error.describe() << "\n";
     return 2;
   }
   auto tls = make_client_tls_context(options.tls);
@@ -72,8 +73,9 @@ int run_peer(const PeerOptions& options) {
     std::cerr << "hie-sim: " << tls.error().describe() << "\n";
     return 2;
   }
-  hie::log::info({}, "{}: {} patients, {} records in {} (x{}), to {}", dataset->exchange, dataset->patients.size(),
-                 dataset->record_count(), dataset->format, options.pacing.repeat, options.url);
+  hie::log::info({}, "{}: {} patients, {} records in {} (x{}), to {}", dataset->exchange,
+                 dataset->patients.size(), dataset->record_count(), dataset->format,
+                 options.pacing.repeat, options.url);
   asio::io_context io;
   PeerClient client(io.get_executor(), *tls, options, *dataset);
   const int code = run_until_done(io, client);
@@ -96,8 +98,8 @@ int run_mllp(const MllpOptions& options) {
     }
     tls = *context;
   }
-  hie::log::info({}, "{} messages from {} files to {}:{}", messages->size(), options.files.size(), options.host,
-                 options.port);
+  hie::log::info({}, "{} messages from {} files to {}:{}", messages->size(), options.files.size(),
+                 options.host, options.port);
   asio::io_context io;
   MllpClient client(io.get_executor(), tls, options, std::move(*messages));
   const int code = run_until_done(io, client);

@@ -40,14 +40,18 @@ beast::tcp_stream& tcp_of(TlsStream& stream) { return beast::get_lowest_layer(st
 }  // namespace
 
 std::string summary_json(const MllpSummary& s) {
-  return R"({"mode":"mllp","sent":)" + std::to_string(s.sent) + R"(,"accepted":)" + std::to_string(s.accepted) +
-         R"(,"refused":)" + std::to_string(s.refused) + "}";
+  return R"({"mode":"mllp","sent":)" + std::to_string(s.sent) + R"(,"accepted":)" +
+         std::to_string(s.accepted) + R"(,"refused":)" + std::to_string(s.refused) + "}";
 }
 
 struct MllpClient::State {
   State(asio::any_io_executor ex, std::shared_ptr<ssl::context> context, const MllpOptions& opts,
         std::vector<OutgoingMessage> list)
-      : executor(std::move(ex)), tls(std::move(context)), options(opts), messages(std::move(list)), backoff(executor) {}
+      : executor(std::move(ex)),
+        tls(std::move(context)),
+        options(opts),
+        messages(std::move(list)),
+        backoff(executor) {}
 
   asio::awaitable<int> run();
   asio::awaitable<bool> connect(beast::tcp_stream& tcp);
@@ -90,7 +94,8 @@ asio::awaitable<int> MllpClient::State::run() {
           co_return 1;
         }
         if (ec) {
-          if (auto untrusted = untrusted_broker_reason(stream.native_handle()); !untrusted.empty()) {
+          if (auto untrusted = untrusted_broker_reason(stream.native_handle());
+              !untrusted.empty()) {
             log::error({}, "{} ({})", untrusted, where);
             co_return 1;
           }
@@ -108,19 +113,23 @@ asio::awaitable<int> MllpClient::State::run() {
       log::error({}, "giving up after {} failed attempts in a row to reach {}", failures, where);
       co_return 1;
     }
-    const auto delay = std::min<Clock::duration>(kFirstBackoff * (1u << std::min(failures - 1, 8u)), kMaxBackoff);
-    log::info({}, "reconnecting in {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
+    const auto delay =
+        std::min<Clock::duration>(kFirstBackoff * (1u << std::min(failures - 1, 8u)), kMaxBackoff);
+    log::info({}, "reconnecting in {} ms",
+              std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
     backoff.expires_after(delay);
     co_await backoff.async_wait(kTuple);
   }
   if (next < messages.size()) co_return 1;
-  log::info({}, "{} messages sent: {} accepted, {} refused", summary.sent, summary.accepted, summary.refused);
+  log::info({}, "{} messages sent: {} accepted, {} refused", summary.sent, summary.accepted,
+            summary.refused);
   co_return summary.refused == 0 ? 0 : 1;
 }
 
 asio::awaitable<bool> MllpClient::State::connect(beast::tcp_stream& tcp) {
   asio::ip::tcp::resolver resolver(executor);
-  auto [resolve_ec, addresses] = co_await resolver.async_resolve(options.host, std::to_string(options.port), kTuple);
+  auto [resolve_ec, addresses] =
+      co_await resolver.async_resolve(options.host, std::to_string(options.port), kTuple);
   if (resolve_ec) {
     log::warn({}, "cannot resolve {}: {}", options.host, resolve_ec.message());
     co_return false;
@@ -137,7 +146,8 @@ asio::awaitable<bool> MllpClient::State::connect(beast::tcp_stream& tcp) {
 }
 
 template <class Stream>
-asio::awaitable<std::optional<std::string>> MllpClient::State::read_ack(Stream& stream, v2::MllpDecoder& decoder) {
+asio::awaitable<std::optional<std::string>> MllpClient::State::read_ack(Stream& stream,
+                                                                        v2::MllpDecoder& decoder) {
   std::array<char, 16 * 1024> buffer;
   tcp_of(stream).expires_after(kAckTimeout);
   while (true) {
@@ -170,7 +180,8 @@ template <class Stream>
 asio::awaitable<void> MllpClient::State::send_all(Stream& stream) {
   v2::MllpDecoder decoder(kMaxAckBytes);
   const auto interval = options.pacing.rate > 0
-                            ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / options.pacing.rate))
+                            ? std::chrono::duration_cast<Clock::duration>(
+                                  std::chrono::duration<double>(1.0 / options.pacing.rate))
                             : Clock::duration::zero();
   while (next < messages.size() && !stopping) {
     if (Clock::now() < next_due) {
@@ -195,8 +206,9 @@ asio::awaitable<void> MllpClient::State::send_all(Stream& stream) {
       ++summary.accepted;
     } else {
       ++summary.refused;
-      log::warn({}, "{} from {} refused: {}", message.control_id, message.file,
-                fields ? "MSA-1 " + fields->code : "unreadable ACK (" + fields.error().describe() + ")");
+      log::warn(
+          {}, "{} from {} refused: {}", message.control_id, message.file,
+          fields ? "MSA-1 " + fields->code : "unreadable ACK (" + fields.error().describe() + ")");
     }
     if (fields && fields->control_id != message.control_id)
       log::warn({}, "the ACK for {} names {} in MSA-2", message.control_id, fields->control_id);
@@ -206,9 +218,10 @@ asio::awaitable<void> MllpClient::State::send_all(Stream& stream) {
   }
 }
 
-MllpClient::MllpClient(asio::any_io_executor executor, std::shared_ptr<ssl::context> tls, const MllpOptions& options,
-                       std::vector<OutgoingMessage> messages)
-    : state_(std::make_unique<State>(std::move(executor), std::move(tls), options, std::move(messages))) {}
+MllpClient::MllpClient(asio::any_io_executor executor, std::shared_ptr<ssl::context> tls,
+                       const MllpOptions& options, std::vector<OutgoingMessage> messages)
+    : state_(std::make_unique<State>(std::move(executor), std::move(tls), options,
+                                     std::move(messages))) {}
 
 MllpClient::~MllpClient() = default;
 

@@ -15,7 +15,8 @@ namespace {
 
 /// `error` placed in `where` ("ADT.hl7", "ADT.hl7: message 2").
 Error in(const Error& error, const std::string& where) {
-  return Error(error.code(), error.message(), error.location().empty() ? where : where + ": " + error.location());
+  return Error(error.code(), error.message(),
+               error.location().empty() ? where : where + ": " + error.location());
 }
 
 }  // namespace
@@ -24,7 +25,8 @@ Result<std::string> with_control_id_suffix(std::string_view message, std::string
   auto parsed = v2::Message::parse(message);
   if (!parsed) return parsed.error();
   const std::string_view id = parsed->msh().field(10);
-  const bool inside = !id.empty() && id.data() >= message.data() && id.data() + id.size() <= message.data() + message.size();
+  const bool inside = !id.empty() && id.data() >= message.data() &&
+                      id.data() + id.size() <= message.data() + message.size();
   if (!inside) return make_error(Errc::validation_error, "MSH-10 (control id) is empty", "MSH-10");
   const auto end = static_cast<std::size_t>(id.data() - message.data()) + id.size();
   std::string out(message.substr(0, end));
@@ -33,8 +35,8 @@ Result<std::string> with_control_id_suffix(std::string_view message, std::string
   return out;
 }
 
-Result<std::vector<OutgoingMessage>> mllp_messages(const std::vector<std::pair<std::string, std::string>>& files,
-                                                   unsigned repeat) {
+Result<std::vector<OutgoingMessage>> mllp_messages(
+    const std::vector<std::pair<std::string, std::string>>& files, unsigned repeat) {
   std::vector<OutgoingMessage> first_round;
   for (const auto& [name, contents] : files) {
     auto split = v2::split_messages(contents);
@@ -58,11 +60,13 @@ Result<std::vector<OutgoingMessage>> mllp_messages(const std::vector<std::pair<s
   return out;
 }
 
-Result<std::vector<OutgoingMessage>> load_mllp_messages(const std::vector<std::string>& paths, unsigned repeat) {
+Result<std::vector<OutgoingMessage>> load_mllp_messages(const std::vector<std::string>& paths,
+                                                        unsigned repeat) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& path : paths) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) return make_error(Errc::not_found, "file not found", path);
+    if (!std::filesystem::is_regular_file(path, ec))
+      return make_error(Errc::not_found, "file not found", path);
     std::ifstream in(path, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();

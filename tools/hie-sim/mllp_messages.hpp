@@ -23,11 +23,12 @@ Result<std::string> with_control_id_suffix(std::string_view message, std::string
 /// The messages of `files` (name, contents), split with the HL7 v2 batch splitter, for `repeat`
 /// rounds: round 1 as written, round R > 1 with "-R<R>" appended to every MSH-10. The error
 /// names the file.
-Result<std::vector<OutgoingMessage>> mllp_messages(const std::vector<std::pair<std::string, std::string>>& files,
-                                                   unsigned repeat);
+Result<std::vector<OutgoingMessage>> mllp_messages(
+    const std::vector<std::pair<std::string, std::string>>& files, unsigned repeat);
 
 /// Reads `paths` and calls mllp_messages; the error names the file that cannot be read.
-Result<std::vector<OutgoingMessage>> load_mllp_messages(const std::vector<std::string>& paths, unsigned repeat);
+Result<std::vector<OutgoingMessage>> load_mllp_messages(const std::vector<std::string>& paths,
+                                                        unsigned repeat);
 
 /// MSA-1 (acknowledgement code) and MSA-2 (control id answered) of an ACK.
 struct AckFields {

@@ -36,11 +36,11 @@ using Outbound = asio::experimental::channel<void(boost::system::error_code, std
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kConnectTimeout = 10s;  // TCP connect, TLS handshake, WebSocket upgrade, close
 constexpr auto kHelloTimeout = 10s;
-constexpr auto kIdleTimeout = 20s;     // Beast pings after half of it, so the broker sees traffic
+constexpr auto kIdleTimeout = 20s;  // Beast pings after half of it, so the broker sees traffic
 constexpr auto kFirstBackoff = 500ms;
 constexpr auto kMaxBackoff = 10s;
 constexpr unsigned kMaxFailuresInARow = 8;
-constexpr std::size_t kOutboundBound = 4096;      // messages queued for the writer
+constexpr std::size_t kOutboundBound = 4096;  // messages queued for the writer
 constexpr std::size_t kMaxMessageBytes = 64 << 20;
 
 /// Wakes the one coroutine that waits on it; a wait also ends at its deadline.
@@ -65,7 +65,8 @@ asio::awaitable<bool> cancelled() {
 }  // namespace
 
 struct PeerClient::State {
-  State(asio::any_io_executor ex, std::shared_ptr<ssl::context> context, const PeerOptions& opts, const Dataset& data)
+  State(asio::any_io_executor ex, std::shared_ptr<ssl::context> context, const PeerOptions& opts,
+        const Dataset& data)
       : executor(std::move(ex)),
         tls(std::move(context)),
         options(opts),
@@ -113,7 +114,8 @@ asio::awaitable<int> PeerClient::State::run() {
     connecting = false;
     if (connected) co_await session(socket);
     ws = nullptr;
-    if (protocol.hello() == PeerProtocol::Hello::refused) fatal = "the broker refused hello: " + protocol.refusal();
+    if (protocol.hello() == PeerProtocol::Hello::refused)
+      fatal = "the broker refused hello: " + protocol.refusal();
     if (!fatal.empty()) {
       log::error({}, "{}", fatal);
       co_return 1;
@@ -125,8 +127,10 @@ asio::awaitable<int> PeerClient::State::run() {
       log::error({}, "giving up after {} failed connection attempts in a row", failures);
       co_return 1;
     }
-    const auto delay = std::min<Clock::duration>(kFirstBackoff * (1u << std::min(failures - 1, 8u)), kMaxBackoff);
-    log::info({}, "reconnecting in {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
+    const auto delay =
+        std::min<Clock::duration>(kFirstBackoff * (1u << std::min(failures - 1, 8u)), kMaxBackoff);
+    log::info({}, "reconnecting in {} ms",
+              std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
     co_await backoff_wake.wait_until(Clock::now() + delay);
   }
   co_return options.exit_after_publish && !protocol.all_answered() ? 1 : 0;
@@ -135,7 +139,8 @@ asio::awaitable<int> PeerClient::State::run() {
 asio::awaitable<bool> PeerClient::State::connect(Websocket& socket) {
   const auto& endpoint = options.endpoint;
   asio::ip::tcp::resolver resolver(executor);
-  auto [resolve_ec, addresses] = co_await resolver.async_resolve(endpoint.host, endpoint.port, kTuple);
+  auto [resolve_ec, addresses] =
+      co_await resolver.async_resolve(endpoint.host, endpoint.port, kTuple);
   if (resolve_ec) {
     log::warn({}, "cannot resolve {}: {}", endpoint.host, resolve_ec.message());
     co_return false;
@@ -155,7 +160,8 @@ asio::awaitable<bool> PeerClient::State::connect(Websocket& socket) {
   auto [tls_ec] = co_await socket.next_layer().async_handshake(ssl::stream_base::client, kTuple);
   if (tls_ec) {
     fatal = untrusted_broker_reason(socket.next_layer().native_handle());
-    if (fatal.empty()) log::warn({}, "TLS handshake with {} failed: {}", options.url, tls_ec.message());
+    if (fatal.empty())
+      log::warn({}, "TLS handshake with {} failed: {}", options.url, tls_ec.message());
     co_return false;
   }
   // From here on the WebSocket stream keeps its own time.
@@ -169,14 +175,17 @@ asio::awaitable<bool> PeerClient::State::connect(Websocket& socket) {
     request.set(beast::http::field::user_agent, "hie-sim/" HIE_VERSION);
   }));
   socket.read_message_max(kMaxMessageBytes);
-  const std::string host = endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]" : endpoint.host;
+  const std::string host =
+      endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]" : endpoint.host;
   websocket::response_type response;
-  auto [upgrade_ec] = co_await socket.async_handshake(response, host + ":" + endpoint.port, endpoint.target, kTuple);
+  auto [upgrade_ec] = co_await socket.async_handshake(response, host + ":" + endpoint.port,
+                                                      endpoint.target, kTuple);
   if (upgrade_ec) {
     const unsigned status = response.result_int();
     // A 4xx answer (no /peer, certificate refused) will not change by asking again.
     if (status >= 400 && status < 500)
-      fatal = "the broker refused the WebSocket upgrade at " + options.url + ": HTTP " + std::to_string(status);
+      fatal = "the broker refused the WebSocket upgrade at " + options.url + ": HTTP " +
+              std::to_string(status);
     else
       log::warn({}, "WebSocket upgrade at {} failed: {}", options.url, upgrade_ec.message());
     co_return false;
@@ -190,7 +199,8 @@ asio::awaitable<void> PeerClient::State::session(Websocket& socket) {
   outbound = &channel;
   delayed.clear();
   send(protocol.begin_connection());
-  co_await (read_loop(socket) || write_loop(socket, channel) || delayed_loop() || conversation(socket));
+  co_await (read_loop(socket) || write_loop(socket, channel) || delayed_loop() ||
+            conversation(socket));
   outbound = nullptr;
   delayed.clear();
 }
@@ -200,7 +210,8 @@ asio::awaitable<void> PeerClient::State::read_loop(Websocket& socket) {
   while (true) {
     auto [ec, n] = co_await socket.async_read(buffer, kTuple);
     if (ec) {
-      if (ec != websocket::error::closed && ec != asio::error::operation_aborted && !stopping && !finished)
+      if (ec != websocket::error::closed && ec != asio::error::operation_aborted && !stopping &&
+          !finished)
         log::warn({}, "connection to {} lost: {}", options.url, ec.message());
       co_return;
     }
@@ -256,8 +267,10 @@ asio::awaitable<void> PeerClient::State::conversation(Websocket& socket) {
   for (auto& announce : protocol.announce_messages()) send(std::move(announce));
 
   const double rate = options.pacing.rate;
-  const auto interval = rate > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate))
-                                 : Clock::duration::zero();
+  const auto interval =
+      rate > 0
+          ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate))
+          : Clock::duration::zero();
   auto next_due = Clock::now();
   while (!stopping) {
     const auto now = Clock::now();
@@ -323,8 +336,8 @@ void PeerClient::State::stop() {
   }
 }
 
-PeerClient::PeerClient(asio::any_io_executor executor, std::shared_ptr<ssl::context> tls, const PeerOptions& options,
-                       const Dataset& dataset)
+PeerClient::PeerClient(asio::any_io_executor executor, std::shared_ptr<ssl::context> tls,
+                       const PeerOptions& options, const Dataset& dataset)
     : state_(std::make_unique<State>(std::move(executor), std::move(tls), options, dataset)) {}
 
 PeerClient::~PeerClient() = default;

@@ -15,7 +15,8 @@ void put(JsonWriter& w, std::string_view key, std::string_view value) {
 
 /// Writes {"type":type,"id":id[,"re":re], <members>} and returns the text.
 template <class Members>
-std::string envelope(std::string_view type, std::string_view id, std::string_view re, Members&& members) {
+std::string envelope(std::string_view type, std::string_view id, std::string_view re,
+                     Members&& members) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -62,8 +63,8 @@ std::string announce_message(std::string_view id, std::span<const Patient> patie
   });
 }
 
-std::string publish_message(std::string_view id, std::string_view format, std::string_view control_id,
-                            std::string_view payload) {
+std::string publish_message(std::string_view id, std::string_view format,
+                            std::string_view control_id, std::string_view payload) {
   return envelope("publish", id, {}, [&](JsonWriter& w) {
     put(w, "format", format);
     put(w, "control_id", control_id);

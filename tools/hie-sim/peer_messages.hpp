@@ -17,8 +17,8 @@ std::string hello_message(std::string_view id, std::string_view exchange, std::s
 std::string announce_message(std::string_view id, std::span<const Patient> patients);
 
 /// {"type":"publish","id":id,"format":format,"control_id":control_id,"payload":payload}
-std::string publish_message(std::string_view id, std::string_view format, std::string_view control_id,
-                            std::string_view payload);
+std::string publish_message(std::string_view id, std::string_view format,
+                            std::string_view control_id, std::string_view payload);
 
 /// {"type":"pong","id":id,"re":re}
 std::string pong_message(std::string_view id, std::string_view re);

@@ -36,7 +36,8 @@ std::string summary_json(std::string_view exchange, const PeerSummary& s) {
   w.String("peer");
   w.Key("exchange");
   w.String(exchange.data(), static_cast<rapidjson::SizeType>(exchange.size()));
-  for (auto [key, value] : {std::pair{"published", s.published}, {"acked", s.acked}, {"duplicates", s.duplicates}}) {
+  for (auto [key, value] :
+       {std::pair{"published", s.published}, {"acked", s.acked}, {"duplicates", s.duplicates}}) {
     w.Key(key);
     w.Uint64(value);
   }
@@ -62,7 +63,8 @@ PeerProtocol::PeerProtocol(const PeerOptions& options, const Dataset& dataset)
   for (unsigned round = 1; round <= options.pacing.repeat; ++round)
     for (const auto& patient : dataset.patients)
       for (const auto& record : patient.records)
-        items_.push_back({&record, dataset.exchange + ":" + record.name + ":" + std::to_string(round)});
+        items_.push_back(
+            {&record, dataset.exchange + ":" + record.name + ":" + std::to_string(round)});
   const std::size_t chunks = (dataset.patients.size() + kAnnounceChunk - 1) / kAnnounceChunk;
   announce_answered_.assign(options.announce ? chunks : 0, false);
 }
@@ -91,7 +93,8 @@ std::vector<std::string> PeerProtocol::announce_messages() {
     const std::string id = next_id('a');
     requests_[id] = {Request::Kind::announce, chunk};
     ++announces_in_flight_;
-    out.push_back(announce_message(id, patients.subspan(start, std::min(kAnnounceChunk, patients.size() - start))));
+    out.push_back(announce_message(
+        id, patients.subspan(start, std::min(kAnnounceChunk, patients.size() - start))));
   }
   return out;
 }
@@ -113,7 +116,8 @@ std::optional<std::string> PeerProtocol::next_publish(std::size_t limit) {
 }
 
 bool PeerProtocol::all_answered() const {
-  return answered_items_ == items_.size() && std::ranges::all_of(announce_answered_, [](bool b) { return b; });
+  return answered_items_ == items_.size() &&
+         std::ranges::all_of(announce_answered_, [](bool b) { return b; });
 }
 
 PeerProtocol::Reaction PeerProtocol::on_message(std::string_view text) {
@@ -150,12 +154,15 @@ void PeerProtocol::on_reply(bool ack, const std::string& re, const rapidjson::Va
     if (!ack && re.starts_with('r'))
       log::info({}, "the broker refused the answer {}: {}", re, describe_refusal(message));
     else
-      log::debug({}, "{} for {}, which is not waiting for a reply", ack ? "ack" : "nack", re.empty() ? "\"\"" : re);
+      log::debug({}, "{} for {}, which is not waiting for a reply", ack ? "ack" : "nack",
+                 re.empty() ? "\"\"" : re);
     return;
   }
   const Request request = it->second;
   requests_.erase(it);
-  const std::string reason = ack ? "" : member(message, "reason").empty() ? "unspecified" : member(message, "reason");
+  const std::string reason = ack                                 ? ""
+                             : member(message, "reason").empty() ? "unspecified"
+                                                                 : member(message, "reason");
   switch (request.kind) {
     case Request::Kind::hello:
       hello_ = ack ? Hello::accepted : Hello::refused;
@@ -171,7 +178,8 @@ void PeerProtocol::on_reply(bool ack, const std::string& re, const rapidjson::Va
       --announces_in_flight_;
       if (ack) {
         const auto count = message.HasMember("patients") && message["patients"].IsUint64()
-                               ? message["patients"].GetUint64() : 0;
+                               ? message["patients"].GetUint64()
+                               : 0;
         log::info({}, "announce acknowledged: {} patients", count);
       } else {
         ++summary_.nacked[reason];
@@ -185,21 +193,24 @@ void PeerProtocol::on_reply(bool ack, const std::string& re, const rapidjson::Va
       ++answered_items_;
       if (ack) {
         ++summary_.acked;
-        if (message.HasMember("duplicate") && message["duplicate"].IsBool() && message["duplicate"].GetBool())
+        if (message.HasMember("duplicate") && message["duplicate"].IsBool() &&
+            message["duplicate"].GetBool())
           ++summary_.duplicates;
       } else {
         ++summary_.nacked[reason];
         log::warn({}, "publish {} refused: {}", item.control_id, describe_refusal(message));
       }
       if (answered_items_ % 100 == 0 || answered_items_ == items_.size())
-        log::info({}, "{}/{} records answered: {} acked ({} duplicates), {} nacked", answered_items_,
-                  items_.size(), summary_.acked, summary_.duplicates, answered_items_ - summary_.acked);
+        log::info({}, "{}/{} records answered: {} acked ({} duplicates), {} nacked",
+                  answered_items_, items_.size(), summary_.acked, summary_.duplicates,
+                  answered_items_ - summary_.acked);
       return;
     }
   }
 }
 
-PeerProtocol::Reaction PeerProtocol::on_query(const rapidjson::Value& message, const std::string& id) {
+PeerProtocol::Reaction PeerProtocol::on_query(const rapidjson::Value& message,
+                                              const std::string& id) {
   ++summary_.queries;
   const auto& q = options_.queries;
   if (q.silent) {

@@ -24,8 +24,8 @@ struct PeerSummary {
   std::uint64_t acked = 0;       ///< publishes acknowledged, duplicates included
   std::uint64_t duplicates = 0;  ///< acks with "duplicate": true
   std::map<std::string, std::uint64_t> nacked;  ///< publish and announce nacks, by reason
-  std::uint64_t queries = 0;     ///< queries received
-  std::uint64_t answered = 0;    ///< `result` messages sent: records, not-found or unavailable
+  std::uint64_t queries = 0;                    ///< queries received
+  std::uint64_t answered = 0;  ///< `result` messages sent: records, not-found or unavailable
 };
 
 /// {"mode":"peer","exchange":...,"published":N,"acked":N,"duplicates":N,"nacked":{...},

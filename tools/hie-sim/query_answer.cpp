@@ -31,7 +31,8 @@ std::string hl7v2_payload(const std::vector<const Record*>& records) {
   return out;
 }
 
-std::string fhir_payload(const std::vector<const Record*>& records, const std::vector<std::string>& types) {
+std::string fhir_payload(const std::vector<const Record*>& records,
+                         const std::vector<std::string>& types) {
   // Resources are copied as text: a DOM round trip would rewrite decimals (1.00 -> 1.0).
   std::string out = R"({"resourceType":"Bundle","type":"collection","entry":[)";
   bool first = true;
@@ -70,13 +71,17 @@ std::vector<std::string> csv_documents(const std::vector<const Record*>& records
   for (const auto* record : records) {
     const auto text = without_bom(record->contents);
     const auto newline = text.find('\n');
-    const auto header_line = text.substr(0, newline == std::string_view::npos ? text.size() : newline + 1);
+    const auto header_line =
+        text.substr(0, newline == std::string_view::npos ? text.size() : newline + 1);
     const auto rows = text.substr(header_line.size());
     auto header = header_line;
-    while (!header.empty() && (header.back() == '\n' || header.back() == '\r')) header.remove_suffix(1);
-    auto it = std::ranges::find_if(documents, [&](const Document& d) { return d.header == header; });
+    while (!header.empty() && (header.back() == '\n' || header.back() == '\r'))
+      header.remove_suffix(1);
+    auto it =
+        std::ranges::find_if(documents, [&](const Document& d) { return d.header == header; });
     if (it == documents.end()) {
-      const std::string eol = header_line.ends_with("\r\n") || !header_line.ends_with('\n') ? "\r\n" : "\n";
+      const std::string eol =
+          header_line.ends_with("\r\n") || !header_line.ends_with('\n') ? "\r\n" : "\n";
       documents.push_back({std::string(header), eol, std::string(header) + eol});
       it = std::prev(documents.end());
     }
@@ -92,7 +97,9 @@ std::string result_message(std::string_view id, std::string_view re, std::string
                            const ResultBody& body) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  auto str = [&](std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+  auto str = [&](std::string_view s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  };
   w.StartObject();
   w.Key("type");
   str("result");
@@ -119,15 +126,17 @@ std::string result_message(std::string_view id, std::string_view re, std::string
 
 Result<std::vector<Identifier>> query_identifiers(const rapidjson::Value& query) {
   const auto bad = [] {
-    return make_error(Errc::invalid_argument, "query.patient must be a non-empty array of {system, value}");
+    return make_error(Errc::invalid_argument,
+                      "query.patient must be a non-empty array of {system, value}");
   };
   if (!query.IsObject()) return bad();
   auto member = query.FindMember("patient");
-  if (member == query.MemberEnd() || !member->value.IsArray() || member->value.Empty()) return bad();
+  if (member == query.MemberEnd() || !member->value.IsArray() || member->value.Empty())
+    return bad();
   std::vector<Identifier> out;
   for (const auto& item : member->value.GetArray()) {
-    if (!item.IsObject() || !item.HasMember("system") || !item.HasMember("value") || !item["system"].IsString() ||
-        !item["value"].IsString())
+    if (!item.IsObject() || !item.HasMember("system") || !item.HasMember("value") ||
+        !item["system"].IsString() || !item["value"].IsString())
       return bad();
     Identifier id{string_of(item["system"]), string_of(item["value"])};
     if (id.system == model::NhsNumber::system)
@@ -137,11 +146,13 @@ Result<std::vector<Identifier>> query_identifiers(const rapidjson::Value& query)
   return out;
 }
 
-std::vector<const Patient*> match_patients(const Dataset& dataset, const std::vector<Identifier>& wanted) {
+std::vector<const Patient*> match_patients(const Dataset& dataset,
+                                           const std::vector<Identifier>& wanted) {
   std::vector<const Patient*> out;
   for (const auto& patient : dataset.patients)
-    if (std::ranges::any_of(patient.identifiers,
-                            [&](const Identifier& id) { return std::ranges::find(wanted, id) != wanted.end(); }))
+    if (std::ranges::any_of(patient.identifiers, [&](const Identifier& id) {
+          return std::ranges::find(wanted, id) != wanted.end();
+        }))
       out.push_back(&patient);
   return out;
 }
@@ -168,9 +179,11 @@ ResultBody build_result_body(std::string_view format, const std::vector<const Pa
   return body;
 }
 
-QueryAnswer answer_query(const Dataset& dataset, const rapidjson::Value& query, std::string_view reply_id) {
+QueryAnswer answer_query(const Dataset& dataset, const rapidjson::Value& query,
+                         std::string_view reply_id) {
   std::string re;
-  if (query.IsObject() && query.HasMember("id") && query["id"].IsString()) re = string_of(query["id"]);
+  if (query.IsObject() && query.HasMember("id") && query["id"].IsString())
+    re = string_of(query["id"]);
   QueryAnswer answer;
   auto wanted = query_identifiers(query);
   if (!wanted) {
@@ -190,7 +203,8 @@ QueryAnswer answer_query(const Dataset& dataset, const rapidjson::Value& query, 
     for (const auto& t : it->value.GetArray())
       if (t.IsString()) types.push_back(string_of(t));
   answer.outcome = QueryOutcome::found;
-  answer.reply = result_message(reply_id, re, dataset.format, build_result_body(dataset.format, patients, types));
+  answer.reply = result_message(reply_id, re, dataset.format,
+                                build_result_body(dataset.format, patients, types));
   return answer;
 }
 

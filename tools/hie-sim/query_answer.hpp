@@ -21,7 +21,8 @@ Result<std::vector<Identifier>> query_identifiers(const rapidjson::Value& query)
 
 /// The dataset's patients that share at least one identifier (system and value) with `wanted`,
 /// in dataset order.
-std::vector<const Patient*> match_patients(const Dataset& dataset, const std::vector<Identifier>& wanted);
+std::vector<const Patient*> match_patients(const Dataset& dataset,
+                                           const std::vector<Identifier>& wanted);
 
 /// A result's records: one `payload`, or several documents in `payloads`.
 struct ResultBody {
@@ -54,6 +55,7 @@ struct QueryAnswer {
 /// `{"type":"result","id":...,"re":...,"format":...,"payload"|"payloads":...}` when a patient
 /// matches, `{"type":"result",...,"error":"not-found"}` when none does, and
 /// `{"type":"nack",...,"reason":"malformed"}` when the query names no patient properly.
-QueryAnswer answer_query(const Dataset& dataset, const rapidjson::Value& query, std::string_view reply_id);
+QueryAnswer answer_query(const Dataset& dataset, const rapidjson::Value& query,
+                         std::string_view reply_id);
 
 }  // namespace hie::sim

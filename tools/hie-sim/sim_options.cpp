@@ -7,6 +7,8 @@
 
 namespace hie::sim {
 
+// One literal per line of output, as printed.
+// clang-format off
 const std::string_view kUsage =
     "usage: hie-sim peer --url wss://HOST:PORT/peer --dataset FILE --cert FILE --key FILE --ca FILE\n"
     "                    [--rate N] [--repeat N] [--no-announce] [--exit-after-publish]\n"
@@ -33,6 +35,7 @@ std::string help_text() {
     "  --tls                 MLLP over TLS: verify the broker against --ca, present --cert/--key\n"
     "Exit: 0 success, 1 runtime failure, 2 usage error. See docs/hie-sim.md.\n";
 }
+// clang-format on
 
 namespace {
 
@@ -42,16 +45,16 @@ struct FlagSpec {
 };
 
 constexpr FlagSpec kPeerFlags[] = {
-    {"--url", true},          {"--dataset", true},      {"--cert", true},
-    {"--key", true},          {"--ca", true},           {"--rate", true},
-    {"--repeat", true},       {"--no-announce", false}, {"--exit-after-publish", false},
-    {"--latency-ms", true},   {"--error-rate", true},   {"--garbage-rate", true},
-    {"--silent", false},      {"--seed", true},         {"--help", false},
+    {"--url", true},        {"--dataset", true},      {"--cert", true},
+    {"--key", true},        {"--ca", true},           {"--rate", true},
+    {"--repeat", true},     {"--no-announce", false}, {"--exit-after-publish", false},
+    {"--latency-ms", true}, {"--error-rate", true},   {"--garbage-rate", true},
+    {"--silent", false},    {"--seed", true},         {"--help", false},
 };
 
 constexpr FlagSpec kMllpFlags[] = {
-    {"--host", true}, {"--port", true},   {"--tls", false},    {"--cert", true}, {"--key", true},
-    {"--ca", true},   {"--rate", true},   {"--repeat", true},  {"--help", false},
+    {"--host", true}, {"--port", true}, {"--tls", false},   {"--cert", true},  {"--key", true},
+    {"--ca", true},   {"--rate", true}, {"--repeat", true}, {"--help", false},
 };
 
 /// Flags (each at most once) and positionals, as written.
@@ -99,9 +102,9 @@ Result<Words> split_words(const std::vector<std::string_view>& args, const FlagS
 }
 
 Error bad_value(std::string_view flag, std::string_view expected, std::string_view got) {
-  return make_error(Errc::invalid_argument,
-                    std::string(flag) + ": expected " + std::string(expected) + " (got \"" +
-                        std::string(got) + "\")");
+  return make_error(Errc::invalid_argument, std::string(flag) + ": expected " +
+                                                std::string(expected) + " (got \"" +
+                                                std::string(got) + "\")");
 }
 
 Result<std::uint64_t> read_unsigned(std::string_view flag, const std::string& text,
@@ -109,8 +112,8 @@ Result<std::uint64_t> read_unsigned(std::string_view flag, const std::string& te
   std::uint64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc{} || end != text.data() + text.size() || n < min || n > max)
-    return bad_value(flag, "a whole number from " + std::to_string(min) + " to " + std::to_string(max),
-                     text);
+    return bad_value(
+        flag, "a whole number from " + std::to_string(min) + " to " + std::to_string(max), text);
   return n;
 }
 
@@ -134,7 +137,8 @@ Status require(const Words& words, std::initializer_list<std::string_view> flags
 Result<Pacing> read_pacing(const Words& words) {
   Pacing pacing;
   if (words.has("--rate")) {
-    auto rate = read_number("--rate", words.value("--rate"), 0, 1e6, "a number of messages per second >= 0");
+    auto rate = read_number("--rate", words.value("--rate"), 0, 1e6,
+                            "a number of messages per second >= 0");
     if (!rate) return rate.error();
     pacing.rate = *rate;
   }
@@ -148,8 +152,10 @@ Result<Pacing> read_pacing(const Words& words) {
 
 Result<SimOptions> read_peer(const Words& words) {
   if (!words.positionals.empty())
-    return make_error(Errc::invalid_argument, "unexpected argument \"" + words.positionals.front() + "\"");
-  if (auto ok = require(words, {"--url", "--dataset", "--cert", "--key", "--ca"}); !ok) return ok.error();
+    return make_error(Errc::invalid_argument,
+                      "unexpected argument \"" + words.positionals.front() + "\"");
+  if (auto ok = require(words, {"--url", "--dataset", "--cert", "--key", "--ca"}); !ok)
+    return ok.error();
   PeerOptions options;
   options.url = words.value("--url");
   auto endpoint = parse_peer_url(options.url);
@@ -168,7 +174,8 @@ Result<SimOptions> read_peer(const Words& words) {
     if (!ms) return ms.error();
     q.latency_ms = static_cast<unsigned>(*ms);
   }
-  for (auto [flag, out] : {std::pair{"--error-rate", &q.error_rate}, {"--garbage-rate", &q.garbage_rate}}) {
+  for (auto [flag, out] :
+       {std::pair{"--error-rate", &q.error_rate}, {"--garbage-rate", &q.garbage_rate}}) {
     if (!words.has(flag)) continue;
     auto p = read_number(flag, words.value(flag), 0, 1, "a probability from 0 to 1");
     if (!p) return p.error();
@@ -192,7 +199,8 @@ Result<SimOptions> read_mllp(const Words& words) {
   options.port = static_cast<std::uint16_t>(*port);
   const bool any_tls_file = words.has("--cert") || words.has("--key") || words.has("--ca");
   if (words.has("--tls")) {
-    if (auto ok = require(words, {"--ca"}); !ok) return make_error(Errc::invalid_argument, "--tls needs --ca");
+    if (auto ok = require(words, {"--ca"}); !ok)
+      return make_error(Errc::invalid_argument, "--tls needs --ca");
     if (words.has("--cert") != words.has("--key"))
       return make_error(Errc::invalid_argument, "--cert and --key go together");
     options.tls = TlsFiles{words.value("--cert"), words.value("--key"), words.value("--ca")};
@@ -202,8 +210,7 @@ Result<SimOptions> read_mllp(const Words& words) {
   auto pacing = read_pacing(words);
   if (!pacing) return pacing.error();
   options.pacing = *pacing;
-  if (words.positionals.empty())
-    return make_error(Errc::invalid_argument, "no FILE to send");
+  if (words.positionals.empty()) return make_error(Errc::invalid_argument, "no FILE to send");
   options.files = words.positionals;
   return SimOptions(std::move(options));
 }
@@ -214,8 +221,9 @@ Result<PeerUrl> parse_peer_url(std::string_view url) {
   const std::string_view scheme = "wss://";
   if (!url.starts_with(scheme)) {
     if (url.starts_with("ws://"))
-      return make_error(Errc::invalid_argument,
-                        "--url: ws:// is not accepted, the peer protocol runs over TLS (use wss://)");
+      return make_error(
+          Errc::invalid_argument,
+          "--url: ws:// is not accepted, the peer protocol runs over TLS (use wss://)");
     return bad_value("--url", "wss://HOST:PORT/PATH", url);
   }
   std::string_view rest = url.substr(scheme.size());
@@ -229,7 +237,8 @@ Result<PeerUrl> parse_peer_url(std::string_view url) {
     if (close == std::string_view::npos) return bad_value("--url", "wss://HOST:PORT/PATH", url);
     out.host = authority.substr(1, close - 1);
     std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && !after.starts_with(":")) return bad_value("--url", "wss://HOST:PORT/PATH", url);
+    if (!after.empty() && !after.starts_with(":"))
+      return bad_value("--url", "wss://HOST:PORT/PATH", url);
     if (!after.empty()) port = after.substr(1);
   } else {
     const auto colon = authority.rfind(':');
@@ -238,7 +247,8 @@ Result<PeerUrl> parse_peer_url(std::string_view url) {
   }
   if (out.host.empty() || out.host.find('@') != std::string::npos)
     return bad_value("--url", "wss://HOST:PORT/PATH", url);
-  if (port.empty() && authority.ends_with(":")) return bad_value("--url", "wss://HOST:PORT/PATH", url);
+  if (port.empty() && authority.ends_with(":"))
+    return bad_value("--url", "wss://HOST:PORT/PATH", url);
   out.port = port.empty() ? "443" : std::string(port);
   if (auto n = read_unsigned("--url", out.port, 1, 65535); !n)
     return bad_value("--url", "a port from 1 to 65535", url);
@@ -255,7 +265,8 @@ Result<SimOptions> parse_options(const std::vector<std::string_view>& args) {
   else if (mode == "mllp")
     words = split_words(args, kMllpFlags);
   else
-    return make_error(Errc::invalid_argument, "unknown mode \"" + std::string(mode) + "\" (peer or mllp)");
+    return make_error(Errc::invalid_argument,
+                      "unknown mode \"" + std::string(mode) + "\" (peer or mllp)");
   if (!words) return words.error();
   if (words->has("--help")) return SimOptions(HelpRequest{});
   return mode == "peer" ? read_peer(*words) : read_mllp(*words);

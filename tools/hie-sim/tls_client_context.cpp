@@ -1,8 +1,9 @@
 #include "tools/hie-sim/tls_client_context.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+
+#include <boost/asio/ip/address.hpp>
 
 #include <filesystem>
 
@@ -29,7 +30,8 @@ Result<std::shared_ptr<ssl::context>> make_client_tls_context(const TlsFiles& fi
       context->use_certificate_chain_file(*path, ec);
     else
       context->use_private_key_file(*path, ssl::context::pem, ec);
-    if (ec) return make_error(Errc::config_error, "cannot use " + *path + ": " + ec.message(), flag);
+    if (ec)
+      return make_error(Errc::config_error, "cannot use " + *path + ": " + ec.message(), flag);
   }
   if (!files.cert.empty() && SSL_CTX_check_private_key(context->native_handle()) != 1)
     return make_error(Errc::config_error, files.key + " is not the key of " + files.cert, "--key");
@@ -50,7 +52,8 @@ bool prepare_client_ssl(SSL* ssl, const std::string& host) {
 std::string untrusted_broker_reason(SSL* ssl) {
   const long result = SSL_get_verify_result(ssl);
   if (result == X509_V_OK) return "";
-  return std::string("the broker's certificate is not trusted: ") + X509_verify_cert_error_string(result);
+  return std::string("the broker's certificate is not trusted: ") +
+         X509_verify_cert_error_string(result);
 }
 
 }  // namespace hie::sim

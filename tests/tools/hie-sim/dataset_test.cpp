@@ -45,7 +45,8 @@ TEST(Dataset, LoadsAFileWithCommentsAndReadsRecordsFromItsFolder) {
   const auto& patient = dataset->patients[0];
   // The NHS number is kept as its ten digits.
   EXPECT_EQ(patient.identifiers,
-            (std::vector<Identifier>{{kNhs, "9434765919"}, {"urn:oid:2.16.840.1.113883.19.5", "998991"}}));
+            (std::vector<Identifier>{{kNhs, "9434765919"},
+                                     {"urn:oid:2.16.840.1.113883.19.5", "998991"}}));
   ASSERT_EQ(patient.records.size(), 2u);
   EXPECT_EQ(patient.records[0].path, dir.path("data/ccd.xml"));
   EXPECT_EQ(patient.records[0].name, "ccd.xml");
@@ -73,11 +74,13 @@ TEST(Dataset, AMissingRecordIsNamedByFileLineAndMember) {
 TEST(Dataset, AnNhsNumberMustPassModulus11) {
   TempDir dir;
   dir.file("a.csv", "nhs_number\n9434765918\n");
-  const std::string path = dir.file("city.json", R"({"exchange": "city-hie", "format": "csv", "patients": [
+  const std::string path =
+      dir.file("city.json", R"({"exchange": "city-hie", "format": "csv", "patients": [
     {"identifiers": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765918"}], "records": ["a.csv"]}]})");
   EXPECT_EQ(errors_of(load_dataset(path)),
-            path + ":2: patients[0].identifiers[0].value: not a valid NHS number (\"9434765918\"): "
-                   "NHS number check digit does not match\n");
+            path +
+                ":2: patients[0].identifiers[0].value: not a valid NHS number (\"9434765918\"): "
+                "NHS number check digit does not match\n");
 }
 
 TEST(Dataset, TheFormatMustBeOneTheBrokerKnows) {
@@ -85,7 +88,8 @@ TEST(Dataset, TheFormatMustBeOneTheBrokerKnows) {
   dir.file("a.txt", "x");
   const std::string path = dir.file("d.json", R"({"exchange": "x", "format": "pdf", "patients": [
     {"identifiers": [{"system": "urn:x", "value": "1"}], "records": ["a.txt"]}]})");
-  EXPECT_EQ(errors_of(load_dataset(path)), path + ":1: format: must be one of hl7v2, cda, csv, fhir (got \"pdf\")\n");
+  EXPECT_EQ(errors_of(load_dataset(path)),
+            path + ":1: format: must be one of hl7v2, cda, csv, fhir (got \"pdf\")\n");
 }
 
 TEST(Dataset, RecordsMustBeReadableAsTheFormat) {
@@ -114,18 +118,21 @@ TEST(Dataset, EveryProblemIsReportedOnce) {
   ]
 })");
   EXPECT_EQ(errors_of(load_dataset(path)),
-            path + ": exchange: is required\n" +
-            path + ":4: patients[0].identifiers: at least one identifier is required\n" +
-            path + ":5: patients[1].identifiers[0]: system and value must not be empty\n" +
-            path + ":5: patients[1].records[0]: file name a.hl7 is also patients[0].records[0]'s; control ids "
-                   "would clash\n" +
-            path + ":5: patients[1].record: unknown setting (did you mean patients[1].records?)\n" +
-            path + ":6: patients[2].identifiers: expected an array of objects\n" +
-            path + ":6: patients[2].records: at least one record file is required\n");
+            path + ": exchange: is required\n" + path +
+                ":4: patients[0].identifiers: at least one identifier is required\n" + path +
+                ":5: patients[1].identifiers[0]: system and value must not be empty\n" + path +
+                ":5: patients[1].records[0]: file name a.hl7 is also patients[0].records[0]'s; "
+                "control ids "
+                "would clash\n" +
+                path +
+                ":5: patients[1].record: unknown setting (did you mean patients[1].records?)\n" +
+                path + ":6: patients[2].identifiers: expected an array of objects\n" + path +
+                ":6: patients[2].records: at least one record file is required\n");
 }
 
 TEST(Dataset, AFileThatIsNotThereOrNotJson) {
-  EXPECT_EQ(errors_of(load_dataset("/nonexistent/d.json")), "/nonexistent/d.json: cannot open the dataset file\n");
+  EXPECT_EQ(errors_of(load_dataset("/nonexistent/d.json")),
+            "/nonexistent/d.json: cannot open the dataset file\n");
   TempDir dir;
   const std::string path = dir.file("d.json", "{\n\"exchange\": }");
   EXPECT_EQ(errors_of(load_dataset(path)), path + ":2: invalid JSON: Invalid value. (column 13)\n");

@@ -9,11 +9,13 @@ namespace hie::sim {
 namespace {
 
 TEST(FhirResources, ASingleResourceIsTheWholeFileAsWritten) {
-  const std::string file = "\xEF\xBB\xBF{\"resourceType\": \"Observation\", \"valueQuantity\": {\"value\": 1.00}}\n\n";
+  const std::string file =
+      "\xEF\xBB\xBF{\"resourceType\": \"Observation\", \"valueQuantity\": {\"value\": 1.00}}\n\n";
   auto resources = fhir_resources(file);
   ASSERT_TRUE(resources) << resources.error().describe();
   ASSERT_EQ(resources->size(), 1u);
-  EXPECT_EQ((*resources)[0].text, R"({"resourceType": "Observation", "valueQuantity": {"value": 1.00}})");
+  EXPECT_EQ((*resources)[0].text,
+            R"({"resourceType": "Observation", "valueQuantity": {"value": 1.00}})");
   EXPECT_EQ((*resources)[0].resource_type, "Observation");
   EXPECT_EQ((*resources)[0].full_url, "");
 }
@@ -41,7 +43,8 @@ TEST(FhirResources, ABundleGivesEachEntrysResourceAndFullUrl) {
 
 TEST(FhirResources, SharedSampleBundleHasItsEntries) {
   // tests/data/fhir holds the official R4 examples; Bundle-lipids is a collection of 5.
-  std::ifstream in(std::string(HIE_SOURCE_DIR) + "/tests/data/fhir/r4-examples/bundles/Bundle-lipids.json");
+  std::ifstream in(std::string(HIE_SOURCE_DIR) +
+                   "/tests/data/fhir/r4-examples/bundles/Bundle-lipids.json");
   ASSERT_TRUE(in);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto resources = fhir_resources(text);
@@ -53,7 +56,8 @@ TEST(FhirResources, SharedSampleBundleHasItsEntries) {
 
 TEST(FhirResources, NotAResource) {
   EXPECT_EQ(fhir_resources("[1, 2]").error().describe(), "not a FHIR resource (no resourceType)");
-  EXPECT_EQ(fhir_resources("{\"id\": 1}").error().describe(), "not a FHIR resource (no resourceType)");
+  EXPECT_EQ(fhir_resources("{\"id\": 1}").error().describe(),
+            "not a FHIR resource (no resourceType)");
   EXPECT_EQ(fhir_resources("{\"resourceType\": \"Patient\"} x").error().describe(),
             "offset 28: not JSON: The document root must not be followed by other values.");
   EXPECT_FALSE(fhir_resources(""));

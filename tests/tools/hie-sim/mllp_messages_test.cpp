@@ -7,17 +7,21 @@
 namespace hie::sim {
 namespace {
 
-const std::string kA01 = "MSH|^~\\&|PAS|NORTH|HIE|HIE|20240102030405||ADT^A01|CTRL-1|P|2.5.1\rPID|1||M1^^^HOSP^MR\r";
-const std::string kA08 = "MSH|^~\\&|PAS|NORTH|HIE|HIE|20240102030405||ADT^A08|CTRL-2|P|2.5.1\rPID|1||M2^^^HOSP^MR\r";
+const std::string kA01 =
+    "MSH|^~\\&|PAS|NORTH|HIE|HIE|20240102030405||ADT^A01|CTRL-1|P|2.5.1\rPID|1||M1^^^HOSP^MR\r";
+const std::string kA08 =
+    "MSH|^~\\&|PAS|NORTH|HIE|HIE|20240102030405||ADT^A08|CTRL-2|P|2.5.1\rPID|1||M2^^^HOSP^MR\r";
 
 TEST(MllpMessages, TheControlIdGetsASuffix) {
   EXPECT_EQ(*with_control_id_suffix(kA01, "-R2"),
-            "MSH|^~\\&|PAS|NORTH|HIE|HIE|20240102030405||ADT^A01|CTRL-1-R2|P|2.5.1\rPID|1||M1^^^HOSP^MR\r");
+            "MSH|^~\\&|PAS|NORTH|HIE|HIE|20240102030405||ADT^A01|CTRL-1-R2|P|2.5.1\rPID|1||M1^^^"
+            "HOSP^MR\r");
   // Other separators and a byte order mark.
   EXPECT_EQ(*with_control_id_suffix("\xEF\xBB\xBFMSH#^~\\&#A#B#C#D#2024##ADT^A01#X#P#2.3\n", "-R3"),
             "\xEF\xBB\xBFMSH#^~\\&#A#B#C#D#2024##ADT^A01#X-R3#P#2.3\n");
-  EXPECT_EQ(with_control_id_suffix("MSH|^~\\&|A|B|C|D|2024||ADT^A01||P|2.3\r", "-R2").error().describe(),
-            "MSH-10: MSH-10 (control id) is empty");
+  EXPECT_EQ(
+      with_control_id_suffix("MSH|^~\\&|A|B|C|D|2024||ADT^A01||P|2.3\r", "-R2").error().describe(),
+      "MSH-10: MSH-10 (control id) is empty");
   EXPECT_FALSE(with_control_id_suffix("PID|1\r", "-R2"));
 }
 
@@ -27,8 +31,9 @@ TEST(MllpMessages, FilesAreSplitIntoMessagesAndRoundsGetTheirOwnIds) {
   ASSERT_EQ(messages->size(), 6u);
   std::vector<std::string> ids;
   for (const auto& m : *messages) ids.push_back(m.file + " " + m.control_id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"two.hl7 CTRL-1", "two.hl7 CTRL-2", "one.hl7 CTRL-1", "two.hl7 CTRL-1-R2",
-                                           "two.hl7 CTRL-2-R2", "one.hl7 CTRL-1-R2"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"two.hl7 CTRL-1", "two.hl7 CTRL-2", "one.hl7 CTRL-1",
+                                           "two.hl7 CTRL-1-R2", "two.hl7 CTRL-2-R2",
+                                           "one.hl7 CTRL-1-R2"}));
   EXPECT_EQ((*messages)[1].text, kA08);
   EXPECT_NE((*messages)[4].text.find("|ADT^A08|CTRL-2-R2|"), std::string::npos);
 }
@@ -62,7 +67,8 @@ TEST(MllpMessages, LoadsTheNorthDataset) {
 }
 
 TEST(MllpMessages, ReadsMsaOfAnAck) {
-  auto ack = read_ack("MSH|^~\\&|HIE|HIE|PAS|NORTH|20240102030405||ACK^A01|B1|P|2.5.1\rMSA|CA|CTRL-1\r");
+  auto ack =
+      read_ack("MSH|^~\\&|HIE|HIE|PAS|NORTH|20240102030405||ACK^A01|B1|P|2.5.1\rMSA|CA|CTRL-1\r");
   ASSERT_TRUE(ack) << ack.error().describe();
   EXPECT_EQ(ack->code, "CA");
   EXPECT_EQ(ack->control_id, "CTRL-1");
@@ -70,7 +76,8 @@ TEST(MllpMessages, ReadsMsaOfAnAck) {
   EXPECT_TRUE(is_accepted("CA"));
   EXPECT_FALSE(is_accepted("AR"));
   EXPECT_FALSE(is_accepted("AE"));
-  EXPECT_EQ(read_ack("MSH|^~\\&|HIE|HIE|PAS|NORTH|2024||ACK|B1|P|2.5.1\r").error().describe(), "an ACK without MSA");
+  EXPECT_EQ(read_ack("MSH|^~\\&|HIE|HIE|PAS|NORTH|2024||ACK|B1|P|2.5.1\r").error().describe(),
+            "an ACK without MSA");
 }
 
 }  // namespace

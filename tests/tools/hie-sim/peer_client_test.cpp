@@ -131,7 +131,9 @@ int run(asio::io_context& io, PeerClient& client, Script script, std::chrono::se
   return code;
 }
 
-std::shared_ptr<ssl::context> client_tls(const PeerOptions& options) { return *make_client_tls_context(options.tls); }
+std::shared_ptr<ssl::context> client_tls(const PeerOptions& options) {
+  return *make_client_tls_context(options.tls);
+}
 
 TEST(PeerClient, HelloAnnouncePublishAndExitOnceEverythingIsAcked) {
   asio::io_context io;
@@ -158,18 +160,21 @@ TEST(PeerClient, HelloAnnouncePublishAndExitOnceEverythingIsAcked) {
       auto publish = co_await read(*ws);
       EXPECT_EQ(str(publish, "format"), "hl7v2");
       control_ids.push_back(str(publish, "control_id"));
-      co_await send(*ws, reply(publish, "ack", R"("journal_id":)" + std::to_string(i + 1) + R"(,"duplicate":)" +
-                                                   (i == 2 ? "true" : "false")));
+      co_await send(*ws, reply(publish, "ack",
+                               R"("journal_id":)" + std::to_string(i + 1) + R"(,"duplicate":)" +
+                                   (i == 2 ? "true" : "false")));
     }
     closed = co_await closed_by_client(*ws);
   });
   EXPECT_EQ(code, 0);
   EXPECT_EQ(broker.target, "/peer");
-  EXPECT_EQ(control_ids, (std::vector<std::string>{"north-hie:a.hl7:1", "north-hie:b.hl7:1", "north-hie:c.hl7:1"}));
+  EXPECT_EQ(control_ids, (std::vector<std::string>{"north-hie:a.hl7:1", "north-hie:b.hl7:1",
+                                                   "north-hie:c.hl7:1"}));
   EXPECT_TRUE(closed);
-  EXPECT_EQ(summary_json("north-hie", client.summary()),
-            R"({"mode":"peer","exchange":"north-hie","published":3,"acked":3,"duplicates":1,"nacked":{},)"
-            R"("queries":0,"answered":0})");
+  EXPECT_EQ(
+      summary_json("north-hie", client.summary()),
+      R"({"mode":"peer","exchange":"north-hie","published":3,"acked":3,"duplicates":1,"nacked":{},)"
+      R"("queries":0,"answered":0})");
 }
 
 TEST(PeerClient, AfterADroppedConnectionOnlyTheUnackedArePublishedAgain) {
@@ -207,7 +212,8 @@ TEST(PeerClient, AfterADroppedConnectionOnlyTheUnackedArePublishedAgain) {
   });
   EXPECT_EQ(code, 0);
   EXPECT_EQ(hellos, 2);
-  EXPECT_EQ(second_connection, (std::vector<std::string>{"north-hie:b.hl7:1", "north-hie:c.hl7:1"}));
+  EXPECT_EQ(second_connection,
+            (std::vector<std::string>{"north-hie:b.hl7:1", "north-hie:c.hl7:1"}));
   EXPECT_GE(Clock::now() - started, 500ms);  // the first backoff
   EXPECT_EQ(client.summary().published, 3u);
   EXPECT_EQ(client.summary().acked, 3u);
@@ -227,12 +233,16 @@ TEST(PeerClient, AnswersQueriesAfterTheLatencyAndPingsAndEventsAtOnce) {
     auto ws = co_await broker.accept();
     co_await send(*ws, reply(co_await read(*ws), "ack"));
     co_await send(*ws, reply(co_await read(*ws), "ack", R"("patients":2)"));
-    for (int i = 0; i < 3; ++i) co_await send(*ws, reply(co_await read(*ws), "ack", R"("duplicate":false)"));
+    for (int i = 0; i < 3; ++i)
+      co_await send(*ws, reply(co_await read(*ws), "ack", R"("duplicate":false)"));
 
     const auto asked = Clock::now();
-    co_await send(*ws, R"({"type":"query","id":"q1","patient":[{"system":"urn:mrn","value":"M2"}],"deadline_ms":5000})");
+    co_await send(
+        *ws,
+        R"({"type":"query","id":"q1","patient":[{"system":"urn:mrn","value":"M2"}],"deadline_ms":5000})");
     co_await send(*ws, R"({"type":"ping","id":"x1"})");
-    co_await send(*ws, R"({"type":"event","id":"ev-1","kind":"admission","format":"fhir","payload":"{}"})");
+    co_await send(
+        *ws, R"({"type":"event","id":"ev-1","kind":"admission","format":"fhir","payload":"{}"})");
     for (int i = 0; i < 3; ++i) {
       auto message = co_await read(*ws);
       order.push_back(str(message, "type") + " " + str(message, "re"));
@@ -241,7 +251,8 @@ TEST(PeerClient, AnswersQueriesAfterTheLatencyAndPingsAndEventsAtOnce) {
         payload = str(message, "payload");
       }
     }
-    co_await send(*ws, R"({"type":"query","id":"q2","patient":[{"system":"urn:mrn","value":"M9"}]})");
+    co_await send(*ws,
+                  R"({"type":"query","id":"q2","patient":[{"system":"urn:mrn","value":"M9"}]})");
     not_found = str(co_await read(*ws), "error");
     client.stop();
     co_await closed_by_client(*ws);
@@ -263,9 +274,11 @@ TEST(PeerClient, ARefusedHelloEndsTheRunWithExit1) {
   PeerClient client(io.get_executor(), client_tls(options), options, dataset);
   const int code = run(io, client, [&]() -> asio::awaitable<void> {
     auto ws = co_await broker.accept();
-    co_await send(*ws, reply(co_await read(*ws), "nack", R"("reason":"exchange-mismatch","detail":"city-hie")"));
+    co_await send(*ws, reply(co_await read(*ws), "nack",
+                             R"("reason":"exchange-mismatch","detail":"city-hie")"));
     // The broker closes after a refused hello; the client may be closing at the same time.
-    co_await ws->async_close(websocket::close_code::policy_error, asio::as_tuple(asio::use_awaitable));
+    co_await ws->async_close(websocket::close_code::policy_error,
+                             asio::as_tuple(asio::use_awaitable));
   });
   EXPECT_EQ(code, 1);
   EXPECT_EQ(client.summary().published, 0u);

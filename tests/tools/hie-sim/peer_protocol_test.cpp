@@ -29,17 +29,18 @@ std::string str(const rapidjson::Value& v, const char* name) {
 
 /// The broker's reply to `request` (a message we sent).
 std::string reply(const std::string& request, std::string_view type, std::string_view more = "") {
-  return R"({"type":")" + std::string(type) + R"(","id":"b1","re":")" + str(json(request), "id") + "\"" +
-         std::string(more) + "}";
+  return R"({"type":")" + std::string(type) + R"(","id":"b1","re":")" + str(json(request), "id") +
+         "\"" + std::string(more) + "}";
 }
 
 /// A protocol past hello, with the announce answered.
 struct Connected {
-  explicit Connected(PeerOptions o = {}, Dataset d = north()) : options(std::move(o)), dataset(std::move(d)),
-                                                                   protocol(options, dataset) {
+  explicit Connected(PeerOptions o = {}, Dataset d = north())
+      : options(std::move(o)), dataset(std::move(d)), protocol(options, dataset) {
     const std::string hello = protocol.begin_connection();
     protocol.on_message(reply(hello, "ack", R"(,"protocol":1,"broker":"hiebroker 0.1.0")"));
-    for (const auto& a : protocol.announce_messages()) protocol.on_message(reply(a, "ack", R"(,"patients":2)"));
+    for (const auto& a : protocol.announce_messages())
+      protocol.on_message(reply(a, "ack", R"(,"patients":2)"));
   }
   PeerOptions options;
   Dataset dataset;
@@ -50,10 +51,12 @@ TEST(PeerProtocol, HelloNamesTheExchangeAndItsFormat) {
   PeerOptions options;
   const auto dataset = north();
   PeerProtocol protocol(options, dataset);
-  EXPECT_EQ(protocol.begin_connection(),
-            R"({"type":"hello","id":"h1","protocol":1,"exchange":"north-hie","formats":["hl7v2"]})");
+  EXPECT_EQ(
+      protocol.begin_connection(),
+      R"({"type":"hello","id":"h1","protocol":1,"exchange":"north-hie","formats":["hl7v2"]})");
   EXPECT_EQ(protocol.hello(), PeerProtocol::Hello::waiting);
-  EXPECT_FALSE(protocol.on_message(R"({"type":"ack","id":"b1","re":"h1","protocol":1})").send.size());
+  EXPECT_FALSE(
+      protocol.on_message(R"({"type":"ack","id":"b1","re":"h1","protocol":1})").send.size());
   EXPECT_EQ(protocol.hello(), PeerProtocol::Hello::accepted);
 }
 
@@ -62,7 +65,8 @@ TEST(PeerProtocol, ARefusedHelloKeepsTheBrokersReason) {
   const auto dataset = north();
   PeerProtocol protocol(options, dataset);
   protocol.begin_connection();
-  protocol.on_message(R"({"type":"nack","id":"b1","re":"h1","reason":"exchange-mismatch","detail":"cert is city-hie"})");
+  protocol.on_message(
+      R"({"type":"nack","id":"b1","re":"h1","reason":"exchange-mismatch","detail":"cert is city-hie"})");
   EXPECT_EQ(protocol.hello(), PeerProtocol::Hello::refused);
   EXPECT_EQ(protocol.refusal(), "exchange-mismatch (cert is city-hie)");
 }
@@ -74,9 +78,11 @@ TEST(PeerProtocol, AnnounceCarriesEveryPatientsIdentifiers) {
   protocol.begin_connection();
   auto announces = protocol.announce_messages();
   ASSERT_EQ(announces.size(), 1u);
-  EXPECT_EQ(announces[0], R"({"type":"announce","id":"a2","patients":[)"
-                          R"({"identifiers":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"},)"
-                          R"({"system":"urn:mrn","value":"M1"}]},{"identifiers":[{"system":"urn:mrn","value":"M2"}]}]})");
+  EXPECT_EQ(
+      announces[0],
+      R"({"type":"announce","id":"a2","patients":[)"
+      R"({"identifiers":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"},)"
+      R"({"system":"urn:mrn","value":"M1"}]},{"identifiers":[{"system":"urn:mrn","value":"M2"}]}]})");
   EXPECT_FALSE(protocol.all_answered());
   protocol.on_message(reply(announces[0], "ack", R"(,"patients":2)"));
   // Acknowledged once: not sent again on the next connection.
@@ -95,7 +101,9 @@ TEST(PeerProtocol, PublishesEveryRecordWithItsControlIdAndCountsTheReplies) {
   std::vector<std::string> sent;
   while (auto m = p.next_publish()) sent.push_back(*m);
   ASSERT_EQ(sent.size(), 3u);
-  EXPECT_EQ(sent[0], R"({"type":"publish","id":"p3","format":"hl7v2","control_id":"north-hie:a.hl7:1","payload":"MSH|a\r"})");
+  EXPECT_EQ(
+      sent[0],
+      R"({"type":"publish","id":"p3","format":"hl7v2","control_id":"north-hie:a.hl7:1","payload":"MSH|a\r"})");
   EXPECT_EQ(str(json(sent[1]), "control_id"), "north-hie:b.hl7:1");
   EXPECT_EQ(str(json(sent[2]), "control_id"), "north-hie:c.hl7:1");
   EXPECT_EQ(p.in_flight(), 3u);
@@ -131,8 +139,9 @@ TEST(PeerProtocol, EveryRoundHasItsOwnControlIds) {
   Connected c(options);
   std::vector<std::string> ids;
   while (auto m = c.protocol.next_publish()) ids.push_back(str(json(*m), "control_id"));
-  EXPECT_EQ(ids, (std::vector<std::string>{"north-hie:a.hl7:1", "north-hie:b.hl7:1", "north-hie:c.hl7:1",
-                                           "north-hie:a.hl7:2", "north-hie:b.hl7:2", "north-hie:c.hl7:2"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"north-hie:a.hl7:1", "north-hie:b.hl7:1",
+                                           "north-hie:c.hl7:1", "north-hie:a.hl7:2",
+                                           "north-hie:b.hl7:2", "north-hie:c.hl7:2"}));
 }
 
 TEST(PeerProtocol, AfterAReconnectOnlyWhatWasNotAnsweredIsPublishedAgain) {
@@ -161,7 +170,8 @@ TEST(PeerProtocol, PingEventAndUnknownMessages) {
   EXPECT_EQ(str(json(pong.send[0]), "type"), "pong");
   EXPECT_EQ(str(json(pong.send[0]), "re"), "x1");
 
-  auto ack = p.on_message(R"({"type":"event","id":"ev-8f21c0","kind":"admission","format":"fhir","payload":"{}"})");
+  auto ack = p.on_message(
+      R"({"type":"event","id":"ev-8f21c0","kind":"admission","format":"fhir","payload":"{}"})");
   ASSERT_EQ(ack.send.size(), 1u);
   EXPECT_EQ(str(json(ack.send[0]), "type"), "ack");
   EXPECT_EQ(str(json(ack.send[0]), "re"), "ev-8f21c0");
@@ -169,7 +179,8 @@ TEST(PeerProtocol, PingEventAndUnknownMessages) {
   EXPECT_TRUE(p.on_message(R"({"type":"subscribed-later","id":"z1"})").send.empty());
   EXPECT_TRUE(p.on_message(R"({"type":"pong","id":"z2","re":"o9"})").send.empty());
   // A refused answer to a query is only logged.
-  EXPECT_TRUE(p.on_message(R"({"type":"nack","id":"z3","re":"r4","reason":"too-late"})").send.empty());
+  EXPECT_TRUE(
+      p.on_message(R"({"type":"nack","id":"z3","re":"r4","reason":"too-late"})").send.empty());
   EXPECT_TRUE(p.summary().nacked.empty());
 
   auto garbage = p.on_message("not json");
@@ -193,7 +204,8 @@ TEST(PeerProtocol, AQueryIsAnsweredFromTheDataset) {
   EXPECT_EQ(str(result, "type"), "result");
   EXPECT_EQ(str(result, "re"), "q9");
   EXPECT_EQ(str(result, "payload"), "MSH|c\r");
-  auto missing = c.protocol.on_message(R"({"type":"query","id":"q10","patient":[{"system":"urn:mrn","value":"M3"}]})");
+  auto missing = c.protocol.on_message(
+      R"({"type":"query","id":"q10","patient":[{"system":"urn:mrn","value":"M3"}]})");
   EXPECT_EQ(str(json(missing.send.at(0)), "error"), "not-found");
   EXPECT_EQ(c.protocol.summary().queries, 2u);
   EXPECT_EQ(c.protocol.summary().answered, 2u);

@@ -8,10 +8,14 @@ namespace {
 Result<SimOptions> parse(std::vector<std::string_view> args) { return parse_options(args); }
 
 /// The one-line reason of a usage error, or "(no error)".
-std::string reason(const Result<SimOptions>& result) { return result ? "(no error)" : result.error().message(); }
+std::string reason(const Result<SimOptions>& result) {
+  return result ? "(no error)" : result.error().message();
+}
 
-const std::vector<std::string_view> kPeer = {"peer", "--url", "wss://localhost:8443/peer", "--dataset",
-                                             "d.json", "--cert", "c.crt", "--key", "c.key", "--ca", "ca.crt"};
+const std::vector<std::string_view> kPeer = {"peer",      "--url",  "wss://localhost:8443/peer",
+                                             "--dataset", "d.json", "--cert",
+                                             "c.crt",     "--key",  "c.key",
+                                             "--ca",      "ca.crt"};
 
 std::vector<std::string_view> peer_with(std::vector<std::string_view> extra) {
   auto args = kPeer;
@@ -20,9 +24,9 @@ std::vector<std::string_view> peer_with(std::vector<std::string_view> extra) {
 }
 
 TEST(SimOptions, PeerTakesEveryFlag) {
-  auto result = parse(peer_with({"--rate", "2.5", "--repeat=3", "--no-announce", "--exit-after-publish",
-                                 "--latency-ms", "250", "--error-rate", "0.1", "--garbage-rate", "1", "--silent",
-                                 "--seed", "42"}));
+  auto result = parse(peer_with({"--rate", "2.5", "--repeat=3", "--no-announce",
+                                 "--exit-after-publish", "--latency-ms", "250", "--error-rate",
+                                 "0.1", "--garbage-rate", "1", "--silent", "--seed", "42"}));
   ASSERT_TRUE(result) << reason(result);
   const auto& o = std::get<PeerOptions>(*result);
   EXPECT_EQ(o.url, "wss://localhost:8443/peer");
@@ -58,7 +62,8 @@ TEST(SimOptions, PeerDefaults) {
 }
 
 TEST(SimOptions, MllpTakesFilesAndOptionalTls) {
-  auto plain = parse({"mllp", "--host", "127.0.0.1", "--port", "2575", "--rate", "10", "a.hl7", "b.hl7"});
+  auto plain =
+      parse({"mllp", "--host", "127.0.0.1", "--port", "2575", "--rate", "10", "a.hl7", "b.hl7"});
   ASSERT_TRUE(plain) << reason(plain);
   const auto& p = std::get<MllpOptions>(*plain);
   EXPECT_EQ(p.host, "127.0.0.1");
@@ -67,7 +72,8 @@ TEST(SimOptions, MllpTakesFilesAndOptionalTls) {
   EXPECT_DOUBLE_EQ(p.pacing.rate, 10);
   EXPECT_EQ(p.files, (std::vector<std::string>{"a.hl7", "b.hl7"}));
 
-  auto tls = parse({"mllp", "--host", "h", "--port", "2576", "--tls", "--cert", "c", "--key", "k", "--ca", "ca", "a"});
+  auto tls = parse({"mllp", "--host", "h", "--port", "2576", "--tls", "--cert", "c", "--key", "k",
+                    "--ca", "ca", "a"});
   ASSERT_TRUE(tls) << reason(tls);
   const auto& t = std::get<MllpOptions>(*tls);
   ASSERT_TRUE(t.tls);
@@ -90,7 +96,8 @@ TEST(SimOptions, UsageErrorsSayWhatIsWrong) {
   EXPECT_EQ(reason(parse({})), "a mode is required: peer or mllp");
   EXPECT_EQ(reason(parse({"serve"})), "unknown mode \"serve\" (peer or mllp)");
   EXPECT_EQ(reason(parse({"peer", "--dataset", "d.json"})), "--url is required");
-  EXPECT_EQ(reason(parse({"peer", "--url", "wss://h:1/peer", "--dataset", "d", "--cert", "c", "--key", "k"})),
+  EXPECT_EQ(reason(parse({"peer", "--url", "wss://h:1/peer", "--dataset", "d", "--cert", "c",
+                          "--key", "k"})),
             "--ca is required");
   EXPECT_EQ(reason(parse(peer_with({"--rate", "fast"}))),
             "--rate: expected a number of messages per second >= 0 (got \"fast\")");
@@ -114,11 +121,14 @@ TEST(SimOptions, UsageErrorsSayWhatIsWrong) {
             "--port: expected a whole number from 1 to 65535 (got \"0\")");
   EXPECT_EQ(reason(parse({"mllp", "--host", "h", "--port", "1", "--ca", "ca", "a"})),
             "--cert, --key and --ca need --tls");
-  EXPECT_EQ(reason(parse({"mllp", "--host", "h", "--port", "1", "--tls", "a"})), "--tls needs --ca");
-  EXPECT_EQ(reason(parse({"mllp", "--host", "h", "--port", "1", "--tls", "--ca", "ca", "--cert", "c", "a"})),
+  EXPECT_EQ(reason(parse({"mllp", "--host", "h", "--port", "1", "--tls", "a"})),
+            "--tls needs --ca");
+  EXPECT_EQ(reason(parse(
+                {"mllp", "--host", "h", "--port", "1", "--tls", "--ca", "ca", "--cert", "c", "a"})),
             "--cert and --key go together");
   EXPECT_EQ(reason(parse({"mllp", "--port", "1", "a"})), "--host is required");
-  EXPECT_EQ(reason(parse({"mllp", "--host", "h", "--port", "1", "--silent", "a"})), "unknown option --silent");
+  EXPECT_EQ(reason(parse({"mllp", "--host", "h", "--port", "1", "--silent", "a"})),
+            "unknown option --silent");
 }
 
 TEST(SimOptions, PeerUrlIsWssOnly) {
