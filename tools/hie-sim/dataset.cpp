@@ -66,8 +66,8 @@ void read_identifiers(config::ObjectReader& patient, const std::string& path,
     if (id.system == model::NhsNumber::system) {
       auto nhs = model::NhsNumber::parse(id.value);
       if (!nhs) {
-        reader.fail_at(where + ".value",
-                       "not a valid NHS number (\"" + id.value + "\"): " + nhs.error().message());
+        // The value itself is left out: messages never carry patient data.
+        reader.fail_at(where + ".value", "not a valid NHS number: " + nhs.error().message());
         continue;
       }
       id.value = nhs->value();
