@@ -25,7 +25,7 @@ std::string hl7_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm utc{};
   gmtime_r(&now, &utc);
-  char text[32];
+  char text[80];  // room for any int values, so the compiler sees no truncation
   std::snprintf(text, sizeof text, "%04d%02d%02d%02d%02d%02d+0000", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
                 utc.tm_hour, utc.tm_min, utc.tm_sec);
   return text;

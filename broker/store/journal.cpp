@@ -30,7 +30,7 @@ std::string format_utc(std::chrono::system_clock::time_point time) {
   const int millis = static_cast<int>(since_epoch.count() % 1000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[32];
+  char text[80];  // room for any int values, so the compiler sees no truncation
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
                 utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
   return text;
