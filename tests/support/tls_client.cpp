@@ -1,5 +1,7 @@
 #include "tls_client.hpp"
 
+#include "tls_client_context.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -19,9 +21,7 @@ namespace asio = boost::asio;
 namespace ssl = asio::ssl;
 using asio::ip::tcp;
 
-namespace {
-
-ssl::context client_context(const TlsClientOptions& options) {
+ssl::context client_tls_context(const TlsClientOptions& options) {
   ssl::context ctx(ssl::context::tls_client);
   if (!options.ca_cert.empty()) {
     ctx.load_verify_file(options.ca_cert);
@@ -40,10 +40,8 @@ ssl::context client_context(const TlsClientOptions& options) {
   return ctx;
 }
 
-}  // namespace
-
 struct TlsConnection::Impl {
-  explicit Impl(const TlsClientOptions& options) : context(client_context(options)), stream(io, context) {}
+  explicit Impl(const TlsClientOptions& options) : context(client_tls_context(options)), stream(io, context) {}
 
   asio::io_context io;
   ssl::context context;
@@ -52,24 +50,12 @@ struct TlsConnection::Impl {
   std::string handshake_error;
   std::string buffer;
 
-  /// Runs one asynchronous operation until it completes or `timeout` passes; then the socket is
-  /// closed, which ends the operation. Asio's blocking calls have no deadline, hence this.
   template <class Start>
   boost::system::error_code run(std::chrono::milliseconds timeout, Start start) {
-    boost::system::error_code result;
-    bool done = false;
-    io.restart();
-    start([&](boost::system::error_code ec, auto&&...) {
-      result = ec;
-      done = true;
+    return run_with_deadline(io, timeout, std::move(start), [this] {
+      boost::system::error_code ignored;
+      stream.lowest_layer().close(ignored);
     });
-    io.run_for(timeout);
-    if (done) return result;
-    boost::system::error_code ignored;
-    stream.lowest_layer().close(ignored);
-    io.restart();
-    io.run();
-    return asio::error::timed_out;
   }
 };
 

@@ -1,5 +1,7 @@
 #include "ws_client.hpp"
 
+#include "tls_client_context.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -16,45 +18,15 @@ namespace beast = boost::beast;
 namespace ssl = asio::ssl;
 namespace websocket = beast::websocket;
 
-namespace {
-
-// Complete before the stream exists: OpenSSL copies the certificate into each new connection.
-ssl::context client_context(const TlsClientOptions& options) {
-  ssl::context context(ssl::context::tls_client);
-  if (!options.ca_cert.empty()) {
-    context.load_verify_file(options.ca_cert);
-    context.set_verify_mode(ssl::verify_peer);
-  }
-  if (!options.cert.empty()) {
-    context.use_certificate_chain_file(options.cert);
-    context.use_private_key_file(options.key, ssl::context::pem);
-  }
-  return context;
-}
-
-}  // namespace
-
 struct WsClient::Impl {
-  explicit Impl(const TlsClientOptions& options) : context(client_context(options)), ws(io, context) {}
+  explicit Impl(const TlsClientOptions& options) : context(client_tls_context(options)), ws(io, context) {}
 
-  /// Runs one asynchronous operation until it completes or `timeout` passes (then the socket is
-  /// closed, which ends it): Beast's blocking calls have no deadline.
   template <class Start>
   boost::system::error_code run(std::chrono::milliseconds timeout, Start start) {
-    boost::system::error_code result;
-    bool done = false;
-    io.restart();
-    start([&](boost::system::error_code ec, auto&&...) {
-      result = ec;
-      done = true;
+    return run_with_deadline(io, timeout, std::move(start), [this] {
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(ws).socket().close(ignored);
     });
-    io.run_for(timeout);
-    if (done) return result;
-    boost::system::error_code ignored;
-    beast::get_lowest_layer(ws).socket().close(ignored);
-    io.restart();
-    io.run();
-    return asio::error::timed_out;
   }
 
   asio::io_context io;
