@@ -150,6 +150,18 @@ struct Connection {
   const SessionSettings& settings;
   const std::string& connection_id;
   std::size_t in_flight = 0;
+  bool draining = false;  // shutting down: nothing new is taken, what is in hand is answered
+
+  /// Shutdown: the connection closes (1001) once the messages in hand are answered; messages
+  /// that arrive meanwhile are not taken (no reply: the peer sends them again elsewhere or later).
+  void drain() {
+    draining = true;
+    close_when_idle();
+  }
+  void close_when_idle() {
+    if (draining && in_flight == 0)
+      outbox->close(static_cast<std::uint16_t>(websocket::close_code::going_away), "broker shutting down");
+  }
 
   asio::awaitable<void> read_loop() {
     auto executor = co_await asio::this_coro::executor;
@@ -170,7 +182,7 @@ struct Connection {
         }
         break;
       }
-      if (too_large) {
+      if (too_large || draining) {
         buffer.consume(buffer.size());
         continue;
       }
@@ -192,6 +204,7 @@ struct Connection {
                        if (e) log::error({connection_id, {}}, "websocket message handler failed with an exception");
                        --in_flight;
                        reader_signal.wake();
+                       close_when_idle();
                      });
     }
     // Handlers still running reply into the outbox; wait for them before the writer stops.
@@ -299,7 +312,8 @@ asio::awaitable<void> serve(Stream stream, WebSocketUpgrade upgrade, SessionCont
   log::debug({connection_id, {}}, "websocket open on {}", upgrade.request.target());
   // A long-lived connection counts as idle: shutdown closes it at once (1001, going away).
   control.idle = true;
-  control.cancel = [outbox] { outbox->close(websocket::close_code::going_away, "broker shutting down"); };
+  control.cancel = [&connection] { connection.drain(); };
+  if (control.draining) connection.drain();  // shutdown began during the upgrade
   co_await (connection.read_loop() && connection.write_loop());
   control.cancel = nullptr;
   connection.handler->on_closed();

@@ -403,6 +403,22 @@ TEST_F(PeerEndpointTest, APeerThatDoesNotReadIsDroppedNotBufferedFor) {
   EXPECT_EQ(endpoint_->connections("north-hie"), 0u);
 }
 
+TEST_F(PeerEndpointTest, ShutdownAnswersThePublishesInHandBeforeClosing) {
+  start();
+  auto client = hello();
+  const std::string message = sample("fhir-converter/ADT-A01-01.hl7");
+  for (int i = 0; i < 100; ++i) client->send_text(publish("p" + std::to_string(i), "c" + std::to_string(i), message));
+  server_->listener().shutdown();
+  int acks = 0;
+  while (auto reply = client->read()) {
+    EXPECT_EQ(member(*reply, "type"), "ack") << *reply;
+    ++acks;
+  }
+  EXPECT_EQ(client->close_code(), 1001);
+  // Whatever was taken was stored and answered; whatever was not taken was neither.
+  EXPECT_EQ(count_rows(db_path(), "status = 'accepted'"), acks);
+}
+
 TEST_F(PeerEndpointTest, ShutdownClosesPeersWithGoingAway) {
   start();
   auto client = hello();
