@@ -99,9 +99,23 @@ print("| target | measured | verdict |")
 print("|---|---|---|")
 for name, got, verdict in targets:
     print(f"| {name} | {got} | {verdict} |")
-ingest_path = os.path.join(results, "ingest.jsonl")
-if os.path.exists(ingest_path):
-    runs = [json.loads(l) for l in open(ingest_path) if l.startswith("{")]
+
+
+def read_runs(name):
+    """The JSON lines of one benchmark's runs, or nothing when it did not run."""
+    path = os.path.join(results, name)
+    return [json.loads(l) for l in open(path) if l.startswith("{")] if os.path.exists(path) else []
+
+
+def by_group_median(runs, group, key):
+    """(group value, median run by `key`, all runs of the group), for each group in order."""
+    for value in sorted({r[group] for r in runs}):
+        rows = sorted((r for r in runs if r[group] == value), key=key)
+        yield value, rows[len(rows) // 2], rows
+
+
+runs = read_runs("ingest.jsonl")
+if runs:
     fs = open(os.path.join(results, "ingest-filesystem.txt")).read().strip()
     print("\n## Durable MLLP ingest, one broker process\n")
     print("`hiebench mllp` runs N concurrent senders against the Release broker (`config/demo.json`, "
@@ -111,15 +125,12 @@ if os.path.exists(ingest_path):
           "broker and the senders share the machine's 2 cores.\n")
     print("| senders | messages per run | accepted msgs/s | ACK p50 ms | ACK p99 ms | failed or refused |")
     print("|---|---|---|---|---|---|")
-    for senders in sorted({r["senders"] for r in runs}):
-        rows = sorted((r for r in runs if r["senders"] == senders), key=lambda r: r["messages_per_second"])
-        mid = rows[len(rows) // 2]
+    for senders, mid, rows in by_group_median(runs, "senders", lambda r: r["messages_per_second"]):
         bad = sum(r["failed"] + r["refused"] for r in rows)
         print(f"| {senders} | {mid['sent']} | {mid['messages_per_second']:.0f} | {mid['p50_ms']:.2f} | "
               f"{mid['p99_ms']:.2f} | {bad} |")
-publish_path = os.path.join(results, "peer-publish.jsonl")
-if os.path.exists(publish_path):
-    runs = [json.loads(l) for l in open(publish_path) if l.startswith("{")]
+runs = read_runs("peer-publish.jsonl")
+if runs:
     print("\n## Durable publish over /peer, one broker process\n")
     print("`hie-sim peer` publishes a `config/sim` dataset N times over WebSocket + mutual TLS to the "
           "Release broker, up to 32 publishes in flight, each acknowledged only after its commit (same "
@@ -129,9 +140,7 @@ if os.path.exists(publish_path):
           "column; the MLLP rows above are the nearest yardstick.\n")
     print("| dataset | messages per run | avg payload | acked msgs/s | MB/s | nacked |")
     print("|---|---|---|---|---|---|")
-    for name in sorted({r["dataset"] for r in runs}):
-        rows = sorted((r for r in runs if r["dataset"] == name), key=lambda r: r["seconds"])
-        mid = rows[len(rows) // 2]
+    for name, mid, rows in by_group_median(runs, "dataset", lambda r: r["seconds"]):
         summary = mid["summary"]
         files = summary["published"] // mid["repeat"]
         avg = mid["dataset_bytes"] / max(files, 1)
