@@ -10,6 +10,7 @@
 
 #include "tests/integration/broker_process.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/json_text.hpp"
 #include "tests/support/test_certificates.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -17,17 +18,6 @@ namespace hie::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '\r') out += "\\r";
-    else if (c == '\n') out += "\\n";
-    else if (c == '"' || c == '\\') out += std::string("\\") + c;
-    else out += c;
-  }
-  return out + "\"";
-}
 
 /// `--set listeners.https=...` on the test PKI.
 std::vector<std::string> https_listener() {
@@ -53,7 +43,7 @@ TEST(PeerIntegration, AnExchangePublishesOverWebSocketAndTheJournalHasItTranslat
   ASSERT_TRUE(hello);
   EXPECT_NE(hello->find(R"("re":"h1","protocol":1,"broker":"hiebroker )"), std::string::npos) << *hello;
   peer.send_text(R"({"type":"publish","id":"p1","format":"hl7v2","control_id":"ws-0001","payload":)" +
-                 json_string(sample.str()) + "}");
+                 json_quoted(sample.str()) + "}");
   auto ack = peer.read();
   ASSERT_TRUE(ack);
   EXPECT_NE(ack->find(R"("re":"p1","journal_id":1,"duplicate":false)"), std::string::npos) << *ack;

@@ -13,6 +13,7 @@
 #include "broker/metrics/exposition.hpp"
 #include "broker/store/sqlite_store.hpp"
 #include "tests/net/test_server.hpp"
+#include "tests/support/json_text.hpp"
 #include "tests/support/sqlite_rows.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_certificates.hpp"
@@ -45,28 +46,10 @@ std::string member(const std::string& json, const char* name) {
   return "<not a scalar>";
 }
 
-/// A JSON string with quotes and backslashes escaped, for building messages by hand.
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\r') {
-      out += "\\r";
-      continue;
-    }
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string publish(const std::string& id, const std::string& control_id, const std::string& payload,
                     const std::string& format = "hl7v2") {
   return R"({"type":"publish","id":")" + id + R"(","format":")" + format + R"(","control_id":")" + control_id +
-         R"(","payload":)" + quoted(payload) + "}";
+         R"(","payload":)" + hie::testing::json_quoted(payload) + "}";
 }
 
 const std::string kHello = R"({"type":"hello","id":"h1","protocol":1,"exchange":"north-hie","formats":["hl7v2"]})";
