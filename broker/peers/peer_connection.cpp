@@ -18,8 +18,6 @@ using Clock = std::chrono::steady_clock;
 /// WebSocket close code for a peer that broke the protocol's rules (RFC 6455 §7.4.1).
 constexpr std::uint16_t kPolicyViolation = 1008;
 
-std::string_view type_of(const protocol::Incoming& in) { return in.type; }
-
 /// An identifier the record locator cannot use: an NHS number that fails its check.
 std::optional<std::string> bad_identifier(const protocol::Announce& announce) {
   for (std::size_t p = 0; p < announce.patients.size(); ++p)
@@ -85,7 +83,7 @@ asio::awaitable<void> PeerConnection::on_message(std::string text, bool binary) 
     refuse("subscribe", in.id, "refused", "this broker does not offer subscriptions yet");
   } else {
     // pong, ack, nack: nothing to answer (acks of events arrive with subscriptions).
-    endpoint_->peer_metrics_->message(exchange_.id, std::string(type_of(in)), "ok");
+    endpoint_->peer_metrics_->message(exchange_.id, in.type, "ok");
   }
 }
 
