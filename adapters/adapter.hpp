@@ -2,6 +2,7 @@
 // The adapter interface: a pure, thread-safe, deterministic translator between one wire format
 // and the common model. No I/O, no clocks, no logging (see DESIGN.md, "Adapters").
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +41,16 @@ class Adapter {
   /// Reads `bytes`. An error means the input could not be read as this format at all;
   /// anything less is an issue in the Translation.
   virtual Result<Translation> to_model(std::string_view bytes, const Context& context) const = 0;
+  /// A cheap look at the first bytes of an input (at most sniff_bytes): true when they look
+  /// like this format. For messages ("it looks like cda") and checks, never for routing: an
+  /// exchange's format is configured.
+  virtual bool sniff(std::string_view head) const = 0;
+  /// This format configured by a mapping file (the CSV dialects: which column fills which
+  /// element). `origin` names the file in errors. Formats that take no mapping refuse.
+  virtual Result<std::unique_ptr<Adapter>> with_mapping(std::string_view mapping_text, std::string_view origin) const;
 };
+
+/// How many leading bytes sniff() is given at most.
+inline constexpr std::size_t sniff_bytes = 512;
 
 }  // namespace hie::adapters

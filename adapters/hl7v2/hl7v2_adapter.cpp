@@ -4,6 +4,7 @@
 #include "adapters/hl7v2/mapping_context.hpp"
 #include "adapters/hl7v2/segment_mappers.hpp"
 #include "adapters/hl7v2/text.hpp"
+#include "adapters/sniff.hpp"
 
 namespace hie::adapters::hl7v2 {
 namespace {
@@ -94,6 +95,11 @@ Result<Translation> Hl7v2Adapter::to_model(std::string_view bytes, const Context
                           "the batch declares " + std::to_string(split->declared_count) + " messages but holds " +
                               std::to_string(split->messages.size())});
   return out;
+}
+
+bool Hl7v2Adapter::sniff(std::string_view head) const {
+  head = skip_preamble(head);
+  return head.starts_with("MSH") || head.starts_with("FHS") || head.starts_with("BHS");
 }
 
 }  // namespace hie::adapters::hl7v2

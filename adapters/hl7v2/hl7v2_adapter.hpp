@@ -16,6 +16,8 @@ class Hl7v2Adapter final : public Adapter {
   /// An error when no message can be read; a batch where only some messages are malformed
   /// translates the others and reports each bad one as an error issue.
   Result<Translation> to_model(std::string_view bytes, const Context& context) const override;
+  /// MSH, or a batch header (FHS, BHS), after an optional BOM, MLLP start byte or blank lines.
+  bool sniff(std::string_view head) const override;
 };
 
 }  // namespace hie::adapters::hl7v2
