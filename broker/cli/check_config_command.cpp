@@ -2,6 +2,7 @@
 
 #include "broker/cli/args.hpp"
 #include "broker/cli/commands.hpp"
+#include "broker/cli/config_flags.hpp"
 #include "broker/config/load_config.hpp"
 
 namespace hie::cli {
@@ -35,6 +36,7 @@ int check_config_command(int argc, char** argv) {
     for (const auto& error : config.error().errors) std::cerr << error.describe() << "\n";
     return 1;
   }
+  if (!exchange_adapters_or_report(*config)) return 1;
   std::cout << file << ": ok (" << config->exchanges.size() << " exchanges)\n";
   return 0;
 }

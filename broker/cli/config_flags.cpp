@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "adapters/registry.hpp"
 #include "broker/config/load_config.hpp"
 
 namespace hie::cli {
@@ -33,6 +34,14 @@ std::optional<config::Config> load_config_or_report(const Args& args) {
     return std::nullopt;
   }
   return std::move(*loaded);
+}
+
+std::optional<routing::ExchangeAdapters> exchange_adapters_or_report(const config::Config& config) {
+  std::vector<std::string> problems;
+  auto adapters = routing::ExchangeAdapters::build(config.exchanges, adapters::all_adapters(), problems);
+  for (const auto& problem : problems) std::cerr << config.source_path << ": " << problem << "\n";
+  if (!problems.empty()) return std::nullopt;
+  return adapters;
 }
 
 }  // namespace hie::cli

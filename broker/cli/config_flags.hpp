@@ -10,6 +10,7 @@
 
 #include "broker/cli/args.hpp"
 #include "broker/config/config.hpp"
+#include "broker/routing/exchange_adapters.hpp"
 
 namespace hie::cli {
 
@@ -21,5 +22,9 @@ std::variant<Args, int> parse_config_flags(int argc, char** argv, std::string_vi
 /// Loads --config with every --set applied; on failure prints each error as FILE:LINE and
 /// returns nothing (the command exits 1).
 std::optional<config::Config> load_config_or_report(const Args& args);
+
+/// Every exchange's adapter, its mapping file read; on a problem (an unknown format, a bad mapping)
+/// prints each as "FILE: exchanges[N] (ID): ..." and returns nothing (the command exits 1).
+std::optional<routing::ExchangeAdapters> exchange_adapters_or_report(const config::Config& config);
 
 }  // namespace hie::cli

@@ -108,6 +108,8 @@ int serve_command(int argc, char** argv) {
   auto loaded = load_config_or_report(std::get<Args>(flags));
   if (!loaded) return 1;
   const config::Config config = std::move(*loaded);
+  auto exchange_adapters = exchange_adapters_or_report(config);
+  if (!exchange_adapters) return 1;
   log::configure(config.logging.level, config.logging.format == config::LogFormat::json);
 
   asio::io_context io(static_cast<int>(config.threads));
@@ -145,7 +147,7 @@ int serve_command(int argc, char** argv) {
   std::unique_ptr<routing::Translator> translator;
   if (store) {
     locator = std::make_unique<routing::RecordLocator>(*store, config.limits.record_locator_cache_entries);
-    translator = std::make_unique<routing::Translator>(*store, config.exchanges, adapters::all_adapters(),
+    translator = std::make_unique<routing::Translator>(*store, config.exchanges, std::move(*exchange_adapters),
                                                        registry.get(), locator.get());
     translator->start();
   }

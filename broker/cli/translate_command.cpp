@@ -7,6 +7,7 @@
 #include "adapters/collection_bundle.hpp"
 #include "adapters/registry.hpp"
 #include "broker/routing/adapter_context.hpp"
+#include "broker/routing/exchange_adapters.hpp"
 #include "broker/cli/args.hpp"
 #include "broker/cli/commands.hpp"
 #include "broker/config/load_config.hpp"
@@ -25,17 +26,20 @@ constexpr const char* kUsage =
     "carried over (with its source location, e.g. PID-11[2].4).\n"
     "Exit 0 when every input was read (warnings allowed); exit 1 with a one-line reason on\n"
     "stderr when an input cannot be read as FORMAT.\n"
+    "  --mapping FILE     mapping file that configures FORMAT (a CSV dialect: see\n"
+    "                     config/mappings/ and docs/adapters.md)\n"
     "  --exchange ID      exchange the input came from (meta.source); default 'translate'\n"
     "  --config FILE      read exchange ID's settings from this broker configuration: its\n"
-    "                     default_utc_offset and identifier_systems (needs --exchange; an\n"
-    "                     exchange that is not configured is an error, exit 1)\n"
+    "                     default_utc_offset, identifier_systems and mapping (needs\n"
+    "                     --exchange; an exchange that is not configured is an error, exit 1)\n"
     "  --utc-offset OFS   offset (Z or +HH:MM) assumed for times sent without one; overrides\n"
     "                     the exchange's default_utc_offset (default: none, such times are\n"
     "                     kept as dates and reported)\n";
 
-/// The Context for --config/--exchange/--utc-offset; nullopt after printing why there is none,
-/// with the exit code in `exit_code`.
-std::optional<adapters::Context> context_from(const Args& args, int& exit_code) {
+/// The Context for --config/--exchange/--utc-offset, and the exchange's mapping file (when --config
+/// names one) in `mapping`; nullopt after printing why there is none, with the exit code in
+/// `exit_code`.
+std::optional<adapters::Context> context_from(const Args& args, std::string& mapping, int& exit_code) {
   adapters::Context context;
   context.exchange_id = args.value("--exchange").value_or("translate");
   if (auto file = args.value("--config")) {
@@ -60,6 +64,7 @@ std::optional<adapters::Context> context_from(const Args& args, int& exit_code) 
       return std::nullopt;
     }
     context = routing::adapter_context(*exchange);
+    if (exchange->format == args.value("--from")) mapping = exchange->mapping;
   }
   if (auto offset = args.value("--utc-offset")) {
     if (!config::is_utc_offset(*offset)) {
@@ -70,6 +75,14 @@ std::optional<adapters::Context> context_from(const Args& args, int& exit_code) 
     context.default_utc_offset = *offset;
   }
   return context;
+}
+
+/// "; it looks like cda" when another adapter recognises the input's first bytes.
+std::string looks_like(const adapters::Registry& registry, std::string_view bytes, std::string_view tried) {
+  const auto head = bytes.substr(0, adapters::sniff_bytes);
+  for (const auto name : registry.formats())
+    if (name != tried && registry.find(name)->sniff(head)) return "; it looks like " + std::string(name);
+  return {};
 }
 
 }  // namespace
@@ -99,13 +112,21 @@ int translate_command(int argc, char** argv) {
     std::cerr << "hiebroker translate: unknown format '" << *format << "' (known: " << known << ")\n";
     return 2;
   }
-  if (args->has("--mapping")) {
-    std::cerr << "hiebroker translate: --mapping is for CSV formats, which this build does not have yet\n";
-    return 2;
-  }
   int exit_code = 0;
-  const auto context = context_from(*args, exit_code);
+  std::string mapping;
+  const auto context = context_from(*args, mapping, exit_code);
   if (!context) return exit_code;
+  if (auto file = args->value("--mapping")) mapping = *file;
+  std::unique_ptr<adapters::Adapter> configured;
+  if (!mapping.empty()) {
+    auto with_mapping = routing::adapter_with_mapping_file(*adapter, mapping);
+    if (!with_mapping) {
+      std::cerr << "hiebroker translate: --mapping: " << with_mapping.error().describe() << "\n";
+      return 1;
+    }
+    configured = std::move(*with_mapping);
+    adapter = configured.get();
+  }
 
   adapters::Translation all;
   const bool several = args->positionals().size() > 1;
@@ -120,7 +141,7 @@ int translate_command(int argc, char** argv) {
     auto translation = adapter->to_model(bytes.str(), *context);
     if (!translation) {
       std::cerr << "hiebroker translate: " << file << ": not " << *format << ": " << translation.error().describe()
-                << "\n";
+                << looks_like(registry, bytes.str(), *format) << "\n";
       return 1;
     }
     for (auto& resource : translation->resources) all.resources.push_back(std::move(resource));

@@ -73,7 +73,10 @@ using IdentifierSystems = std::map<std::string, std::string>;
 struct Exchange {
   std::string id;
   std::string display_name;
-  std::string format;  ///< adapter name: "hl7v2", "cda", "fhir", "csv:<mapping>"
+  std::string format;  ///< adapter name: "hl7v2", "cda", "fhir", "csv"
+  /// Mapping file that configures the format (a CSV dialect: which column fills which element),
+  /// resolved against the config file's folder; empty: none.
+  std::string mapping;
   Transport transport = Transport::websocket;
   ExchangeMode mode = ExchangeMode::live;
   Credentials credentials;

@@ -155,7 +155,8 @@ void read_credentials(ObjectReader& item, const std::string& exchange_id, Creden
   creds->finish();
 }
 
-void read_exchanges(ObjectReader& root, const IdentifierSystems& default_systems, std::vector<Exchange>& out) {
+void read_exchanges(ObjectReader& root, const IdentifierSystems& default_systems, std::vector<Exchange>& out,
+                    const std::string& base_dir) {
   std::set<std::string> ids;
   CertificateOwners certificate_owners;
   for (auto& item : root.array_of_objects("exchanges")) {
@@ -163,6 +164,12 @@ void read_exchanges(ObjectReader& root, const IdentifierSystems& default_systems
     item.required("id", e.id);
     item.optional("display_name", e.display_name);
     item.required("format", e.format);
+    item.optional("mapping", e.mapping);
+    if (!e.mapping.empty()) {
+      e.mapping = resolve_path(base_dir, e.mapping);
+      std::error_code ec;
+      if (!fs::exists(e.mapping, ec)) item.fail("mapping", "file not found: " + e.mapping);
+    }
     std::string transport = "websocket";
     item.one_of("transport", transport, {"websocket", "mllp", "fhir-rest"});
     e.transport = transport == "mllp"        ? Transport::mllp
@@ -274,7 +281,7 @@ boost::system::result<Config, ConfigErrors> parse_config(std::string_view text, 
   read_store(root, config.store, base_dir);
   IdentifierSystems default_systems;
   read_identifier_systems(root, default_systems);
-  read_exchanges(root, default_systems, config.exchanges);
+  read_exchanges(root, default_systems, config.exchanges, base_dir);
   read_limits(root, config.limits);
   read_logging(root, config.logging);
   root.finish();

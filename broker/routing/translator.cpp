@@ -62,9 +62,9 @@ struct Translator::Metrics {
 };
 
 Translator::Translator(store::Store& store, std::vector<config::Exchange> exchanges,
-                       const adapters::Registry& adapters, prometheus::Registry* registry, RecordLocator* locator,
+                       ExchangeAdapters adapters, prometheus::Registry* registry, RecordLocator* locator,
                        TranslatorOptions options)
-    : store_(store), exchanges_(std::move(exchanges)), adapters_(adapters), locator_(locator), options_(options) {
+    : store_(store), exchanges_(std::move(exchanges)), adapters_(std::move(adapters)), locator_(locator), options_(options) {
   if (registry) {
     metrics_ = std::make_unique<Metrics>();
     metrics_->messages = &prometheus::BuildCounter()
@@ -104,7 +104,7 @@ store::TranslationBatch Translator::translate(const store::JournalRecord& row) c
   store::TranslationBatch out;
   store::JournalTranslation verdict{row.id, store::TranslationState::translated, {}};
   auto exchange = std::ranges::find(exchanges_, row.exchange, &config::Exchange::id);
-  const adapters::Adapter* adapter = adapters_.find(row.format);
+  const adapters::Adapter* adapter = adapters_.find(row.exchange, row.format);
   if (exchange == exchanges_.end() || !adapter) {
     verdict.state = store::TranslationState::skipped;
     verdict.detail = exchange == exchanges_.end() ? "exchange '" + row.exchange + "' is not configured"

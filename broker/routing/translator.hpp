@@ -11,8 +11,8 @@
 #include <mutex>
 #include <thread>
 
-#include "adapters/registry.hpp"
 #include "broker/config/config.hpp"
+#include "broker/routing/exchange_adapters.hpp"
 #include "broker/routing/record_locator.hpp"
 #include "broker/store/store.hpp"
 
@@ -30,7 +30,7 @@ struct TranslatorOptions {
 class Translator {
  public:
   /// `locator` (may be null) hears what each committed round learnt, to refresh its cache.
-  Translator(store::Store& store, std::vector<config::Exchange> exchanges, const adapters::Registry& adapters,
+  Translator(store::Store& store, std::vector<config::Exchange> exchanges, ExchangeAdapters adapters,
              prometheus::Registry* metrics, RecordLocator* locator = nullptr, TranslatorOptions options = {});
   ~Translator();  ///< stops the thread after the round in progress
 
@@ -49,7 +49,7 @@ class Translator {
 
   store::Store& store_;
   std::vector<config::Exchange> exchanges_;
-  const adapters::Registry& adapters_;
+  ExchangeAdapters adapters_;
   RecordLocator* locator_;
   TranslatorOptions options_;
   struct Metrics;

@@ -77,6 +77,29 @@ TEST(HiebrokerCommand, CheckConfigAcceptsDemoAndNamesTheLineOfAMisspeltKey) {
   EXPECT_EQ(bad.err, file + ":4: listeners.http.prot: unknown setting (did you mean listeners.http.port?)\n");
 }
 
+TEST(HiebrokerCommand, CheckConfigAndServeRefuseAFormatNoAdapterHasAndABadMapping) {
+  TempDir dir;
+  auto mapping = dir.file("mapping.json", "{}");
+  auto file = dir.file("formats.json",
+                       "{\"exchanges\": [\n"
+                       "  {\"id\": \"odd\", \"format\": \"edifact\"},\n"
+                       "  {\"id\": \"north\", \"format\": \"hl7v2\", \"mapping\": \"mapping.json\"}]}\n");
+  for (const auto& argv : {std::vector<std::string>{kBinary, "check-config", file},
+                           std::vector<std::string>{kBinary, "serve", "--config", file}}) {
+    auto result = run_command(argv);
+    EXPECT_EQ(result.exit_code, 1) << argv[1];
+    EXPECT_NE(result.err.find(file + ": exchanges[0] (odd): format: no adapter named 'edifact' (known: hl7v2"),
+              std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find(file + ": exchanges[1] (north): mapping: "), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("format 'hl7v2' takes no mapping file"), std::string::npos) << result.err;
+  }
+  auto missing = dir.file("missing.json", "{\"exchanges\": [{\"id\": \"c\", \"format\": \"csv\", \"mapping\": \"nowhere.json\"}]}");
+  auto result = run_command({kBinary, "check-config", missing});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find(missing + ":1: exchanges[0].mapping: file not found: "), std::string::npos) << result.err;
+}
+
 TEST(HiebrokerCommand, ServeRefusesABadConfigWithTheSameMessage) {
   TempDir dir;
   auto file = dir.file("bad.json", "{\"logging\": {\"level\": \"loud\"}}");
@@ -215,6 +238,10 @@ TEST(HiebrokerCommand, TranslateRefusesWhatIsNotHl7WithOneLine) {
                                    std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/malformed/msh_present_but_missing_msh-2.hl7"});
   EXPECT_EQ(missing_msh2.exit_code, 1);
   EXPECT_NE(missing_msh2.err.find("MSH-2"), std::string::npos);
+
+  auto mapping = run_command({kBinary, "translate", "--from", "hl7v2", "--mapping", junk, junk});
+  EXPECT_EQ(mapping.exit_code, 1);
+  EXPECT_EQ(mapping.err, "hiebroker translate: --mapping: format 'hl7v2' takes no mapping file\n");
 
   auto unknown = run_command({kBinary, "translate", "--from", "edifact", junk});
   EXPECT_EQ(unknown.exit_code, 2);

@@ -44,10 +44,12 @@ class TranslatorTest : public ::testing::Test {
     ASSERT_TRUE(opened) << opened.error().describe();
     store_ = std::move(*opened);
     locator_ = std::make_unique<RecordLocator>(*store_, 2);
-    translator_ = std::make_unique<Translator>(
-        *store_,
-        std::vector{exchange("north", config::ExchangeMode::stored), exchange("city", config::ExchangeMode::live)},
-        adapters::all_adapters(), &registry_, locator_.get());
+    const std::vector exchanges{exchange("north", config::ExchangeMode::stored),
+                                exchange("city", config::ExchangeMode::live)};
+    std::vector<std::string> problems;
+    auto adapters = ExchangeAdapters::build(exchanges, adapters::all_adapters(), problems);
+    ASSERT_TRUE(problems.empty()) << problems.front();
+    translator_ = std::make_unique<Translator>(*store_, exchanges, std::move(adapters), &registry_, locator_.get());
   }
   std::string db() const { return dir_.path("broker.db"); }
 
