@@ -114,6 +114,34 @@ def by_group_median(runs, group, key):
         yield value, rows[len(rows) // 2], rows
 
 
+adapters_path = os.path.join(results, "adapters.json")
+if os.path.exists(adapters_path):
+    mine = {}
+    for b in json.load(open(adapters_path))["benchmarks"]:
+        if b.get("aggregate_name") != "median":
+            continue
+        kind, sample = b["run_name"].split("/", 1)
+        fmt, figure = kind.split("_", 1)
+        ms = b["real_time"] * {"ns": 1e-6, "us": 1e-3, "ms": 1}[b["time_unit"]]
+        mine[(sample, figure)] = {"format": fmt, "ms": ms, "mb_s": b.get("bytes_per_second", 0) / 1e6}
+    theirs = {(r["file"], r["figure"]): r for r in read_runs("adapter-peers.jsonl")}
+    print("\n## C-CDA and FHIR documents, one core\n")
+    print("*to model*: the document read into the common model, as the broker's translator does with every "
+          "message. *to FHIR JSON*: the same, then the collection Bundle written out, as `hiebroker translate` "
+          "does. The C-CDA peer is Medplum's converter (`@medplum/ccda`, `convertCcdaToFhir(convertXmlToCcda"
+          "(xml))`, plus `JSON.stringify` for the second figure). No converter reads FHIR into another model, "
+          "so the FHIR rows show `JSON.parse` (and `JSON.stringify`) as a floor, not a peer. hiebroker: "
+          "median of 7 Google Benchmark repetitions; Node: median of 7 rounds of at least 300 ms, after one "
+          "warm-up. Ratio = peer time / hiebroker time.\n")
+    print("| document | format | figure | hiebroker ms/doc | docs/s | MB/s | peer | peer ms/doc | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for (sample, figure), row in sorted(mine.items(), key=lambda kv: (kv[1]["format"], kv[0])):
+        peer = theirs.get((sample, figure))
+        peer_cells = (f"{peer['peer']} | {peer['ms_per_doc']:.3f} | {peer['ms_per_doc'] / row['ms']:.1f}×"
+                      if peer else "— | — | —")
+        print(f"| {sample} | {row['format']} | {figure.replace('_', ' ')} | {row['ms']:.3f} | "
+              f"{1000 / row['ms']:.0f} | {row['mb_s']:.1f} | {peer_cells} |")
+
 runs = read_runs("ingest.jsonl")
 if runs:
     fs = open(os.path.join(results, "ingest-filesystem.txt")).read().strip()
@@ -135,8 +163,8 @@ if runs:
     print("`hie-sim peer` publishes a `config/sim` dataset N times over WebSocket + mutual TLS to the "
           "Release broker, up to 32 publishes in flight, each acknowledged only after its commit (same "
           "store settings as above; a fresh broker and store per run). Wall time of the whole hie-sim run "
-          "(connect, TLS, hello included). Median of 3 runs by time. C-CDA and CSV are journaled, not "
-          "translated (no adapter yet). No outside peer speaks this protocol, so there is no comparison "
+          "(connect, TLS, hello included). Median of 3 runs by time."
+          " No outside peer speaks this protocol, so there is no comparison "
           "column; the MLLP rows above are the nearest yardstick.\n")
     print("| dataset | messages per run | avg payload | acked msgs/s | MB/s | nacked |")
     print("|---|---|---|---|---|---|")
@@ -152,6 +180,9 @@ print("\n## Commands\n")
 print("```\nbench/run\n# which runs:\nbuild-bench/bench/hl7v2_bench --benchmark_repetitions=7 "
       "--benchmark_report_aggregates_only=true --benchmark_format=json\n"
       "node bench/hl7v2_peers.mjs tests/data/hl7v2/<sample> --copies 5000 --rounds 7\n"
+      "build-bench/bench/adapters_bench --benchmark_repetitions=7 --benchmark_report_aggregates_only=true "
+      "--benchmark_format=json\n"
+      "node --import ./tests/fhir-validator/ws-preload.mjs bench/adapter_peers.mjs --rounds 7 <the same documents>\n"
       "build-bench/bin/hiebroker serve --config config/demo.json --set listeners.mllp.port=0 --set store.sqlite.path=...\n"
       "build-bench/bin/hiebench mllp --port PORT --senders N --messages M   # N = 1, 8, 32; 3 runs each\n"
       "build-bench/bin/hie-sim peer --url wss://127.0.0.1:PORT/peer --dataset config/sim/city.json --repeat 2000 \\\n"
