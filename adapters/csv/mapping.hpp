@@ -1,7 +1,7 @@
 #pragma once
 // A CSV mapping: the dialect of a family of CSV files and, per layout (a kind of file, picked by
 // its header), which columns fill which model elements. Parsed and checked once, from a JSON
-// file with comments; immutable afterwards. docs/adapters.md §4 is the reference.
+// file with comments; immutable afterwards. docs/adapters.md §5 is the reference.
 
 #include <optional>
 #include <string>
