@@ -48,6 +48,9 @@ class Adapter {
   /// This format configured by a mapping file (the CSV dialects: which column fills which
   /// element). `origin` names the file in errors. Formats that take no mapping refuse.
   virtual Result<std::unique_ptr<Adapter>> with_mapping(std::string_view mapping_text, std::string_view origin) const;
+  /// True when this format reads nothing until with_mapping() configured it (csv): an exchange
+  /// of this format without a mapping file is a configuration error.
+  virtual bool needs_mapping() const { return false; }
 };
 
 /// How many leading bytes sniff() is given at most.

@@ -1,5 +1,7 @@
 #include "adapters/collection_bundle.hpp"
 
+#include <map>
+
 namespace hie::adapters {
 namespace {
 
@@ -16,7 +18,20 @@ model::Bundle to_collection_bundle(Translation translation) {
   model::Bundle bundle;
   bundle.type = "collection";
   bundle.entry.reserve(translation.resources.size() + 1);
+  // The same resource (type and id) read from several inputs, one patient in two files, is
+  // written once; a copy that differs is left out and reported, as a Bundle cannot hold two
+  // entries with one fullUrl.
+  std::map<std::pair<std::string_view, std::string>, std::size_t> written;
   for (auto& resource : translation.resources) {
+    const std::string id = std::visit([](const auto& r) { return r.id; }, resource);
+    auto [at, added] = written.try_emplace({model::resource_type(resource), id}, bundle.entry.size());
+    if (!added) {
+      if (*bundle.entry[at->second].resource != resource)
+        translation.issues.push_back({model::Severity::warning, "duplicate",
+                                      std::string(model::resource_type(resource)) + "/" + id,
+                                      "another input gave this resource different content: the first is kept"});
+      continue;
+    }
     model::BundleEntry entry;
     entry.full_url = full_url(std::visit([](const auto& r) { return r.id; }, resource));
     entry.resource = std::move(resource);

@@ -27,6 +27,8 @@ class CsvAdapter final : public Adapter {
   /// A CsvAdapter configured by the mapping in `mapping_text` (JSON with comments).
   Result<std::unique_ptr<Adapter>> with_mapping(std::string_view mapping_text,
                                                 std::string_view origin) const override;
+  /// True while unconfigured: a CSV exchange without a mapping file is a configuration error.
+  bool needs_mapping() const override { return mapping_ == nullptr; }
 
   const Mapping* mapping() const { return mapping_.get(); }
 

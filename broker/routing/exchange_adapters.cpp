@@ -26,6 +26,10 @@ ExchangeAdapters ExchangeAdapters::build(const std::vector<config::Exchange>& ex
       std::string known;
       for (auto name : registry.formats()) known += (known.empty() ? "" : ", ") + std::string(name);
       problems.push_back(where + "format: no adapter named '" + exchange.format + "' (known: " + known + ")");
+    } else if (exchange.mapping.empty() && entry.adapter->needs_mapping()) {
+      problems.push_back(where + "mapping: format '" + exchange.format +
+                         "' needs a mapping file (which column fills which element; see config/mappings/)");
+      entry.adapter = nullptr;
     } else if (!exchange.mapping.empty()) {
       auto configured = adapter_with_mapping_file(*entry.adapter, exchange.mapping);
       if (configured) {
