@@ -1,0 +1,77 @@
+#include "adapters/fhir/fhir_adapter.hpp"
+
+#include <optional>
+
+#include "adapters/fhir/document_reader.hpp"
+#include "adapters/fhir/ndjson.hpp"
+#include "adapters/fhir/resource_ids.hpp"
+#include "adapters/sniff.hpp"
+
+namespace hie::adapters::fhir {
+namespace {
+
+/// Issues of one input, across NDJSON lines: the model bounds each document, this bounds the sum.
+constexpr std::size_t max_issues_per_input = 10 * model::max_issues_per_document;
+
+void bound_issues(model::Issues& issues) {
+  if (issues.size() <= max_issues_per_input) return;
+  const std::size_t unlisted = issues.size() - max_issues_per_input;
+  bool errors = false;
+  for (std::size_t i = max_issues_per_input; i < issues.size(); ++i) {
+    errors = errors || issues[i].severity == model::Severity::error ||
+             issues[i].severity == model::Severity::fatal;
+  }
+  issues.resize(max_issues_per_input);
+  issues.push_back({errors ? model::Severity::error : model::Severity::warning, "too-costly", "",
+                    std::to_string(unlisted) + " further issues not listed"});
+}
+
+Result<Translation> read_ndjson(std::string_view input, const Context& context,
+                                const std::string& input_digest) {
+  Translation out;
+  std::optional<Error> first_failure;
+  bool any_read = false;
+  for (const NdjsonLine& line : split_ndjson(input)) {
+    DocumentPlace place{line.number, input_digest};
+    if (auto read = read_document(line.text, context, place, out); !read) {
+      // One bad line does not spoil the others: bulk exports are read line by line.
+      out.issues.push_back({model::Severity::error, "structure", read.error().location(),
+                            read.error().message() + "; line not carried over"});
+      if (!first_failure) first_failure = read.error();
+      continue;
+    }
+    any_read = true;
+  }
+  if (!any_read && first_failure) {
+    return make_error(
+        Errc::parse_error,
+        "no line of the NDJSON input could be read (first: " + first_failure->message() + ")",
+        first_failure->location());
+  }
+  bound_issues(out.issues);
+  return out;
+}
+
+}  // namespace
+
+Result<Translation> FhirAdapter::to_model(std::string_view bytes, const Context& context) const {
+  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);  // a BOM from a Windows editor
+  if (bytes.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return make_error(Errc::parse_error, "empty input: no FHIR JSON", "/");
+  }
+  const std::string input_digest = digest(bytes);
+  if (looks_like_ndjson(bytes)) return read_ndjson(bytes, context, input_digest);
+  Translation out;
+  if (auto read = read_document(bytes, context, DocumentPlace{0, input_digest}, out); !read) {
+    return read.error();
+  }
+  bound_issues(out.issues);
+  return out;
+}
+
+bool FhirAdapter::sniff(std::string_view head) const {
+  head = skip_preamble(head);
+  return head.starts_with('{') && head.find("\"resourceType\"") != std::string_view::npos;
+}
+
+}  // namespace hie::adapters::fhir
