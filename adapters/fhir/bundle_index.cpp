@@ -80,11 +80,15 @@ std::vector<std::size_t> align_entries(const std::vector<RawEntry>& raw,
   std::vector<std::size_t> positions;
   positions.reserve(kept.size());
   std::size_t j = 0;
+  bool lost = false;  // once a kept entry matches nothing, count on in order: no rescans
   for (const model::BundleEntry& entry : kept) {
     std::size_t k = j;
-    while (k < raw.size() && !same_entry(raw[k], entry)) ++k;
-    // Not found only if the model changed what it matched on; then keep counting in order.
-    if (k == raw.size()) k = std::min(j, raw.empty() ? 0 : raw.size() - 1);
+    while (!lost && k < raw.size() && !same_entry(raw[k], entry)) ++k;
+    if (lost || k == raw.size()) {
+      // Only if the model changed what it matched on.
+      lost = true;
+      k = std::min(j, raw.empty() ? 0 : raw.size() - 1);
+    }
     positions.push_back(k);
     j = k + 1;
   }

@@ -10,25 +10,37 @@
 namespace hie::adapters::fhir {
 namespace {
 
-/// Issues of one input, across NDJSON lines: the model bounds each document, this bounds the sum.
-constexpr std::size_t max_issues_per_input = 10 * model::max_issues_per_document;
+/// Issues of one input, across NDJSON lines: the model bounds each document, this bounds the sum
+/// as the lines are read, so that a long NDJSON input cannot grow the list without bound.
+class IssueBound {
+ public:
+  static constexpr std::size_t max_issues_per_input = 10 * model::max_issues_per_document;
 
-void bound_issues(model::Issues& issues) {
-  if (issues.size() <= max_issues_per_input) return;
-  const std::size_t unlisted = issues.size() - max_issues_per_input;
-  bool errors = false;
-  for (std::size_t i = max_issues_per_input; i < issues.size(); ++i) {
-    errors = errors || issues[i].severity == model::Severity::error ||
-             issues[i].severity == model::Severity::fatal;
+  void trim(model::Issues& issues) {
+    if (issues.size() <= max_issues_per_input) return;
+    for (std::size_t i = max_issues_per_input; i < issues.size(); ++i) {
+      errors_ = errors_ || issues[i].severity == model::Severity::error ||
+                issues[i].severity == model::Severity::fatal;
+    }
+    unlisted_ += issues.size() - max_issues_per_input;
+    issues.resize(max_issues_per_input);
   }
-  issues.resize(max_issues_per_input);
-  issues.push_back({errors ? model::Severity::error : model::Severity::warning, "too-costly", "",
-                    std::to_string(unlisted) + " further issues not listed"});
-}
+  void finish(model::Issues& issues) {
+    trim(issues);
+    if (unlisted_ == 0) return;
+    issues.push_back({errors_ ? model::Severity::error : model::Severity::warning, "too-costly", "",
+                      std::to_string(unlisted_) + " further issues not listed"});
+  }
+
+ private:
+  std::size_t unlisted_ = 0;
+  bool errors_ = false;
+};
 
 Result<Translation> read_ndjson(std::string_view input, const Context& context,
                                 const std::string& input_digest) {
   Translation out;
+  IssueBound bound;
   std::optional<Error> first_failure;
   bool any_read = false;
   for (const NdjsonLine& line : split_ndjson(input)) {
@@ -38,9 +50,10 @@ Result<Translation> read_ndjson(std::string_view input, const Context& context,
       out.issues.push_back({model::Severity::error, "structure", read.error().location(),
                             read.error().message() + "; line not carried over"});
       if (!first_failure) first_failure = read.error();
-      continue;
+    } else {
+      any_read = true;
     }
-    any_read = true;
+    bound.trim(out.issues);
   }
   if (!any_read && first_failure) {
     return make_error(
@@ -48,7 +61,7 @@ Result<Translation> read_ndjson(std::string_view input, const Context& context,
         "no line of the NDJSON input could be read (first: " + first_failure->message() + ")",
         first_failure->location());
   }
-  bound_issues(out.issues);
+  bound.finish(out.issues);
   return out;
 }
 
@@ -65,7 +78,7 @@ Result<Translation> FhirAdapter::to_model(std::string_view bytes, const Context&
   if (auto read = read_document(bytes, context, DocumentPlace{0, input_digest}, out); !read) {
     return read.error();
   }
-  bound_issues(out.issues);
+  IssueBound().finish(out.issues);
   return out;
 }
 

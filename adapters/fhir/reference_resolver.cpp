@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "adapters/fhir/r4_resource_types.hpp"
+
 namespace hie::adapters::fhir {
 namespace {
 
@@ -38,7 +40,7 @@ ReferenceResolution fall_back(model::Reference& ref, std::string_view type,
                               const std::optional<IdentifierPair>& identifier,
                               std::string_view absolute_url, std::string reason) {
   ref.reference.clear();
-  if (ref.type.empty()) ref.type = type;
+  if (ref.type.empty() && is_r4_resource_type(type)) ref.type = type;  // type is a uri: no junk
   if (!ref.identifier && identifier) {
     model::Identifier& id = ref.identifier.emplace();
     id.system = identifier->first;
@@ -61,11 +63,9 @@ ReferenceResolution fall_back(model::Reference& ref, std::string_view type,
 }
 
 std::string a_type(std::string_view type) {
-  std::string article =
-      !type.empty() && std::string_view("AEIOU").find(type.front()) != std::string_view::npos
-          ? "an "
-          : "a ";
-  return article + std::string(type.empty() ? "resource" : type);
+  if (!is_r4_resource_type(type)) return "a resource";  // the input's text is not echoed
+  const bool vowel = std::string_view("AEIOU").find(type.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(type);
 }
 
 }  // namespace

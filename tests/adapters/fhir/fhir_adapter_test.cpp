@@ -163,6 +163,17 @@ TEST(FhirAdapter, NdjsonWithNoReadableLineIsAnError) {
   EXPECT_TRUE(t.error().location().starts_with("line 1")) << t.error().location();
 }
 
+TEST(FhirAdapter, NdjsonIssuesAreBounded) {
+  std::string input = R"({"resourceType":"Patient","id":"a"})";
+  for (int i = 0; i < 12000; ++i) input += "\n{\"resourceType\":\"Foo\"}";
+  Translation t = must_translate(input);
+  EXPECT_EQ(t.resources.size(), 1u);
+  ASSERT_EQ(t.issues.size(), 10001u);
+  EXPECT_EQ(t.issues.back().code, "too-costly");
+  EXPECT_EQ(t.issues.back().message, "2000 further issues not listed");
+  EXPECT_EQ(t.issues.back().severity, model::Severity::error);
+}
+
 TEST(FhirAdapter, MalformedInputIsAnErrorWithOneLineReason) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"empty", ""},
