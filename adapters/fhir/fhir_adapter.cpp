@@ -37,6 +37,28 @@ class IssueBound {
   bool errors_ = false;
 };
 
+/// The reason `translate` prints is one line, but the JSON pointer of a fault names member names
+/// as written, and a member name may hold a newline: control characters become \u00XX.
+std::string one_line(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7F) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+Error one_line(const Error& error) {
+  return Error(error.code(), one_line(error.message()), one_line(error.location()));
+}
+
 Result<Translation> read_ndjson(std::string_view input, const Context& context,
                                 const std::string& input_digest) {
   Translation out;
@@ -56,10 +78,10 @@ Result<Translation> read_ndjson(std::string_view input, const Context& context,
     bound.trim(out.issues);
   }
   if (!any_read && first_failure) {
-    return make_error(
+    return one_line(make_error(
         Errc::parse_error,
         "no line of the NDJSON input could be read (first: " + first_failure->message() + ")",
-        first_failure->location());
+        first_failure->location()));
   }
   bound.finish(out.issues);
   return out;
@@ -76,7 +98,7 @@ Result<Translation> FhirAdapter::to_model(std::string_view bytes, const Context&
   if (looks_like_ndjson(bytes)) return read_ndjson(bytes, context, input_digest);
   Translation out;
   if (auto read = read_document(bytes, context, DocumentPlace{0, input_digest}, out); !read) {
-    return read.error();
+    return one_line(read.error());
   }
   IssueBound().finish(out.issues);
   return out;

@@ -201,6 +201,9 @@ TEST(FhirAdapter, MalformedInputIsAnErrorWithOneLineReason) {
        }()},
       {"not utf-8", "{\"resourceType\":\"Patient\",\"id\":\"\xC3\x28\"}"},
       {"duplicate member", R"({"resourceType":"Patient","id":"a","id":"b"})"},
+      // Found by fhir_reader_fuzz: the fault's pointer names a member whose name holds a newline.
+      {"newline in a member name", R"({"resourceType":"Patient","a\nb" 1})"},
+      {"newline in an NDJSON member name", "{\"a\\nb\" 1}\n{}"},
   };
   for (const auto& [name, input] : cases) {
     auto t = translate(input);
