@@ -75,30 +75,39 @@ constexpr std::array kOidSystems = {
     SystemName{"2.16.840.1.113883.4.9", "http://fdasis.nlm.nih.gov"},
     SystemName{"2.16.840.1.113883.3.26.1.1", "http://ncimeta.nci.nih.gov"},
     SystemName{"1.2.840.10008.2.16.4", "http://dicom.nema.org/resources/ontology/DCM"},
-    SystemName{"2.16.840.1.113883.5.1", "http://terminology.hl7.org/CodeSystem/v3-AdministrativeGender"},
+    SystemName{"2.16.840.1.113883.5.1",
+               "http://terminology.hl7.org/CodeSystem/v3-AdministrativeGender"},
     SystemName{"2.16.840.1.113883.5.2", "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus"},
     SystemName{"2.16.840.1.113883.5.4", "http://terminology.hl7.org/CodeSystem/v3-ActCode"},
     SystemName{"2.16.840.1.113883.5.6", "http://terminology.hl7.org/CodeSystem/v3-ActClass"},
     SystemName{"2.16.840.1.113883.5.7", "http://terminology.hl7.org/CodeSystem/v3-ActPriority"},
     SystemName{"2.16.840.1.113883.5.8", "http://terminology.hl7.org/CodeSystem/v3-ActReason"},
     SystemName{"2.16.840.1.113883.5.14", "http://terminology.hl7.org/CodeSystem/v3-ActStatus"},
-    SystemName{"2.16.840.1.113883.5.25", "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"},
-    SystemName{"2.16.840.1.113883.5.60", "http://terminology.hl7.org/CodeSystem/v3-LanguageAbilityMode"},
-    SystemName{"2.16.840.1.113883.5.61", "http://terminology.hl7.org/CodeSystem/v3-LanguageAbilityProficiency"},
-    SystemName{"2.16.840.1.113883.5.83", "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"},
-    SystemName{"2.16.840.1.113883.5.88", "http://terminology.hl7.org/CodeSystem/v3-ParticipationFunction"},
-    SystemName{"2.16.840.1.113883.5.90", "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"},
+    SystemName{"2.16.840.1.113883.5.25",
+               "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"},
+    SystemName{"2.16.840.1.113883.5.60",
+               "http://terminology.hl7.org/CodeSystem/v3-LanguageAbilityMode"},
+    SystemName{"2.16.840.1.113883.5.61",
+               "http://terminology.hl7.org/CodeSystem/v3-LanguageAbilityProficiency"},
+    SystemName{"2.16.840.1.113883.5.83",
+               "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"},
+    SystemName{"2.16.840.1.113883.5.88",
+               "http://terminology.hl7.org/CodeSystem/v3-ParticipationFunction"},
+    SystemName{"2.16.840.1.113883.5.90",
+               "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"},
     SystemName{"2.16.840.1.113883.5.110", "http://terminology.hl7.org/CodeSystem/v3-RoleClass"},
     SystemName{"2.16.840.1.113883.5.111", "http://terminology.hl7.org/CodeSystem/v3-RoleCode"},
-    SystemName{"2.16.840.1.113883.5.112", "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration"},
+    SystemName{"2.16.840.1.113883.5.112",
+               "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration"},
     SystemName{"2.16.840.1.113883.5.1008", "http://terminology.hl7.org/CodeSystem/v3-NullFlavor"},
-    SystemName{"2.16.840.1.113883.5.1063", "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"},
-    SystemName{"2.16.840.1.113883.5.1076", "http://terminology.hl7.org/CodeSystem/v3-ReligiousAffiliation"},
+    SystemName{"2.16.840.1.113883.5.1063",
+               "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"},
+    SystemName{"2.16.840.1.113883.5.1076",
+               "http://terminology.hl7.org/CodeSystem/v3-ReligiousAffiliation"},
 };
 
 bool all_digits(std::string_view s) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string upper(std::string_view s) {

@@ -6,8 +6,7 @@ namespace hie::adapters {
 namespace {
 
 bool all_digits(std::string_view s) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -33,7 +32,13 @@ std::optional<Hl7Timestamp> split_hl7_timestamp(std::string_view v) {
   t.digits = v;
   auto num = [&](std::size_t at) { return (v[at] - '0') * 10 + (v[at + 1] - '0'); };
   if (v.size() >= 6 && (num(4) < 1 || num(4) > 12)) return std::nullopt;
-  if (v.size() >= 8 && (num(6) < 1 || num(6) > 31)) return std::nullopt;
+  if (v.size() >= 8) {
+    // A real calendar day: 2010-04-31 and 2023-02-29 are not dates.
+    const int year = num(0) * 100 + num(2), month = num(4), day = num(6);
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (day < 1 || day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  }
   if (v.size() >= 10 && num(8) > 23) return std::nullopt;
   if (v.size() >= 12 && num(10) > 59) return std::nullopt;
   if (v.size() >= 14 && num(12) > 59) return std::nullopt;

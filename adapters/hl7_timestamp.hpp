@@ -15,7 +15,8 @@ struct Hl7Timestamp {
   std::string_view offset;    ///< +HHMM / -HHMM, or empty
 };
 
-/// Splits and checks `value`; nullopt when it is not a valid HL7 timestamp.
+/// Splits and checks `value` (real calendar days, hours to 23, minutes and seconds to 59);
+/// nullopt when it is not a valid HL7 timestamp.
 std::optional<Hl7Timestamp> split_hl7_timestamp(std::string_view value);
 
 /// The date part of `digits` as a FHIR date of the same precision: YYYY, YYYY-MM or YYYY-MM-DD.

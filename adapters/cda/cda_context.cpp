@@ -52,9 +52,11 @@ std::string collapsed_text(Node node) {
 CdaContext::CdaContext(Node root, const Context& context, Translation& out)
     : root_(root), context_(context), out_(out) {
   std::string_view name = root.name();
-  if (auto colon = name.find(':'); colon != std::string_view::npos) prefix_ = name.substr(0, colon + 1);
+  if (auto colon = name.find(':'); colon != std::string_view::npos)
+    prefix_ = name.substr(0, colon + 1);
   Node id = child(root, "id");
-  document_key_ = std::string(id.attribute("root").value()) + "^" + id.attribute("extension").value();
+  document_key_ =
+      std::string(id.attribute("root").value()) + "^" + id.attribute("extension").value();
   visited_.insert(root.internal_object());
 }
 
@@ -114,7 +116,8 @@ void CdaContext::issue(model::Severity severity, std::string code, std::string l
     ++issues_dropped_;
     return;
   }
-  out_.issues.push_back({severity, std::move(code), to_valid_utf8(location), to_valid_utf8(message)});
+  out_.issues.push_back(
+      {severity, std::move(code), to_valid_utf8(location), to_valid_utf8(message)});
 }
 
 void CdaContext::not_mapped(Node node, std::string message) {
@@ -122,7 +125,8 @@ void CdaContext::not_mapped(Node node, std::string message) {
   use(node);
 }
 
-std::string CdaContext::stable_id(std::string_view resource_type, Node source, std::size_t index) const {
+std::string CdaContext::stable_id(std::string_view resource_type, Node source,
+                                  std::size_t index) const {
   std::string key = context_.exchange_id;
   key += '\x1f';
   key += document_key_;
@@ -180,15 +184,17 @@ void CdaContext::report_unused() {
       continue;
     }
     const std::string_view name = local_name(n);
-    if (name == "templateId" || name == "realmCode" || name == "typeId" || carries_nothing(n)) continue;
-    issue(model::Severity::warning, "not-supported", location(n),
-          "element " + std::string(n.name()) + " is not mapped: kept only in the attached document");
+    if (name == "templateId" || name == "realmCode" || name == "typeId" || carries_nothing(n))
+      continue;
+    issue(
+        model::Severity::warning, "not-supported", location(n),
+        "element " + std::string(n.name()) + " is not mapped: kept only in the attached document");
   }
   if (issues_dropped_ > 0) {
     bool errors = false;
     for (const auto& i : out_.issues) errors = errors || i.severity == model::Severity::error;
-    out_.issues.push_back({errors ? model::Severity::error : model::Severity::warning, "too-costly", "",
-                           std::to_string(issues_dropped_) + " further issues not listed"});
+    out_.issues.push_back({errors ? model::Severity::error : model::Severity::warning, "too-costly",
+                           "", std::to_string(issues_dropped_) + " further issues not listed"});
   }
 }
 

@@ -4,9 +4,8 @@
 // Whatever a mapping did not use is reported at the end (lossless-or-loud), with an XPath-like
 // location such as /ClinicalDocument/component/structuredBody/component[3]/section/entry[2].
 
-#include <pugixml.hpp>
-
 #include <cstddef>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>

@@ -57,9 +57,12 @@ std::optional<model::Identifier> to_identifier(CdaContext& ctx, Node ii) {
   if (extension.empty()) {
     // The root alone is the identifier (a document or entry UUID/OID).
     id.system = "urn:ietf:rfc:3986";
-    if (oid) id.value = "urn:oid:" + root;
-    else if (is_uuid(root)) id.value = "urn:uuid:" + lower(root);
-    else id.system = "urn:hiebroker:" + urn_safe(ctx.context().exchange_id) + ":id", id.value = root;
+    if (oid)
+      id.value = "urn:oid:" + root;
+    else if (is_uuid(root))
+      id.value = "urn:uuid:" + lower(root);
+    else
+      id.system = "urn:hiebroker:" + urn_safe(ctx.context().exchange_id) + ":id", id.value = root;
     return id;
   }
   id.value = extension;
@@ -80,7 +83,8 @@ std::optional<model::Identifier> to_identifier(CdaContext& ctx, Node ii) {
     } else {
       id.system = "urn:oid:" + root;
       ctx.issue(Severity::error, "value", ctx.location(ii) + "/@extension",
-                "NHS number fails the Modulus 11 check: kept as a urn:oid identifier, not as an NHS number");
+                "NHS number fails the Modulus 11 check: kept as a urn:oid identifier, not as an "
+                "NHS number");
     }
   }
   if (auto authority = attribute(ii, "assigningAuthorityName"); !authority.empty()) {
@@ -100,12 +104,18 @@ std::optional<model::HumanName> to_name(CdaContext& ctx, Node pn) {
     if (part.type() != pugi::node_element) continue;
     const std::string_view what = ctx.local_name(part);
     std::string text = to_valid_utf8(collapsed_text(part));
-    if (what == "given") name.given.push_back(text);
-    else if (what == "family") name.family = text;
-    else if (what == "prefix") name.prefix.push_back(text);
-    else if (what == "suffix") name.suffix.push_back(text);
-    else if (what == "validTime") name.period = to_period(ctx, part);
-    else continue;
+    if (what == "given")
+      name.given.push_back(text);
+    else if (what == "family")
+      name.family = text;
+    else if (what == "prefix")
+      name.prefix.push_back(text);
+    else if (what == "suffix")
+      name.suffix.push_back(text);
+    else if (what == "validTime")
+      name.period = to_period(ctx, part);
+    else
+      continue;
     structured = true;
     ctx.use(part);
   }
@@ -113,10 +123,14 @@ std::optional<model::HumanName> to_name(CdaContext& ctx, Node pn) {
   std::erase(name.prefix, "");
   std::erase(name.suffix, "");
   if (!structured) name.text = to_valid_utf8(collapsed_text(pn));
-  if (has_use(pn, "L") || has_use(pn, "C") || has_use(pn, "OR")) name.use = "official";
-  else if (has_use(pn, "P")) name.use = "nickname";
-  else if (has_use(pn, "A")) name.use = "anonymous";
-  else if (has_use(pn, "ASGN")) name.use = "usual";
+  if (has_use(pn, "L") || has_use(pn, "C") || has_use(pn, "OR"))
+    name.use = "official";
+  else if (has_use(pn, "P"))
+    name.use = "nickname";
+  else if (has_use(pn, "A"))
+    name.use = "anonymous";
+  else if (has_use(pn, "ASGN"))
+    name.use = "usual";
   if (name.family.empty() && name.given.empty() && name.text.empty() && name.prefix.empty() &&
       name.suffix.empty())
     return std::nullopt;
@@ -134,23 +148,36 @@ std::optional<model::Address> to_address(CdaContext& ctx, Node ad) {
     std::string text = to_valid_utf8(collapsed_text(part));
     if (what == "streetAddressLine") {
       if (!text.empty()) a.line.push_back(text);
-    } else if (what == "city") a.city = text;
-    else if (what == "state") a.state = text;
-    else if (what == "postalCode") a.postal_code = text;
-    else if (what == "country") a.country = text;
-    else if (what == "county") a.district = text;
-    else if (what == "useablePeriod") a.period = to_period(ctx, part);
-    else continue;
+    } else if (what == "city")
+      a.city = text;
+    else if (what == "state")
+      a.state = text;
+    else if (what == "postalCode")
+      a.postal_code = text;
+    else if (what == "country")
+      a.country = text;
+    else if (what == "county")
+      a.district = text;
+    else if (what == "useablePeriod")
+      a.period = to_period(ctx, part);
+    else
+      continue;
     structured = true;
     ctx.use(part);
   }
   if (!structured) a.text = to_valid_utf8(collapsed_text(ad));
-  if (has_use(ad, "H") || has_use(ad, "HP") || has_use(ad, "HV")) a.use = "home";
-  else if (has_use(ad, "WP") || has_use(ad, "DIR") || has_use(ad, "PUB")) a.use = "work";
-  else if (has_use(ad, "TMP")) a.use = "temp";
-  else if (has_use(ad, "OLD") || has_use(ad, "BAD")) a.use = "old";
-  if (has_use(ad, "PST")) a.type = "postal";
-  else if (has_use(ad, "PHYS")) a.type = "physical";
+  if (has_use(ad, "H") || has_use(ad, "HP") || has_use(ad, "HV"))
+    a.use = "home";
+  else if (has_use(ad, "WP") || has_use(ad, "DIR") || has_use(ad, "PUB"))
+    a.use = "work";
+  else if (has_use(ad, "TMP"))
+    a.use = "temp";
+  else if (has_use(ad, "OLD") || has_use(ad, "BAD"))
+    a.use = "old";
+  if (has_use(ad, "PST"))
+    a.type = "postal";
+  else if (has_use(ad, "PHYS"))
+    a.type = "physical";
   if (a.line.empty() && a.city.empty() && a.state.empty() && a.postal_code.empty() &&
       a.country.empty() && a.district.empty() && a.text.empty())
     return std::nullopt;
@@ -163,19 +190,30 @@ std::optional<model::ContactPoint> to_telecom(CdaContext& ctx, Node tel) {
   std::string value = attribute(tel, "value");
   if (value.empty()) return std::nullopt;
   model::ContactPoint cp;
-  const std::string scheme = lower(value.substr(0, value.find(':') == std::string::npos ? 0 : value.find(':') + 1));
-  if (scheme == "tel:") cp.system = "phone";
-  else if (scheme == "fax:") cp.system = "fax";
-  else if (scheme == "mailto:") cp.system = "email";
-  else if (scheme == "http:" || scheme == "https:") cp.system = "url";
-  else cp.system = "other";
+  const std::string scheme =
+      lower(value.substr(0, value.find(':') == std::string::npos ? 0 : value.find(':') + 1));
+  if (scheme == "tel:")
+    cp.system = "phone";
+  else if (scheme == "fax:")
+    cp.system = "fax";
+  else if (scheme == "mailto:")
+    cp.system = "email";
+  else if (scheme == "http:" || scheme == "https:")
+    cp.system = "url";
+  else
+    cp.system = "other";
   cp.value = cp.system == "url" || cp.system == "other" ? value : value.substr(scheme.size());
   if (cp.value.empty()) return std::nullopt;
-  if (has_use(tel, "MC")) cp.use = "mobile";
-  else if (has_use(tel, "HP") || has_use(tel, "H") || has_use(tel, "HV")) cp.use = "home";
-  else if (has_use(tel, "WP") || has_use(tel, "DIR") || has_use(tel, "PUB")) cp.use = "work";
-  else if (has_use(tel, "TMP")) cp.use = "temp";
-  else if (has_use(tel, "BAD") || has_use(tel, "OLD")) cp.use = "old";
+  if (has_use(tel, "MC"))
+    cp.use = "mobile";
+  else if (has_use(tel, "HP") || has_use(tel, "H") || has_use(tel, "HV"))
+    cp.use = "home";
+  else if (has_use(tel, "WP") || has_use(tel, "DIR") || has_use(tel, "PUB"))
+    cp.use = "work";
+  else if (has_use(tel, "TMP"))
+    cp.use = "temp";
+  else if (has_use(tel, "BAD") || has_use(tel, "OLD"))
+    cp.use = "old";
   if (has_use(tel, "PG")) cp.system = "pager";
   if (Node period = ctx.child(tel, "useablePeriod")) cp.period = to_period(ctx, period);
   return cp;
@@ -188,14 +226,16 @@ std::optional<model::Reference> role_reference(CdaContext& ctx, Node role) {
   for (Node id = ctx.child(role, "id"); id; id = id.next_sibling()) {
     if (!ctx.is(id, "id")) continue;
     if (auto identifier = to_identifier(ctx, id)) {
-      if (!r.identifier) r.identifier = *identifier;
-      else ctx.issue(model::Severity::warning, "not-supported", ctx.location(id),
-                     "a further id of a person or organization is not mapped");
+      if (!r.identifier)
+        r.identifier = *identifier;
+      else
+        ctx.issue(model::Severity::warning, "not-supported", ctx.location(id),
+                  "a further id of a person or organization is not mapped");
     }
   }
-  for (const char* who : {"assignedPerson", "associatedPerson", "assignedAuthoringDevice",
-                          "representedOrganization", "representedCustodianOrganization",
-                          "serviceProviderOrganization"}) {
+  for (const char* who :
+       {"assignedPerson", "associatedPerson", "assignedAuthoringDevice", "representedOrganization",
+        "representedCustodianOrganization", "serviceProviderOrganization"}) {
     Node entity = ctx.child(role, who);
     if (!entity) continue;
     ctx.visit(entity);
@@ -217,8 +257,8 @@ std::optional<model::Reference> role_reference(CdaContext& ctx, Node role) {
     if (!display.empty()) {
       r.display = display;
       r.type = std::string_view(who).find("rganization") != std::string_view::npos ? "Organization"
-               : std::string_view(who) == "assignedAuthoringDevice"                 ? "Device"
-                                                                                    : "Practitioner";
+               : std::string_view(who) == "assignedAuthoringDevice"                ? "Device"
+                                                                                   : "Practitioner";
       break;
     }
   }

@@ -1,10 +1,11 @@
 // CDA codes, times, quantities and observation values (identifiers, names, addresses and
 // telecoms are in cda_entities.cpp).
 
+#include "adapters/cda/cda_values.hpp"
+
 #include <charconv>
 #include <cstring>
 
-#include "adapters/cda/cda_values.hpp"
 #include "adapters/coding_systems.hpp"
 #include "adapters/hl7_timestamp.hpp"
 #include "adapters/text_encoding.hpp"
@@ -15,9 +16,11 @@ namespace {
 using model::Severity;
 
 std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return to_valid_utf8(s);
 }
@@ -42,7 +45,8 @@ std::string_view xsi_type(Node node) {
     std::string_view name = a.name();
     if (name == "type" || !name.ends_with(":type")) continue;
     std::string_view value = a.value();
-    if (auto colon = value.find(':'); colon != std::string_view::npos) value.remove_prefix(colon + 1);
+    if (auto colon = value.find(':'); colon != std::string_view::npos)
+      value.remove_prefix(colon + 1);
     return value;
   }
   return {};
@@ -97,7 +101,8 @@ std::optional<std::string> to_datetime(CdaContext& ctx, Node ts) {
   if (r.cut_to_date)
     ctx.issue(Severity::warning, "value", where,
               "time without a UTC offset and no default offset configured: kept as a date");
-  if (r.hour_only) ctx.issue(Severity::information, "value", where, "hour precision written with :00 minutes");
+  if (r.hour_only)
+    ctx.issue(Severity::information, "value", where, "hour precision written with :00 minutes");
   return r.value;
 }
 
@@ -112,7 +117,8 @@ std::optional<std::string> to_date(CdaContext& ctx, Node ts) {
     ctx.issue(Severity::warning, "value", where, "not a valid HL7 date: dropped");
     return std::nullopt;
   }
-  if (r.time_dropped) ctx.issue(Severity::information, "value", where, "time of day dropped: the element is a date");
+  if (r.time_dropped)
+    ctx.issue(Severity::information, "value", where, "time of day dropped: the element is a date");
   return r.value;
 }
 
@@ -131,7 +137,8 @@ std::optional<model::Period> to_period(CdaContext& ctx, Node ivl) {
   return p;
 }
 
-std::variant<std::monostate, model::DateTime, model::Period> to_effective(CdaContext& ctx, Node ivl) {
+std::variant<std::monostate, model::DateTime, model::Period> to_effective(CdaContext& ctx,
+                                                                          Node ivl) {
   if (!ivl) return {};
   if (ivl.attribute("value")) {
     if (auto v = to_datetime(ctx, ivl)) return model::DateTime{*v};
@@ -153,7 +160,8 @@ std::optional<model::Quantity> to_quantity(CdaContext& ctx, Node pq) {
   if (value.empty()) return std::nullopt;
   auto decimal = model::Decimal::parse(value);
   if (!decimal) {
-    ctx.issue(Severity::warning, "value", ctx.location(pq) + "/@value", "quantity is not a number: dropped");
+    ctx.issue(Severity::warning, "value", ctx.location(pq) + "/@value",
+              "quantity is not a number: dropped");
     return std::nullopt;
   }
   model::Quantity q;
@@ -187,7 +195,8 @@ model::CodeableConcept data_absent_reason(std::string_view nf) {
                           : nf == "PINF" ? "positive-infinity"
                           : nf == "NP"   ? "not-performed"
                                          : "unknown";
-  return concept_of("http://terminology.hl7.org/CodeSystem/data-absent-reason", std::string(code), "");
+  return concept_of("http://terminology.hl7.org/CodeSystem/data-absent-reason", std::string(code),
+                    "");
 }
 
 model::ObservationValue to_observation_value(CdaContext& ctx, Node value,
@@ -218,9 +227,11 @@ model::ObservationValue to_observation_value(CdaContext& ctx, Node value,
     std::string v = attribute(value, "value");
     std::int64_t n = 0;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (ec == std::errc() && end == v.data() + v.size() && n >= INT32_MIN && n <= INT32_MAX) return n;
+    if (ec == std::errc() && end == v.data() + v.size() && n >= INT32_MIN && n <= INT32_MAX)
+      return n;
     if (!v.empty())
-      ctx.issue(Severity::warning, "value", ctx.location(value) + "/@value", "INT value is not an integer: dropped");
+      ctx.issue(Severity::warning, "value", ctx.location(value) + "/@value",
+                "INT value is not an integer: dropped");
   } else if (type == "BL") {
     std::string v = attribute(value, "value");
     if (v == "true" || v == "false") return v == "true";
@@ -228,13 +239,15 @@ model::ObservationValue to_observation_value(CdaContext& ctx, Node value,
     if (auto v = to_datetime(ctx, value)) return model::DateTime{*v};
   } else if (type == "IVL_TS") {
     if (auto p = to_period(ctx, value)) return *p;
-  } else if (type == "RTO" || type == "RTO_PQ_PQ" || type == "RTO_INT_INT" || type == "RTO_QTY_QTY") {
+  } else if (type == "RTO" || type == "RTO_PQ_PQ" || type == "RTO_INT_INT" ||
+             type == "RTO_QTY_QTY") {
     model::Ratio r;
     r.numerator = to_quantity(ctx, ctx.child(value, "numerator"));
     r.denominator = to_quantity(ctx, ctx.child(value, "denominator"));
     if (r.numerator || r.denominator) return r;
   } else {
-    ctx.not_mapped(value, "value of xsi:type '" + to_valid_utf8(type.substr(0, 32)) + "' is not mapped");
+    ctx.not_mapped(value,
+                   "value of xsi:type '" + to_valid_utf8(type.substr(0, 32)) + "' is not mapped");
     return {};
   }
   if (!null_flavor(value).empty()) absent = data_absent_reason(null_flavor(value));

@@ -34,7 +34,8 @@ std::optional<std::string> to_date(CdaContext& ctx, Node ts);
 /// IVL_TS (low, high, center) or TS → Period.
 std::optional<model::Period> to_period(CdaContext& ctx, Node ivl);
 /// IVL_TS or TS: a dateTime for a single time (value or center), else a Period.
-std::variant<std::monostate, model::DateTime, model::Period> to_effective(CdaContext& ctx, Node ivl);
+std::variant<std::monostate, model::DateTime, model::Period> to_effective(CdaContext& ctx,
+                                                                          Node ivl);
 /// PQ (value, unit) → Quantity with the decimal text kept and the unit as UCUM.
 std::optional<model::Quantity> to_quantity(CdaContext& ctx, Node pq);
 /// IVL_PQ → Range.

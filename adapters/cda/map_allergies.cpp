@@ -15,21 +15,30 @@ namespace {
 
 using model::Severity;
 
-constexpr std::string_view kClinical = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
-constexpr std::string_view kVerification = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+constexpr std::string_view kClinical =
+    "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
+constexpr std::string_view kVerification =
+    "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
 
 struct AllergyType {
   std::string_view snomed, type, category;
 };
 
 constexpr std::array kTypes = {
-    AllergyType{"419199007", "allergy", ""},             AllergyType{"416098002", "allergy", "medication"},
-    AllergyType{"414285001", "allergy", "food"},         AllergyType{"426232007", "allergy", "environment"},
-    AllergyType{"232347008", "allergy", "environment"},  AllergyType{"609328004", "allergy", ""},
-    AllergyType{"59037007", "intolerance", "medication"}, AllergyType{"235719002", "intolerance", "food"},
-    AllergyType{"782197009", "intolerance", ""},         AllergyType{"420134006", "", ""},
-    AllergyType{"418038007", "", ""},                    AllergyType{"419511003", "", "medication"},
-    AllergyType{"418471000", "", "food"},                AllergyType{"418545001", "", "environment"},
+    AllergyType{"419199007", "allergy", ""},
+    AllergyType{"416098002", "allergy", "medication"},
+    AllergyType{"414285001", "allergy", "food"},
+    AllergyType{"426232007", "allergy", "environment"},
+    AllergyType{"232347008", "allergy", "environment"},
+    AllergyType{"609328004", "allergy", ""},
+    AllergyType{"59037007", "intolerance", "medication"},
+    AllergyType{"235719002", "intolerance", "food"},
+    AllergyType{"782197009", "intolerance", ""},
+    AllergyType{"420134006", "", ""},
+    AllergyType{"418038007", "", ""},
+    AllergyType{"419511003", "", "medication"},
+    AllergyType{"418471000", "", "food"},
+    AllergyType{"418545001", "", "environment"},
 };
 
 std::string_view clinical_from_snomed(std::string_view code) {
@@ -42,10 +51,14 @@ std::string_view clinical_from_snomed(std::string_view code) {
 std::string severity_of(CdaContext& ctx, Node severity_obs) {
   ctx.visit(severity_obs);
   ctx.use(ctx.child(severity_obs, "code"));
+  ctx.use(ctx.child(severity_obs, "text"));
   status_code(ctx, severity_obs);
   Node v = ctx.child(severity_obs, "value");
   const std::string code = attribute(v, "code");
-  std::string out = code == "255604002" ? "mild" : code == "6736007" ? "moderate" : code == "24484000" ? "severe" : "";
+  std::string out = code == "255604002"  ? "mild"
+                    : code == "6736007"  ? "moderate"
+                    : code == "24484000" ? "severe"
+                                         : "";
   if (!out.empty()) ctx.use(v);
   return out;
 }
@@ -56,15 +69,18 @@ void map_reaction(CdaContext& ctx, Node reaction, model::AllergyIntolerance& a) 
   status_code(ctx, reaction);
   identifiers(ctx, reaction);  // a reaction has no identifier in FHIR; its id names only this node
   model::AllergyIntoleranceReaction r;
-  if (auto manifestation = to_concept(ctx, ctx.child(reaction, "value"))) r.manifestation.push_back(*manifestation);
+  if (auto manifestation = to_concept(ctx, ctx.child(reaction, "value")))
+    r.manifestation.push_back(*manifestation);
   ctx.use(ctx.child(reaction, "text"));
   if (Node effective = ctx.child(reaction, "effectiveTime")) {
     ctx.visit(effective);
-    auto onset = to_datetime(ctx, effective.attribute("value") ? effective : ctx.child(effective, "low"));
+    auto onset =
+        to_datetime(ctx, effective.attribute("value") ? effective : ctx.child(effective, "low"));
     if (onset) r.onset = *onset;
   }
   for_each_related(ctx, reaction, "entryRelationship", "SUBJ", [&](Node obs) {
-    if (has_template(ctx, obs, "2.16.840.1.113883.10.20.22.4.8")) r.severity = severity_of(ctx, obs);
+    if (has_template(ctx, obs, "2.16.840.1.113883.10.20.22.4.8"))
+      r.severity = severity_of(ctx, obs);
   });
   if (r.manifestation.empty()) {
     ctx.issue(Severity::warning, "required", ctx.location(reaction),
@@ -75,7 +91,8 @@ void map_reaction(CdaContext& ctx, Node reaction, model::AllergyIntolerance& a) 
 }
 
 void map_observation(CdaContext& ctx, Node obs, std::string_view concern_status,
-                     const std::vector<model::Identifier>& concern_ids, const std::string& recorded) {
+                     const std::vector<model::Identifier>& concern_ids,
+                     const std::string& recorded) {
   ctx.visit(obs);
   model::AllergyIntolerance a;
   a.id = ctx.stable_id("AllergyIntolerance", obs);
@@ -97,7 +114,8 @@ void map_observation(CdaContext& ctx, Node obs, std::string_view concern_status,
     ctx.use(value);
   }
   for (Node p = ctx.child(obs, "participant"); p; p = p.next_sibling()) {
-    if (!ctx.is(p, "participant") || std::string_view(p.attribute("typeCode").value()) != "CSM") continue;
+    if (!ctx.is(p, "participant") || std::string_view(p.attribute("typeCode").value()) != "CSM")
+      continue;
     ctx.visit(p);
     Node role = ctx.child(p, "participantRole");
     Node entity = ctx.child(role, "playingEntity");
@@ -105,14 +123,17 @@ void map_observation(CdaContext& ctx, Node obs, std::string_view concern_status,
     ctx.visit(entity);
     if (!a.code) a.code = to_concept(ctx, ctx.child(entity, "code"));
     if (Node name = ctx.child(entity, "name")) {
-      if (a.code && a.code->text.empty()) a.code->text = collapsed_text(name);
-      else if (!a.code) a.code = model::CodeableConcept{{}, collapsed_text(name)};
+      if (a.code && a.code->text.empty())
+        a.code->text = collapsed_text(name);
+      else if (!a.code)
+        a.code = model::CodeableConcept{{}, collapsed_text(name)};
       ctx.use(name);
     }
   }
   if (Node effective = ctx.child(obs, "effectiveTime")) {
     ctx.visit(effective);
-    auto onset = to_datetime(ctx, effective.attribute("value") ? effective : ctx.child(effective, "low"));
+    auto onset =
+        to_datetime(ctx, effective.attribute("value") ? effective : ctx.child(effective, "low"));
     if (onset) a.onset = model::DateTime{*onset};
   }
 
@@ -132,6 +153,7 @@ void map_observation(CdaContext& ctx, Node obs, std::string_view concern_status,
       ctx.visit(rel);
       ctx.visit(inner);
       ctx.use(ctx.child(inner, "code"));
+      ctx.use(ctx.child(inner, "text"));
       status_code(ctx, inner);
       Node v = ctx.child(inner, "value");
       if (auto s = clinical_from_snomed(attribute(v, "code")); !s.empty()) clinical = s, ctx.use(v);
@@ -142,12 +164,14 @@ void map_observation(CdaContext& ctx, Node obs, std::string_view concern_status,
       status_code(ctx, inner);
       Node v = ctx.child(inner, "value");
       const std::string c = attribute(v, "code");
-      a.criticality = c == "CRITL" ? "low" : c == "CRITH" ? "high" : c == "CRITU" ? "unable-to-assess" : "";
+      a.criticality = c == "CRITL"   ? "low"
+                      : c == "CRITH" ? "high"
+                      : c == "CRITU" ? "unable-to-assess"
+                                     : "";
       if (!a.criticality.empty()) ctx.use(v);
     } else if (has_template(ctx, inner, "2.16.840.1.113883.10.20.22.4.8")) {
       ctx.visit(rel);
       lone_severity = severity_of(ctx, inner);
-      if (lone_severity.empty()) continue;
     }
   }
   // A severity on the allergy itself (C-CDA 1.1 style) belongs to its reactions in FHIR.
@@ -164,8 +188,9 @@ void map_observation(CdaContext& ctx, Node obs, std::string_view concern_status,
     a.code = concept_of("http://snomed.info/sct", "716186003", "No known allergy");
     a.verification_status = concept_of(std::string(kVerification), "confirmed", "Confirmed");
   } else {
-    a.verification_status = negated ? concept_of(std::string(kVerification), "refuted", "Refuted")
-                                    : concept_of(std::string(kVerification), "confirmed", "Confirmed");
+    a.verification_status = negated
+                                ? concept_of(std::string(kVerification), "refuted", "Refuted")
+                                : concept_of(std::string(kVerification), "confirmed", "Confirmed");
   }
   if (clinical.empty()) {
     clinical = "active";
@@ -190,7 +215,9 @@ void map_allergy_entry(CdaContext& ctx, Node act) {
   std::string recorded;
   if (Node effective = ctx.child(act, "effectiveTime")) {
     ctx.visit(effective);
-    if (auto r = to_datetime(ctx, effective.attribute("value") ? effective : ctx.child(effective, "low"))) recorded = *r;
+    if (auto r = to_datetime(
+            ctx, effective.attribute("value") ? effective : ctx.child(effective, "low")))
+      recorded = *r;
     ctx.use(ctx.child(effective, "high"));
   }
   for_each_related(ctx, act, "entryRelationship", "SUBJ", [&](Node obs) {

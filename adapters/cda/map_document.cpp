@@ -14,7 +14,8 @@ namespace {
 
 using model::Severity;
 
-constexpr std::string_view kFormatSystem = "http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode";
+constexpr std::string_view kFormatSystem =
+    "http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode";
 
 /// nonXMLBody/text: embedded data (B64 or plain text) or a reference to a file elsewhere.
 std::optional<model::Attachment> unstructured_body(CdaContext& ctx, Node body) {
@@ -35,7 +36,8 @@ std::optional<model::Attachment> unstructured_body(CdaContext& ctx, Node body) {
   if (attribute(text, "representation") == "B64") {
     std::erase_if(data, [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
     if (!model::is_base64(data, model::Base64Rule::strict)) {
-      ctx.issue(Severity::error, "value", ctx.location(text), "nonXMLBody data is not valid base64: not mapped");
+      ctx.issue(Severity::error, "value", ctx.location(text),
+                "nonXMLBody data is not valid base64: not mapped");
       return std::nullopt;
     }
     a.data = data;
@@ -58,7 +60,8 @@ std::string map_encompassing_encounter(CdaContext& ctx, Node component_of) {
   e.subject = ctx.patient();
   e.period = to_period(ctx, ctx.child(ee, "effectiveTime"));
   e.status = e.period && !e.period->end.empty() ? "finished" : "unknown";
-  e.class_ = {"http://terminology.hl7.org/CodeSystem/v3-NullFlavor", "", "UNK", "unknown", std::nullopt};
+  e.class_ = {"http://terminology.hl7.org/CodeSystem/v3-NullFlavor", "", "UNK", "unknown",
+              std::nullopt};
   if (auto code = to_concept(ctx, ctx.child(ee, "code"))) {
     for (const auto& c : code->coding)
       if (c.system == "http://terminology.hl7.org/CodeSystem/v3-ActCode") e.class_ = c;
@@ -79,7 +82,8 @@ std::string map_encompassing_encounter(CdaContext& ctx, Node component_of) {
         if (!l.location.identifier) l.location.identifier = id;
       if (Node place = ctx.child(facility, "location")) {
         ctx.visit(place);
-        if (Node name = ctx.take(place, "name")) l.location.display = to_valid_utf8(collapsed_text(name));
+        if (Node name = ctx.take(place, "name"))
+          l.location.display = to_valid_utf8(collapsed_text(name));
       }
       if (!l.location.display.empty() || l.location.identifier) e.location.push_back(std::move(l));
     }
@@ -131,7 +135,10 @@ void map_document(CdaContext& ctx, std::string_view original) {
       d.authenticator = role_reference(ctx, ctx.child(c, "assignedEntity"));
     } else if (ctx.is(c, "relatedDocument")) {
       const std::string type = attribute(c, "typeCode");
-      const std::string code = type == "RPLC" ? "replaces" : type == "APND" ? "appends" : type == "XFRM" ? "transforms" : "";
+      const std::string code = type == "RPLC"   ? "replaces"
+                               : type == "APND" ? "appends"
+                               : type == "XFRM" ? "transforms"
+                                                : "";
       Node parent = ctx.child(c, "parentDocument");
       if (code.empty() || !parent) continue;
       ctx.visit(c);
@@ -148,12 +155,14 @@ void map_document(CdaContext& ctx, std::string_view original) {
   xml.attachment.data = base64_encode(original);
   xml.attachment.title = d.description;
   if (created) xml.attachment.creation = *created;
-  if (Node language = ctx.take(root, "languageCode")) xml.attachment.language = attribute(language, "code");
+  if (Node language = ctx.take(root, "languageCode"))
+    xml.attachment.language = attribute(language, "code");
   Node component = ctx.child(root, "component");
   Node body = ctx.child(component, "nonXMLBody");
-  xml.format = model::Coding{std::string(kFormatSystem), "",
-                             body ? "urn:hl7-org:sdwg:ccda-nonXMLBody:2.1" : "urn:hl7-org:sdwg:ccda-structuredBody:2.1",
-                             "", std::nullopt};
+  xml.format = model::Coding{
+      std::string(kFormatSystem), "",
+      body ? "urn:hl7-org:sdwg:ccda-nonXMLBody:2.1" : "urn:hl7-org:sdwg:ccda-structuredBody:2.1",
+      "", std::nullopt};
   d.content.push_back(std::move(xml));
   if (body) {
     ctx.visit(component);

@@ -34,10 +34,13 @@ Product read_product(CdaContext& ctx, Node administration) {
   out.code = to_concept(ctx, ctx.child(material, "code"));
   if (Node name = ctx.take(material, "name")) {
     std::string text = to_valid_utf8(collapsed_text(name));
-    if (!out.code) out.code = model::CodeableConcept{{}, text};
-    else if (out.code->text.empty()) out.code->text = text;
+    if (!out.code)
+      out.code = model::CodeableConcept{{}, text};
+    else if (out.code->text.empty())
+      out.code->text = text;
   }
-  if (Node lot = ctx.take(material, "lotNumberText")) out.lot_number = to_valid_utf8(collapsed_text(lot));
+  if (Node lot = ctx.take(material, "lotNumberText"))
+    out.lot_number = to_valid_utf8(collapsed_text(lot));
   if (Node org = ctx.child(product, "manufacturerOrganization")) {
     ctx.visit(org);
     if (Node name = ctx.take(org, "name")) out.manufacturer = to_valid_utf8(collapsed_text(name));
@@ -70,8 +73,11 @@ void map_medication_entry(CdaContext& ctx, Node sa) {
   const bool negated = std::string_view(sa.attribute("negationInd").value()) == "true";
   m.status = medication_status(status_code(ctx, sa), sa.attribute("moodCode").value(), negated);
   Product product = read_product(ctx, sa);
-  if (product.code) m.medication = *product.code;
-  else m.medication = concept_of("http://terminology.hl7.org/CodeSystem/data-absent-reason", "unknown", "Unknown");
+  if (product.code)
+    m.medication = *product.code;
+  else
+    m.medication = concept_of("http://terminology.hl7.org/CodeSystem/data-absent-reason", "unknown",
+                              "Unknown");
 
   bool first_time = true;
   for (Node t = ctx.child(sa, "effectiveTime"); t; t = t.next_sibling()) {
@@ -79,10 +85,13 @@ void map_medication_entry(CdaContext& ctx, Node sa) {
     const std::string_view type = xsi_type(t);
     if (first_time && (type.empty() || type == "IVL_TS" || type == "TS")) {
       auto effective = to_effective(ctx, t);
-      if (auto* dt = std::get_if<model::DateTime>(&effective)) m.effective = *dt;
-      else if (auto* p = std::get_if<model::Period>(&effective)) m.effective = *p;
+      if (auto* dt = std::get_if<model::DateTime>(&effective))
+        m.effective = *dt;
+      else if (auto* p = std::get_if<model::Period>(&effective))
+        m.effective = *p;
     } else {
-      ctx.not_mapped(t, "dosing frequency (" + std::string(type.substr(0, 16)) + ") is not mapped: Dosage.timing is not held");
+      ctx.not_mapped(t, "dosing frequency (" + std::string(type.substr(0, 16)) +
+                            ") is not mapped: Dosage.timing is not held");
     }
     first_time = false;
   }
@@ -102,7 +111,8 @@ void map_medication_entry(CdaContext& ctx, Node sa) {
     ctx.use(ctx.child(indication, "code"));
     status_code(ctx, indication);
     identifiers(ctx, indication);
-    if (auto reason = to_concept(ctx, ctx.child(indication, "value"))) m.reason_code.push_back(*reason);
+    if (auto reason = to_concept(ctx, ctx.child(indication, "value")))
+      m.reason_code.push_back(*reason);
     ctx.use(ctx.child(indication, "effectiveTime"));
   });
   emit(ctx, std::move(m));
@@ -125,8 +135,10 @@ void map_immunization_entry(CdaContext& ctx, Node sa) {
   const std::string status = status_code(ctx, sa);
   im.status = negated ? "not-done" : status == "nullified" ? "entered-in-error" : "completed";
   Product product = read_product(ctx, sa);
-  im.vaccine_code = product.code ? *product.code
-                                 : concept_of("http://terminology.hl7.org/CodeSystem/data-absent-reason", "unknown", "Unknown");
+  im.vaccine_code = product.code
+                        ? *product.code
+                        : concept_of("http://terminology.hl7.org/CodeSystem/data-absent-reason",
+                                     "unknown", "Unknown");
   im.lot_number = product.lot_number;
   if (!product.manufacturer.empty()) {
     model::Reference r;
@@ -143,7 +155,8 @@ void map_immunization_entry(CdaContext& ctx, Node sa) {
   } else {
     im.occurrence = std::string("unknown");
     ctx.issue(Severity::warning, "required", ctx.location(sa),
-              "immunization without a date: occurrenceString 'unknown' written (FHIR needs an occurrence)");
+              "immunization without a date: occurrenceString 'unknown' written (FHIR needs an "
+              "occurrence)");
   }
   im.route = to_concept(ctx, ctx.child(sa, "routeCode"));
   im.site = to_concept(ctx, ctx.child(sa, "approachSiteCode"));
@@ -155,11 +168,14 @@ void map_immunization_entry(CdaContext& ctx, Node sa) {
     ctx.use(ctx.child(reason, "code"));
     status_code(ctx, reason);
     identifiers(ctx, reason);
-    Node value = has_template(ctx, reason, "2.16.840.1.113883.10.20.22.4.53") ? ctx.child(reason, "code")
-                                                                              : ctx.child(reason, "value");
+    Node value = has_template(ctx, reason, "2.16.840.1.113883.10.20.22.4.53")
+                     ? ctx.child(reason, "code")
+                     : ctx.child(reason, "value");
     if (auto cc = to_concept(ctx, value)) {
-      if (negated && !im.status_reason) im.status_reason = *cc;
-      else im.reason_code.push_back(*cc);
+      if (negated && !im.status_reason)
+        im.status_reason = *cc;
+      else
+        im.reason_code.push_back(*cc);
     }
   });
   emit(ctx, std::move(im));

@@ -23,7 +23,8 @@ void map_guardian(CdaContext& ctx, Node guardian, model::Patient& p) {
   if (auto relationship = to_concept(ctx, ctx.child(guardian, "code")))
     contact.relationship.push_back(*relationship);
   for (Node c = guardian.first_child(); c; c = c.next_sibling()) {
-    if (ctx.is(c, "addr") && !contact.address) contact.address = to_address(ctx, c);
+    if (ctx.is(c, "addr") && !contact.address)
+      contact.address = to_address(ctx, c);
     else if (ctx.is(c, "telecom")) {
       if (auto t = to_telecom(ctx, c)) contact.telecom.push_back(*t);
     }
@@ -84,7 +85,8 @@ void map_person(CdaContext& ctx, Node patient, model::Patient& p) {
 
 bool map_patient(CdaContext& ctx) {
   bool first = true;
-  for (Node target = ctx.child(ctx.root(), "recordTarget"); target; target = target.next_sibling()) {
+  for (Node target = ctx.child(ctx.root(), "recordTarget"); target;
+       target = target.next_sibling()) {
     if (!ctx.is(target, "recordTarget")) continue;
     ctx.visit(target);
     Node role = ctx.child(target, "patientRole");

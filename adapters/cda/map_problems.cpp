@@ -14,7 +14,8 @@ namespace {
 using model::Severity;
 
 constexpr std::string_view kClinical = "http://terminology.hl7.org/CodeSystem/condition-clinical";
-constexpr std::string_view kVerification = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+constexpr std::string_view kVerification =
+    "http://terminology.hl7.org/CodeSystem/condition-ver-status";
 constexpr std::string_view kProblemStatus = "2.16.840.1.113883.10.20.22.4.6";
 
 /// Problem status value (SNOMED) → condition-clinical code.
@@ -38,8 +39,8 @@ struct ConcernInfo {
   std::string recorded;
 };
 
-std::string map_observation(CdaContext& ctx, Node obs, std::string_view category, const ConcernInfo& concern,
-                            const model::Reference* encounter) {
+std::string map_observation(CdaContext& ctx, Node obs, std::string_view category,
+                            const ConcernInfo& concern, const model::Reference* encounter) {
   ctx.visit(obs);
   model::Condition c;
   c.id = ctx.stable_id("Condition", obs);
@@ -49,9 +50,9 @@ std::string map_observation(CdaContext& ctx, Node obs, std::string_view category
   c.subject = ctx.patient();
   if (encounter) c.encounter = *encounter;
   c.recorded_date = concern.recorded;
-  c.category.push_back(concept_of("http://terminology.hl7.org/CodeSystem/condition-category",
-                                  std::string(category),
-                                  category == "problem-list-item" ? "Problem List Item" : "Encounter Diagnosis"));
+  c.category.push_back(
+      concept_of("http://terminology.hl7.org/CodeSystem/condition-category", std::string(category),
+                 category == "problem-list-item" ? "Problem List Item" : "Encounter Diagnosis"));
   if (auto type = to_concept(ctx, ctx.child(obs, "code"))) c.category.push_back(*type);
   status_code(ctx, obs);
 
@@ -59,20 +60,23 @@ std::string map_observation(CdaContext& ctx, Node obs, std::string_view category
   c.code = to_concept(ctx, value);
   ctx.use(value);
   if (!c.code) {
-    if (auto text = entry_text(ctx, ctx.child(obs, "text")); !text.empty()) c.code = model::CodeableConcept{{}, text};
+    if (auto text = entry_text(ctx, ctx.child(obs, "text")); !text.empty())
+      c.code = model::CodeableConcept{{}, text};
   } else {
     ctx.use(ctx.child(obs, "text"));
   }
 
   const bool negated = std::string_view(obs.attribute("negationInd").value()) == "true";
-  c.verification_status = negated ? concept_of(std::string(kVerification), "refuted", "Refuted")
-                                  : concept_of(std::string(kVerification), "confirmed", "Confirmed");
+  c.verification_status = negated
+                              ? concept_of(std::string(kVerification), "refuted", "Refuted")
+                              : concept_of(std::string(kVerification), "confirmed", "Confirmed");
 
   std::string_view clinical = clinical_from_concern(concern.status);
   for_each_related(ctx, obs, "entryRelationship", "REFR", [&](Node status_obs) {
     if (!has_template(ctx, status_obs, kProblemStatus)) return;
     ctx.visit(status_obs);
     ctx.use(ctx.child(status_obs, "code"));
+    ctx.use(ctx.child(status_obs, "text"));  // the narrative of the status: in the document
     status_code(ctx, status_obs);
     Node v = ctx.child(status_obs, "value");
     if (auto from_status = clinical_from_snomed(attribute(v, "code")); !from_status.empty()) {
@@ -86,7 +90,8 @@ std::string map_observation(CdaContext& ctx, Node obs, std::string_view category
     ctx.visit(effective);
     Node low = ctx.child(effective, "low");
     Node high = ctx.child(effective, "high");
-    std::optional<std::string> onset = effective.attribute("value") ? to_datetime(ctx, effective) : to_datetime(ctx, low);
+    std::optional<std::string> onset =
+        effective.attribute("value") ? to_datetime(ctx, effective) : to_datetime(ctx, low);
     if (onset) c.onset = model::DateTime{*onset};
     if (auto abated = to_datetime(ctx, high)) {
       if (clinical.empty()) clinical = "resolved";
@@ -113,7 +118,8 @@ ConcernInfo read_concern(CdaContext& ctx, Node act) {
   ctx.use(ctx.child(act, "code"));  // CONC (concern) or the diagnosis section's act code
   if (Node effective = ctx.child(act, "effectiveTime")) {
     ctx.visit(effective);
-    if (auto recorded = to_datetime(ctx, effective.attribute("value") ? effective : ctx.child(effective, "low")))
+    if (auto recorded = to_datetime(
+            ctx, effective.attribute("value") ? effective : ctx.child(effective, "low")))
       concern.recorded = *recorded;
     // The concern's end (high) is when tracking stopped, not when the problem ended.
     ctx.use(ctx.child(effective, "high"));
@@ -124,14 +130,16 @@ ConcernInfo read_concern(CdaContext& ctx, Node act) {
 }  // namespace
 
 std::string map_problem_observation(CdaContext& ctx, Node observation, std::string_view category,
-                                    std::string_view concern_status, const model::Reference* encounter) {
+                                    std::string_view concern_status,
+                                    const model::Reference* encounter) {
   ConcernInfo concern;
   concern.status = concern_status;
   return map_observation(ctx, observation, category, concern, encounter);
 }
 
 void map_problem_entry(CdaContext& ctx, Node act, SectionKind kind) {
-  const std::string_view category = kind == SectionKind::problems ? "problem-list-item" : "encounter-diagnosis";
+  const std::string_view category =
+      kind == SectionKind::problems ? "problem-list-item" : "encounter-diagnosis";
   if (ctx.local_name(act) == "observation") {
     map_observation(ctx, act, category, {}, nullptr);
     return;

@@ -49,14 +49,17 @@ void map_procedure_entry(CdaContext& ctx, Node act) {
   if (std::string_view(act.attribute("negationInd").value()) == "true") p.status = "not-done";
   p.code = to_concept(ctx, ctx.child(act, "code"));
   if (!p.code) {
-    if (auto text = entry_text(ctx, ctx.child(act, "text")); !text.empty()) p.code = model::CodeableConcept{{}, text};
+    if (auto text = entry_text(ctx, ctx.child(act, "text")); !text.empty())
+      p.code = model::CodeableConcept{{}, text};
   } else {
     ctx.use(ctx.child(act, "text"));
   }
   p.subject = ctx.patient();
   auto when = to_effective(ctx, ctx.child(act, "effectiveTime"));
-  if (auto* dt = std::get_if<model::DateTime>(&when)) p.performed = *dt;
-  else if (auto* period = std::get_if<model::Period>(&when)) p.performed = *period;
+  if (auto* dt = std::get_if<model::DateTime>(&when))
+    p.performed = *dt;
+  else if (auto* period = std::get_if<model::Period>(&when))
+    p.performed = *period;
   for (Node c = act.first_child(); c; c = c.next_sibling())
     if (ctx.is(c, "targetSiteCode"))
       if (auto site = to_concept(ctx, c)) p.body_site.push_back(*site);
@@ -76,7 +79,8 @@ void map_encounter_entry(CdaContext& ctx, Node enc) {
   e.meta = ctx.meta();
   e.identifier = identifiers(ctx, enc);
   e.subject = ctx.patient();
-  e.class_ = {"http://terminology.hl7.org/CodeSystem/v3-NullFlavor", "", "UNK", "unknown", std::nullopt};
+  e.class_ = {"http://terminology.hl7.org/CodeSystem/v3-NullFlavor", "", "UNK", "unknown",
+              std::nullopt};
   if (auto code = to_concept(ctx, ctx.child(enc, "code"))) {
     for (const auto& c : code->coding)
       if (c.system == "http://terminology.hl7.org/CodeSystem/v3-ActCode") e.class_ = c;
@@ -86,7 +90,8 @@ void map_encounter_entry(CdaContext& ctx, Node enc) {
   e.period = to_period(ctx, ctx.child(enc, "effectiveTime"));
   e.status = encounter_status(status_code(ctx, enc), e.period);
   for (Node p = ctx.child(enc, "participant"); p; p = p.next_sibling()) {
-    if (!ctx.is(p, "participant") || std::string_view(p.attribute("typeCode").value()) != "LOC") continue;
+    if (!ctx.is(p, "participant") || std::string_view(p.attribute("typeCode").value()) != "LOC")
+      continue;
     Node role = ctx.child(p, "participantRole");
     if (!role) continue;
     ctx.visit(p);
@@ -97,7 +102,8 @@ void map_encounter_entry(CdaContext& ctx, Node enc) {
       if (!l.location.identifier) l.location.identifier = id;
     if (Node entity = ctx.child(role, "playingEntity")) {
       ctx.visit(entity);
-      if (Node name = ctx.take(entity, "name")) l.location.display = to_valid_utf8(collapsed_text(name));
+      if (Node name = ctx.take(entity, "name"))
+        l.location.display = to_valid_utf8(collapsed_text(name));
     }
     if (l.location.display.empty() && !l.location.identifier) {
       if (auto type = to_concept(ctx, ctx.child(role, "code")); type && !type->coding.empty())

@@ -29,6 +29,7 @@ enum class SectionKind {
   medications,
   results,
   vital_signs,
+  social_history,
   immunizations,
   procedures,
   encounters,
@@ -42,14 +43,17 @@ void map_problem_entry(CdaContext& ctx, Node entry_act, SectionKind kind);
 void map_allergy_entry(CdaContext& ctx, Node entry_act);
 void map_medication_entry(CdaContext& ctx, Node entry_act);
 void map_immunization_entry(CdaContext& ctx, Node entry_act);
-void map_result_entry(CdaContext& ctx, Node entry_act, bool vital_signs);
+/// `category`: laboratory (an organizer is also a DiagnosticReport), vital-signs or
+/// social-history (an organizer only groups).
+void map_result_entry(CdaContext& ctx, Node entry_act, std::string_view category);
 void map_procedure_entry(CdaContext& ctx, Node entry_act);
 void map_encounter_entry(CdaContext& ctx, Node entry_act);
 
 /// Problem Observation → Condition (shared by problems, diagnoses and encounter diagnoses).
 /// Returns the Condition's id ("" when none was made).
 std::string map_problem_observation(CdaContext& ctx, Node observation, std::string_view category,
-                                    std::string_view concern_status, const model::Reference* encounter);
+                                    std::string_view concern_status,
+                                    const model::Reference* encounter);
 
 // Shared helpers.
 /// True when `node` has a templateId whose root is `root`.
@@ -60,8 +64,8 @@ std::vector<model::Identifier> identifiers(CdaContext& ctx, Node node);
 std::string status_code(CdaContext& ctx, Node node);
 /// Calls `f` with the act inside each entryRelationship (or component) of `node` named
 /// `relationship`, whose typeCode is `type_code` ("" for any). Marks the relationship visited.
-void for_each_related(CdaContext& ctx, Node node, std::string_view relationship, std::string_view type_code,
-                      const std::function<void(Node)>& f);
+void for_each_related(CdaContext& ctx, Node node, std::string_view relationship,
+                      std::string_view type_code, const std::function<void(Node)>& f);
 /// The first element child of `node` (the act inside an entry or entryRelationship).
 Node first_element(Node node);
 /// Adds `resource` to the output.

@@ -31,6 +31,7 @@ constexpr std::array kSections = {
     SectionType{"2", "11369-6", "", SectionKind::immunizations},
     SectionType{"7", "47519-4", "", SectionKind::procedures},
     SectionType{"22", "46240-8", "", SectionKind::encounters},
+    SectionType{"17", "29762-2", "", SectionKind::social_history},
     SectionType{"43", "46241-6", "42347-5", SectionKind::admission_diagnoses},
     SectionType{"24", "11535-2", "78375-3", SectionKind::discharge_diagnoses},
 };
@@ -81,11 +82,16 @@ void map_entry(CdaContext& ctx, Node entry, SectionKind kind) {
       break;
     case SectionKind::results:
     case SectionKind::vital_signs:
+    case SectionKind::social_history:
       if (what == "organizer" || what == "observation")
-        return map_result_entry(ctx, act, kind == SectionKind::vital_signs);
+        return map_result_entry(ctx, act,
+                                kind == SectionKind::results       ? "laboratory"
+                                : kind == SectionKind::vital_signs ? "vital-signs"
+                                                                   : "social-history");
       break;
     case SectionKind::procedures:
-      if (what == "procedure" || what == "observation" || what == "act") return map_procedure_entry(ctx, act);
+      if (what == "procedure" || what == "observation" || what == "act")
+        return map_procedure_entry(ctx, act);
       break;
     case SectionKind::encounters:
       if (what == "encounter") return map_encounter_entry(ctx, act);
@@ -93,8 +99,9 @@ void map_entry(CdaContext& ctx, Node entry, SectionKind kind) {
     case SectionKind::unmapped:
       break;
   }
-  ctx.not_mapped(entry, "entry (" + std::string(act.name()) + ") is not mapped in this section: kept only in "
-                        "the attached document");
+  ctx.not_mapped(entry, "entry (" + std::string(act.name()) +
+                            ") is not mapped in this section: kept only in "
+                            "the attached document");
 }
 
 void map_section(CdaContext& ctx, Node section, std::size_t depth) {
@@ -161,8 +168,8 @@ std::string status_code(CdaContext& ctx, Node node) {
   return attribute(status, "code");
 }
 
-void for_each_related(CdaContext& ctx, Node node, std::string_view relationship, std::string_view type_code,
-                      const std::function<void(Node)>& f) {
+void for_each_related(CdaContext& ctx, Node node, std::string_view relationship,
+                      std::string_view type_code, const std::function<void(Node)>& f) {
   for (Node c = node.first_child(); c; c = c.next_sibling()) {
     if (!ctx.is(c, relationship)) continue;
     if (!type_code.empty() && type_code != c.attribute("typeCode").value()) continue;
@@ -178,14 +185,16 @@ Node first_element(Node node) {
     if (c.type() == pugi::node_element) {
       // Skip the wrapper's own sequenceNumber/seperatableInd and templateIds.
       std::string_view n = c.name();
-      if (n.ends_with("sequenceNumber") || n.ends_with("seperatableInd") || n.ends_with("templateId") ||
-          n.ends_with("realmCode") || n.ends_with("typeId"))
+      if (n.ends_with("sequenceNumber") || n.ends_with("seperatableInd") ||
+          n.ends_with("templateId") || n.ends_with("realmCode") || n.ends_with("typeId"))
         continue;
       return c;
     }
   return {};
 }
 
-void emit(CdaContext& ctx, model::Resource resource) { ctx.out().resources.push_back(std::move(resource)); }
+void emit(CdaContext& ctx, model::Resource resource) {
+  ctx.out().resources.push_back(std::move(resource));
+}
 
 }  // namespace hie::adapters::cda

@@ -39,15 +39,16 @@ Result<std::string> utf16_to_utf8(std::string_view bytes, bool big_endian) {
   std::string out;
   out.reserve(bytes.size() / 2);
   auto unit = [&](std::size_t i) -> char32_t {
-    const auto a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
+    const auto a = static_cast<unsigned char>(bytes[i]),
+               b = static_cast<unsigned char>(bytes[i + 1]);
     return big_endian ? (a << 8 | b) : (b << 8 | a);
   };
   for (std::size_t i = 0; i < bytes.size(); i += 2) {
     char32_t u = unit(i);
     if (u >= 0xD800 && u <= 0xDBFF) {
       if (i + 3 >= bytes.size() || unit(i + 2) < 0xDC00 || unit(i + 2) > 0xDFFF)
-        return make_error(Errc::unsupported, "UTF-16 text with an unpaired surrogate at byte " +
-                                                 std::to_string(i));
+        return make_error(Errc::unsupported,
+                          "UTF-16 text with an unpaired surrogate at byte " + std::to_string(i));
       u = 0x10000 + ((u - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
       i += 2;
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
@@ -61,9 +62,9 @@ Result<std::string> utf16_to_utf8(std::string_view bytes, bool big_endian) {
 
 // Windows-1252 0x80..0x9F (0 where the code page leaves a byte undefined: read as Latin-1).
 constexpr std::array<char16_t, 32> kCp1252 = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0, 0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 std::string cp1252_to_utf8(std::string_view bytes) {
   std::string out;
@@ -88,10 +89,14 @@ std::string_view declared_encoding(std::string_view text) {
   std::size_t at = decl.find("encoding");
   if (at == std::string_view::npos) return {};
   at += 8;
-  while (at < decl.size() && (decl[at] == ' ' || decl[at] == '\t' || decl[at] == '\r' || decl[at] == '\n')) ++at;
+  while (at < decl.size() &&
+         (decl[at] == ' ' || decl[at] == '\t' || decl[at] == '\r' || decl[at] == '\n'))
+    ++at;
   if (at >= decl.size() || decl[at] != '=') return {};
   ++at;
-  while (at < decl.size() && (decl[at] == ' ' || decl[at] == '\t' || decl[at] == '\r' || decl[at] == '\n')) ++at;
+  while (at < decl.size() &&
+         (decl[at] == ' ' || decl[at] == '\t' || decl[at] == '\r' || decl[at] == '\n'))
+    ++at;
   if (at >= decl.size() || (decl[at] != '"' && decl[at] != '\'')) return {};
   const char quote = decl[at++];
   const std::size_t close = decl.find(quote, at);
@@ -140,7 +145,8 @@ Result<Utf8Xml> to_utf8_xml(std::string_view bytes) {
     out.text = to_valid_utf8(bytes);
     out.notes.push_back("bytes that are not UTF-8 were replaced by U+FFFD");
   }
-  if (encoding == "utf-16") out.notes.push_back("declared UTF-16 but saved as 8-bit text: read as UTF-8");
+  if (encoding == "utf-16")
+    out.notes.push_back("declared UTF-16 but saved as 8-bit text: read as UTF-8");
   return out;
 }
 

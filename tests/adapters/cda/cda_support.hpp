@@ -32,7 +32,8 @@ inline Context test_context(std::string offset = "") {
 }
 
 /// Translates `bytes`; throws (failing the test) when the adapter refuses them.
-inline Translation translate_bytes(std::string_view bytes, const Context& context = test_context()) {
+inline Translation translate_bytes(std::string_view bytes,
+                                   const Context& context = test_context()) {
   auto r = CdaAdapter().to_model(bytes, context);
   if (!r) throw std::runtime_error(r.error().describe());
   return std::move(*r);

@@ -42,7 +42,7 @@ def codes(cc):
 
 def number(v):
     try:
-        return str(decimal.Decimal(str(v)).normalize())
+        return format(decimal.Decimal(str(v)).normalize(), "f")
     except (decimal.InvalidOperation, ValueError):
         return str(v)
 

@@ -20,10 +20,11 @@ using namespace test_support;
 constexpr std::string_view kBody = "/ClinicalDocument/component/structuredBody";
 
 /// A minimal C-CDA document: `ids` and `person` go in the patient, `sections` in the body.
-std::string document(std::string_view ids, std::string_view sections, std::string_view family = "Example",
-                     std::string_view person_extra = "") {
+std::string document(std::string_view ids, std::string_view sections,
+                     std::string_view family = "Example", std::string_view person_extra = "") {
   std::string d =
-      "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+      "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" "
+      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
       " xmlns:sdtc=\"urn:hl7-org:sdtc\">"
       "<realmCode code=\"GB\"/><typeId root=\"2.16.840.1.113883.1.3\" extension=\"POCD_HD000040\"/>"
       "<id root=\"2.16.840.1.113883.19.5\" extension=\"doc-1\"/>"
@@ -51,14 +52,17 @@ void replace_first(std::string& s, std::string_view from, std::string_view to) {
 
 constexpr std::string_view kId = "<id root=\"2.16.840.1.113883.19.5\" extension=\"MRN1\"/>";
 
-std::string section(std::string_view template_root, std::string_view loinc, std::string_view entries) {
-  return "<component><section><templateId root=\"" + std::string(template_root) + "\"/><code code=\"" +
-         std::string(loinc) + "\" codeSystem=\"2.16.840.1.113883.6.1\"/><title>T</title><text>narrative</text>" +
+std::string section(std::string_view template_root, std::string_view loinc,
+                    std::string_view entries) {
+  return "<component><section><templateId root=\"" + std::string(template_root) +
+         "\"/><code code=\"" + std::string(loinc) +
+         "\" codeSystem=\"2.16.840.1.113883.6.1\"/><title>T</title><text>narrative</text>" +
          std::string(entries) + "</section></component>";
 }
 
 std::string result_obs(std::string_view loinc, std::string_view value) {
-  return "<component><observation classCode=\"OBS\" moodCode=\"EVN\"><id root=\"1.2.3\" extension=\"" +
+  return "<component><observation classCode=\"OBS\" moodCode=\"EVN\"><id root=\"1.2.3\" "
+         "extension=\"" +
          std::string(loinc) + "\"/><code code=\"" + std::string(loinc) +
          "\" codeSystem=\"2.16.840.1.113883.6.1\"/><statusCode code=\"completed\"/>"
          "<effectiveTime value=\"20240101\"/>" +
@@ -85,8 +89,10 @@ void expect_valid(Translation t) {
 }
 
 TEST(CdaEdgeCases, BomStylesheetAndCommentsBeforeTheRoot) {
-  const std::string bytes = "\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"CDA.xsl\"?>"
-                            "<!-- a comment -->\n" + document(kId, "");
+  const std::string bytes =
+      "\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"CDA.xsl\"?>"
+      "<!-- a comment -->\n" +
+      document(kId, "");
   EXPECT_TRUE(CdaAdapter().sniff(bytes));
   auto t = translate_bytes(bytes);
   EXPECT_EQ(first_of<model::Patient>(t).name.at(0).family, "Example");
@@ -100,7 +106,8 @@ TEST(CdaEdgeCases, Latin1AndOtherDeclaredEncodingsBecomeUtf8) {
     EXPECT_EQ(first_of<model::Patient>(t).name.at(0).family, "M\xC3\xBCller") << encoding;
   }
   // Lower-case utf-8, and UTF-16 with a byte order mark.
-  auto utf8 = translate_bytes("<?xml version=\"1.0\" encoding=\"utf-8\"?>" + document(kId, "", "M\xC3\xBCller"));
+  auto utf8 = translate_bytes("<?xml version=\"1.0\" encoding=\"utf-8\"?>" +
+                              document(kId, "", "M\xC3\xBCller"));
   EXPECT_EQ(first_of<model::Patient>(utf8).name.at(0).family, "M\xC3\xBCller");
   std::string utf16 = "\xFF\xFE";
   for (char c : document(kId, "")) utf16 += c, utf16 += '\0';
@@ -109,7 +116,8 @@ TEST(CdaEdgeCases, Latin1AndOtherDeclaredEncodingsBecomeUtf8) {
   auto bad = translate_bytes(document(kId, "", "M\xFCller"));
   EXPECT_EQ(first_of<model::Patient>(bad).name.at(0).family, "M\xEF\xBF\xBDller");
   EXPECT_TRUE(has_issue_at(bad, "/"));
-  auto ebcdic = CdaAdapter().to_model("<?xml version=\"1.0\" encoding=\"EBCDIC-CP-US\"?>" + document(kId, ""), test_context());
+  auto ebcdic = CdaAdapter().to_model(
+      "<?xml version=\"1.0\" encoding=\"EBCDIC-CP-US\"?>" + document(kId, ""), test_context());
   ASSERT_FALSE(ebcdic);
   EXPECT_EQ(ebcdic.error().code(), Errc::unsupported);
 }
@@ -118,14 +126,19 @@ TEST(CdaEdgeCases, NullFlavorsMeanNoValue) {
   const std::string problems = section(
       "2.16.840.1.113883.10.20.22.2.5.1", "11450-4",
       "<entry><act classCode=\"ACT\" moodCode=\"EVN\"><id nullFlavor=\"NI\"/><code code=\"CONC\" "
-      "codeSystem=\"2.16.840.1.113883.5.6\"/><statusCode code=\"active\"/><entryRelationship typeCode=\"SUBJ\">"
-      "<observation classCode=\"OBS\" moodCode=\"EVN\"><id nullFlavor=\"UNK\"/><code code=\"55607006\" "
-      "codeSystem=\"2.16.840.1.113883.6.96\"/><statusCode code=\"completed\"/><effectiveTime><low nullFlavor=\"UNK\"/>"
-      "</effectiveTime><value xsi:type=\"CD\" nullFlavor=\"OTH\"><originalText>Odd rash</originalText></value>"
+      "codeSystem=\"2.16.840.1.113883.5.6\"/><statusCode code=\"active\"/><entryRelationship "
+      "typeCode=\"SUBJ\">"
+      "<observation classCode=\"OBS\" moodCode=\"EVN\"><id nullFlavor=\"UNK\"/><code "
+      "code=\"55607006\" "
+      "codeSystem=\"2.16.840.1.113883.6.96\"/><statusCode code=\"completed\"/><effectiveTime><low "
+      "nullFlavor=\"UNK\"/>"
+      "</effectiveTime><value xsi:type=\"CD\" nullFlavor=\"OTH\"><originalText>Odd "
+      "rash</originalText></value>"
       "</observation></entryRelationship></act></entry>");
-  const std::string results = results_section(result_obs("2345-7", "<value xsi:type=\"PQ\" nullFlavor=\"ASKU\"/>"));
-  auto t = translate_bytes(document("<id nullFlavor=\"NI\"/>" + std::string(kId), problems + results, "Example",
-                                    ""));
+  const std::string results =
+      results_section(result_obs("2345-7", "<value xsi:type=\"PQ\" nullFlavor=\"ASKU\"/>"));
+  auto t = translate_bytes(
+      document("<id nullFlavor=\"NI\"/>" + std::string(kId), problems + results, "Example", ""));
   const auto& p = first_of<model::Patient>(t);
   EXPECT_EQ(p.identifier.size(), 1u);
   const auto& c = first_of<model::Condition>(t);
@@ -140,7 +153,8 @@ TEST(CdaEdgeCases, NullFlavorsMeanNoValue) {
   EXPECT_EQ(glucose.data_absent_reason->coding.at(0).code, "asked-unknown");
   // A gender sent as nullFlavor is "unknown"; a missing birth time is no birthDate.
   std::string unknown = document(kId, "");
-  replace_first(unknown, "<administrativeGenderCode code=\"F\"", "<administrativeGenderCode nullFlavor=\"UNK\"");
+  replace_first(unknown, "<administrativeGenderCode code=\"F\"",
+                "<administrativeGenderCode nullFlavor=\"UNK\"");
   replace_first(unknown, "<birthTime value=\"19800102\"/>", "<birthTime nullFlavor=\"UNK\"/>");
   auto u = translate_bytes(unknown);
   EXPECT_EQ(first_of<model::Patient>(u).gender, "unknown");
@@ -151,22 +165,30 @@ TEST(CdaEdgeCases, NullFlavorsMeanNoValue) {
 TEST(CdaEdgeCases, ObservationValuesByXsiType) {
   const std::string components =
       result_obs("1000-1", "<value xsi:type=\"ST\">positive</value>") +
-      result_obs("1000-2", "<value xsi:type=\"CD\" code=\"10828004\" codeSystem=\"2.16.840.1.113883.6.96\" "
-                           "displayName=\"Positive\"><translation code=\"POS\" codeSystem=\"2.16.840.1.113883.5.83\"/></value>") +
+      result_obs("1000-2",
+                 "<value xsi:type=\"CD\" code=\"10828004\" codeSystem=\"2.16.840.1.113883.6.96\" "
+                 "displayName=\"Positive\"><translation code=\"POS\" "
+                 "codeSystem=\"2.16.840.1.113883.5.83\"/></value>") +
       result_obs("1000-3", "<value xsi:type=\"PQ\" value=\"7.10\" unit=\"mmol/L\"/>") +
-      result_obs("1000-4", "<value xsi:type=\"IVL_PQ\"><low value=\"3.5\" unit=\"mmol/L\"/><high value=\"5.0\" unit=\"mmol/L\"/></value>") +
+      result_obs("1000-4",
+                 "<value xsi:type=\"IVL_PQ\"><low value=\"3.5\" unit=\"mmol/L\"/><high "
+                 "value=\"5.0\" unit=\"mmol/L\"/></value>") +
       result_obs("1000-5", "<value xsi:type=\"INT\" value=\"3\"/>") +
       result_obs("1000-6", "<value xsi:type=\"BL\" value=\"true\"/>") +
-      result_obs("1000-7", "<value xsi:type=\"CO\" code=\"2\" codeSystem=\"2.16.840.1.113883.6.1\"/>") +
+      result_obs("1000-7",
+                 "<value xsi:type=\"CO\" code=\"2\" codeSystem=\"2.16.840.1.113883.6.1\"/>") +
       result_obs("1000-8", "<value xsi:type=\"TS\" value=\"20230405\"/>") +
-      result_obs("1000-9", "<value xsi:type=\"RTO_PQ_PQ\"><numerator value=\"1\" unit=\"1\"/><denominator value=\"64\" unit=\"1\"/></value>") +
+      result_obs("1000-9",
+                 "<value xsi:type=\"RTO_PQ_PQ\"><numerator value=\"1\" unit=\"1\"/><denominator "
+                 "value=\"64\" unit=\"1\"/></value>") +
       result_obs("1001-0", "<value xsi:type=\"GLIST_PQ\"/>");
   auto t = translate_bytes(document(kId, results_section(components)));
   EXPECT_EQ(std::get<std::string>(observation(t, "1000-1").value), "positive");
   const auto& cd = std::get<model::CodeableConcept>(observation(t, "1000-2").value);
   ASSERT_EQ(cd.coding.size(), 2u);
   EXPECT_EQ(cd.coding[0].system, "http://snomed.info/sct");
-  EXPECT_EQ(cd.coding[1].system, "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation");
+  EXPECT_EQ(cd.coding[1].system,
+            "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation");
   const auto& pq = std::get<model::Quantity>(observation(t, "1000-3").value);
   EXPECT_EQ(pq.value->text(), "7.10");  // the decimal text exactly as sent
   EXPECT_EQ(pq.system, "http://unitsofmeasure.org");
@@ -176,18 +198,22 @@ TEST(CdaEdgeCases, ObservationValuesByXsiType) {
   EXPECT_EQ(range.high->value->text(), "5.0");
   EXPECT_EQ(std::get<std::int64_t>(observation(t, "1000-5").value), 3);
   EXPECT_EQ(std::get<bool>(observation(t, "1000-6").value), true);
-  EXPECT_EQ(std::get<model::CodeableConcept>(observation(t, "1000-7").value).coding.at(0).code, "2");
+  EXPECT_EQ(std::get<model::CodeableConcept>(observation(t, "1000-7").value).coding.at(0).code,
+            "2");
   EXPECT_EQ(std::get<model::DateTime>(observation(t, "1000-8").value).value, "2023-04-05");
-  EXPECT_EQ(std::get<model::Ratio>(observation(t, "1000-9").value).denominator->value->text(), "64");
+  EXPECT_EQ(std::get<model::Ratio>(observation(t, "1000-9").value).denominator->value->text(),
+            "64");
   // An xsi:type the model cannot hold is reported where it is.
   EXPECT_TRUE(std::any_of(t.issues.begin(), t.issues.end(), [](const model::Issue& i) {
-    return i.location.ends_with("/observation/value") && i.message.find("GLIST_PQ") != std::string::npos;
+    return i.location.ends_with("/observation/value") &&
+           i.message.find("GLIST_PQ") != std::string::npos;
   }));
   expect_valid(std::move(t));
 }
 
 TEST(CdaEdgeCases, NarrativeOnlySectionIsKeptAndNoted) {
-  auto t = translate_bytes(document(kId, section("2.16.840.1.113883.10.20.22.2.5.1", "11450-4", "")));
+  auto t =
+      translate_bytes(document(kId, section("2.16.840.1.113883.10.20.22.2.5.1", "11450-4", "")));
   EXPECT_TRUE(all_of<model::Condition>(t).empty());
   auto it = std::find_if(t.issues.begin(), t.issues.end(), [](const model::Issue& i) {
     return i.location == std::string(kBody) + "/component/section";
@@ -199,14 +225,16 @@ TEST(CdaEdgeCases, NarrativeOnlySectionIsKeptAndNoted) {
 }
 
 TEST(CdaEdgeCases, NhsNumbers) {
-  auto valid = translate_bytes(document("<id root=\"2.16.840.1.113883.2.1.4.1\" extension=\"387 014 6052\"/>", ""));
+  auto valid = translate_bytes(
+      document("<id root=\"2.16.840.1.113883.2.1.4.1\" extension=\"387 014 6052\"/>", ""));
   const auto& p = first_of<model::Patient>(valid);
   ASSERT_EQ(p.identifier.size(), 1u);
   EXPECT_EQ(p.identifier[0].system, model::NhsNumber::system);
   EXPECT_EQ(p.identifier[0].value, "3870146052");
   expect_valid(std::move(valid));
 
-  auto invalid = translate_bytes(document("<id root=\"2.16.840.1.113883.2.1.4.1\" extension=\"3870146053\"/>", ""));
+  auto invalid = translate_bytes(
+      document("<id root=\"2.16.840.1.113883.2.1.4.1\" extension=\"3870146053\"/>", ""));
   const auto& q = first_of<model::Patient>(invalid);
   EXPECT_EQ(q.identifier.at(0).system, "urn:oid:2.16.840.1.113883.2.1.4.1");
   EXPECT_EQ(q.identifier.at(0).value, "3870146053");
@@ -220,18 +248,25 @@ TEST(CdaEdgeCases, NhsNumbers) {
 
 TEST(CdaEdgeCases, UnmappedElementsAreReportedWithTheirPath) {
   const std::string entry =
-      "<entry><act classCode=\"ACT\" moodCode=\"EVN\"><code code=\"CONC\" codeSystem=\"2.16.840.1.113883.5.6\"/>"
-      "<statusCode code=\"active\"/><entryRelationship typeCode=\"SUBJ\"><observation classCode=\"OBS\" "
-      "moodCode=\"EVN\"><code code=\"55607006\" codeSystem=\"2.16.840.1.113883.6.96\"/><statusCode code=\"completed\"/>"
+      "<entry><act classCode=\"ACT\" moodCode=\"EVN\"><code code=\"CONC\" "
+      "codeSystem=\"2.16.840.1.113883.5.6\"/>"
+      "<statusCode code=\"active\"/><entryRelationship typeCode=\"SUBJ\"><observation "
+      "classCode=\"OBS\" "
+      "moodCode=\"EVN\"><code code=\"55607006\" codeSystem=\"2.16.840.1.113883.6.96\"/><statusCode "
+      "code=\"completed\"/>"
       "<value xsi:type=\"CD\" code=\"38341003\" codeSystem=\"2.16.840.1.113883.6.96\"/>"
-      "<author><time value=\"20240101\"/><assignedAuthor><id root=\"1.2.3\"/></assignedAuthor></author>"
+      "<author><time value=\"20240101\"/><assignedAuthor><id "
+      "root=\"1.2.3\"/></assignedAuthor></author>"
       "</observation></entryRelationship></act></entry>";
-  const std::string social = section("2.16.840.1.113883.10.20.22.2.17", "29762-2", "<entry><observation/></entry>");
-  auto t = translate_bytes(document(kId, section("2.16.840.1.113883.10.20.22.2.5.1", "11450-4", entry + entry) + social,
-                                    "Example", "<raceCode code=\"2106-3\" codeSystem=\"2.16.840.1.113883.6.238\"/>"));
+  const std::string social =
+      section("2.16.840.1.113883.10.20.22.2.14", "47420-5", "<entry><observation/></entry>");
+  auto t = translate_bytes(
+      document(kId, section("2.16.840.1.113883.10.20.22.2.5.1", "11450-4", entry + entry) + social,
+               "Example", "<raceCode code=\"2106-3\" codeSystem=\"2.16.840.1.113883.6.238\"/>"));
   EXPECT_EQ(all_of<model::Condition>(t).size(), 2u);
   auto at = [&](std::string location) {
-    return std::find_if(t.issues.begin(), t.issues.end(), [&](const model::Issue& i) { return i.location == location; });
+    return std::find_if(t.issues.begin(), t.issues.end(),
+                        [&](const model::Issue& i) { return i.location == location; });
   };
   const std::string entry2 = std::string(kBody) + "/component[1]/section/entry[2]";
   auto author = at(entry2 + "/act/entryRelationship/observation/author");
@@ -246,16 +281,21 @@ TEST(CdaEdgeCases, UnmappedElementsAreReportedWithTheirPath) {
 }
 
 TEST(CdaEdgeCases, TimesWithoutOffset) {
-  const std::string results = results_section(result_obs("2345-7", "<value xsi:type=\"PQ\" value=\"5\" unit=\"mmol/L\"/>"));
+  const std::string results =
+      results_section(result_obs("2345-7", "<value xsi:type=\"PQ\" value=\"5\" unit=\"mmol/L\"/>"));
   std::string d = document(kId, results);
-  replace_first(d, "<effectiveTime value=\"20240101\"/>", "<effectiveTime value=\"202401011230\"/>");
+  replace_first(d, "<effectiveTime value=\"20240101\"/>",
+                "<effectiveTime value=\"202401011230\"/>");
   auto no_default = translate_bytes(d);
-  EXPECT_EQ(std::get<model::DateTime>(observation(no_default, "2345-7").effective).value, "2024-01-01");
-  EXPECT_TRUE(std::any_of(no_default.issues.begin(), no_default.issues.end(), [](const model::Issue& i) {
-    return i.location.ends_with("/observation/effectiveTime/@value") && i.code == "value";
-  }));
+  EXPECT_EQ(std::get<model::DateTime>(observation(no_default, "2345-7").effective).value,
+            "2024-01-01");
+  EXPECT_TRUE(
+      std::any_of(no_default.issues.begin(), no_default.issues.end(), [](const model::Issue& i) {
+        return i.location.ends_with("/observation/effectiveTime/@value") && i.code == "value";
+      }));
   auto with_default = translate_bytes(d, test_context("+01:00"));
-  EXPECT_EQ(std::get<model::DateTime>(observation(with_default, "2345-7").effective).value, "2024-01-01T12:30:00+01:00");
+  EXPECT_EQ(std::get<model::DateTime>(observation(with_default, "2345-7").effective).value,
+            "2024-01-01T12:30:00+01:00");
 }
 
 TEST(CdaEdgeCases, PrefixedCdaNamespace) {
@@ -281,10 +321,12 @@ TEST(CdaEdgeCases, MalformedInputIsAnErrorWithAReason) {
   };
   const Case cases[] = {
       {good.substr(0, good.size() / 2), Errc::parse_error, "at byte"},
-      {"<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id></code></ClinicalDocument>", Errc::parse_error, "at byte"},
+      {"<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id></code></ClinicalDocument>",
+       Errc::parse_error, "at byte"},
       {"MSH|^~\\&|not xml", Errc::parse_error, "not well-formed XML"},
       {"", Errc::parse_error, "not well-formed XML"},
-      {"<?xml version=\"1.0\"?><Bundle xmlns=\"http://hl7.org/fhir\"/>", Errc::parse_error, "not a CDA ClinicalDocument"},
+      {"<?xml version=\"1.0\"?><Bundle xmlns=\"http://hl7.org/fhir\"/>", Errc::parse_error,
+       "not a CDA ClinicalDocument"},
       {std::string("\xFE\xFF\x00", 3), Errc::unsupported, "UTF-16"},
   };
   for (const auto& c : cases) {

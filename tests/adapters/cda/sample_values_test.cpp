@@ -33,22 +33,42 @@ struct PatientRow {
 };
 
 const PatientRow kPatients[] = {
-    {"hl7-ccda-examples/CCD_2.xml", "urn:oid:1.3.6.1.4.1.16517.1", "98765432", "Jones", "Isabella", "1950-12-19", "female", "34133-9"},
-    {"expected-fhir-converter/CCD.input.xml", "http://hl7.org/fhir/sid/us-ssn", "12345679", "Jones", "Isabella", "1950-12-19", "female", "34133-9"},
-    {"fhir-converter/170.314B2_Amb_CCD.xml", "urn:oid:1.3.6.1.4.1.22812.3.99930.3", "110107073916280", "Everyman", "Adam", "1962-10-22", "male", "34133-9"},
-    {"hl7-ccda-examples/CDA_Embedded_Text_Plain_Surgical_Consult.xml", "http://hl7.org/fhir/sid/us-ssn", "111-00-2330", "Damore", "Juan", "1953-03-02", "male", "34847-4"},
-    {"hl7-ccda-examples/Care_Plan.xml", "http://hl7.org/fhir/sid/us-ssn", "444222222", "Betterhalf", "Eve", "1975-05-01", "female", "52521-2"},
-    {"hl7-ccda-examples/Consultation_Note.xml", "http://hl7.org/fhir/sid/us-ssn", "444-22-2222", "Betterhalf", "Eve", "1975-05-01", "female", "11488-4"},
-    {"hl7-ccda-examples/Diagnostic_Imaging_Report.xml", "urn:oid:2.16.840.1.113883.19.5", "12345", "Everyman", "Adam", "1954-11-25", "male", "18748-4"},
-    {"expected-fhir-converter/Diagnostic_Imaging_Report.input.xml", "urn:oid:2.16.840.1.113883.19.5", "12345", "Everyman", "Adam", "1954-11-25", "male", "18748-4"},
-    {"hl7-ccda-examples/Discharge_Summary.xml", "urn:oid:2.16.840.1.113883.19.5.99999.2", "998991", "Jones", "Isabella", "2005-05-01", "female", "18842-5"},
-    {"hl7-ccda-examples/History_and_Physical.xml", "urn:oid:2.16.840.1.113883.19.5.99999.2", "998991", "Jones", "Isabella", "2005-05-01", "female", "34117-2"},
-    {"hl7-ccda-examples/Operative_Note.xml", "http://hl7.org/fhir/sid/us-ssn", "111-00-2330", "Jones", "Isabella", "2005-05-01", "female", "11504-8"},
-    {"hl7-ccda-examples/Patient_and_Provider_Organization_Direct_Address.xml", "urn:oid:1.3.6.1.4.1.41179.2.4", "lisarnelson@direct.myphd.us", "Nelson", "Lisa", "1962-08-28", "female", "34133-9"},
-    {"expected-fhir-converter/Patient-and-Provider-Organization-Direct-Address-C-CDAR2.1.input.xml", "urn:oid:2.16.840.1.113883.1.111.12345", "12345-0828", "Nelson", "Lisa", "1962-08-28", "female", "34133-9"},
-    {"hl7-ccda-examples/Progress_Note.xml", "urn:oid:2.16.840.1.113883.19", "12345", "Everyman", "Adam", "1954-11-25", "male", "11506-3"},
-    {"expected-fhir-converter/sample.input.xml", "urn:oid:2.16.840.1.113883.19", "12345", "Everyman", "Adam", "1954-11-25", "male", "11490-0"},
-    {"hl7-ccda-examples/Unstructured_Document_reference.xml", "http://hl7.org/fhir/sid/us-ssn", "111-00-2330", "Levin", "Henry", "1953-03-02", "male", "11490-0"},
+    {"hl7-ccda-examples/CCD_2.xml", "urn:oid:1.3.6.1.4.1.16517.1", "98765432", "Jones", "Isabella",
+     "1950-12-19", "female", "34133-9"},
+    {"expected-fhir-converter/CCD.input.xml", "http://hl7.org/fhir/sid/us-ssn", "12345679", "Jones",
+     "Isabella", "1950-12-19", "female", "34133-9"},
+    {"fhir-converter/170.314B2_Amb_CCD.xml", "urn:oid:1.3.6.1.4.1.22812.3.99930.3",
+     "110107073916280", "Everyman", "Adam", "1962-10-22", "male", "34133-9"},
+    {"hl7-ccda-examples/CDA_Embedded_Text_Plain_Surgical_Consult.xml",
+     "http://hl7.org/fhir/sid/us-ssn", "111-00-2330", "Damore", "Juan", "1953-03-02", "male",
+     "34847-4"},
+    {"hl7-ccda-examples/Care_Plan.xml", "http://hl7.org/fhir/sid/us-ssn", "444222222", "Betterhalf",
+     "Eve", "1975-05-01", "female", "52521-2"},
+    {"hl7-ccda-examples/Consultation_Note.xml", "http://hl7.org/fhir/sid/us-ssn", "444-22-2222",
+     "Betterhalf", "Eve", "1975-05-01", "female", "11488-4"},
+    {"hl7-ccda-examples/Diagnostic_Imaging_Report.xml", "urn:oid:2.16.840.1.113883.19.5", "12345",
+     "Everyman", "Adam", "1954-11-25", "male", "18748-4"},
+    {"expected-fhir-converter/Diagnostic_Imaging_Report.input.xml",
+     "urn:oid:2.16.840.1.113883.19.5", "12345", "Everyman", "Adam", "1954-11-25", "male",
+     "18748-4"},
+    {"hl7-ccda-examples/Discharge_Summary.xml", "urn:oid:2.16.840.1.113883.19.5.99999.2", "998991",
+     "Jones", "Isabella", "2005-05-01", "female", "18842-5"},
+    {"hl7-ccda-examples/History_and_Physical.xml", "urn:oid:2.16.840.1.113883.19.5.99999.2",
+     "998991", "Jones", "Isabella", "2005-05-01", "female", "34117-2"},
+    {"hl7-ccda-examples/Operative_Note.xml", "http://hl7.org/fhir/sid/us-ssn", "111-00-2330",
+     "Jones", "Isabella", "2005-05-01", "female", "11504-8"},
+    {"hl7-ccda-examples/Patient_and_Provider_Organization_Direct_Address.xml",
+     "urn:oid:1.3.6.1.4.1.41179.2.4", "lisarnelson@direct.myphd.us", "Nelson", "Lisa", "1962-08-28",
+     "female", "34133-9"},
+    {"expected-fhir-converter/Patient-and-Provider-Organization-Direct-Address-C-CDAR2.1.input.xml",
+     "urn:oid:2.16.840.1.113883.1.111.12345", "12345-0828", "Nelson", "Lisa", "1962-08-28",
+     "female", "34133-9"},
+    {"hl7-ccda-examples/Progress_Note.xml", "urn:oid:2.16.840.1.113883.19", "12345", "Everyman",
+     "Adam", "1954-11-25", "male", "11506-3"},
+    {"expected-fhir-converter/sample.input.xml", "urn:oid:2.16.840.1.113883.19", "12345",
+     "Everyman", "Adam", "1954-11-25", "male", "11490-0"},
+    {"hl7-ccda-examples/Unstructured_Document_reference.xml", "http://hl7.org/fhir/sid/us-ssn",
+     "111-00-2330", "Levin", "Henry", "1953-03-02", "male", "11490-0"},
 };
 
 TEST(CdaSampleValues, EveryDocumentsPatientAndDocument) {
@@ -56,9 +76,10 @@ TEST(CdaSampleValues, EveryDocumentsPatientAndDocument) {
     SCOPED_TRACE(row.file);
     auto t = translate(row.file);
     const auto& p = first_of<model::Patient>(t);
-    EXPECT_TRUE(std::any_of(p.identifier.begin(), p.identifier.end(), [&](const model::Identifier& i) {
-      return i.system == row.id_system && i.value == row.id_value;
-    }));
+    EXPECT_TRUE(
+        std::any_of(p.identifier.begin(), p.identifier.end(), [&](const model::Identifier& i) {
+          return i.system == row.id_system && i.value == row.id_value;
+        }));
     ASSERT_FALSE(p.name.empty());
     EXPECT_EQ(p.name[0].family, row.family);
     ASSERT_FALSE(p.name[0].given.empty());
@@ -84,14 +105,16 @@ const T* find_if(const Translation& t, F&& pred) {
   return nullptr;
 }
 
-bool has_code(const std::optional<model::CodeableConcept>& cc, std::string_view system, std::string_view code) {
+bool has_code(const std::optional<model::CodeableConcept>& cc, std::string_view system,
+              std::string_view code) {
   if (!cc) return false;
   const auto* c = coding_in(*cc, system);
   return c && c->code == code;
 }
 
 const model::Observation* observation_with(const Translation& t, std::string_view loinc) {
-  return find_if<model::Observation>(t, [&](const model::Observation& o) { return has_code(o.code, kLoinc, loinc); });
+  return find_if<model::Observation>(
+      t, [&](const model::Observation& o) { return has_code(o.code, kLoinc, loinc); });
 }
 
 std::string quantity_text(const model::Observation& o) {
@@ -133,8 +156,17 @@ TEST(CdaSampleValues, Ccd2) {
   EXPECT_EQ(result->category.at(0).coding.at(0).code, "laboratory");
   EXPECT_EQ(all_of<model::DiagnosticReport>(t).size(), 1u);
   // Procedures: procedure 6025007 (laparoscopic appendectomy) and observation 268400002.
-  EXPECT_NE(find_if<model::Procedure>(t, [](const auto& x) { return has_code(x.code, kSnomed, "6025007"); }), nullptr);
-  EXPECT_NE(find_if<model::Procedure>(t, [](const auto& x) { return has_code(x.code, kSnomed, "268400002"); }), nullptr);
+  EXPECT_NE(find_if<model::Procedure>(
+                t, [](const auto& x) { return has_code(x.code, kSnomed, "6025007"); }),
+            nullptr);
+  EXPECT_NE(find_if<model::Procedure>(
+                t, [](const auto& x) { return has_code(x.code, kSnomed, "268400002"); }),
+            nullptr);
+  // Social history: smoking status 72166-2 = SNOMED 266927001 (category social-history).
+  const auto* smoking = observation_with(t, "72166-2");
+  ASSERT_NE(smoking, nullptr);
+  EXPECT_EQ(smoking->category.at(0).coding.at(0).code, "social-history");
+  EXPECT_TRUE(has_code(std::get<model::CodeableConcept>(smoking->value), kSnomed, "266927001"));
   // The document itself.
   const auto& d = first_of<model::DocumentReference>(t);
   EXPECT_EQ(d.date, "2014-10-15T10:30:26-05:00");
@@ -143,16 +175,19 @@ TEST(CdaSampleValues, Ccd2) {
 
 TEST(CdaSampleValues, AmbulatoryCcdFromFhirConverter) {
   auto t = translate("fhir-converter/170.314B2_Amb_CCD.xml");
-  auto costochondritis = find_if<model::Condition>(t, [](const auto& c) { return has_code(c.code, kSnomed, "64109004"); });
+  auto costochondritis = find_if<model::Condition>(
+      t, [](const auto& c) { return has_code(c.code, kSnomed, "64109004"); });
   ASSERT_NE(costochondritis, nullptr);
   EXPECT_EQ(std::get<model::DateTime>(costochondritis->onset).value, "2012-08-15");
   EXPECT_EQ(costochondritis->category.at(0).coding.at(0).code, "problem-list-item");
   ASSERT_TRUE(costochondritis->clinical_status);
-  auto asthma = find_if<model::Condition>(t, [](const auto& c) { return has_code(c.code, kSnomed, "195967001"); });
+  auto asthma = find_if<model::Condition>(
+      t, [](const auto& c) { return has_code(c.code, kSnomed, "195967001"); });
   ASSERT_NE(asthma, nullptr);
   EXPECT_EQ(std::get<model::DateTime>(asthma->onset).value, "2011-09-25T01:00:00-04:00");
   // Allergy to penicillin G benzathine (RxNorm 7982), reaction 247472004 (hives).
-  auto penicillin = find_if<model::AllergyIntolerance>(t, [](const auto& a) { return has_code(a.code, kRxNorm, "7982"); });
+  auto penicillin = find_if<model::AllergyIntolerance>(
+      t, [](const auto& a) { return has_code(a.code, kRxNorm, "7982"); });
   ASSERT_NE(penicillin, nullptr);
   ASSERT_FALSE(penicillin->reaction.empty());
   EXPECT_TRUE(has_code(penicillin->reaction[0].manifestation.at(0), kSnomed, "247472004"));
@@ -181,13 +216,19 @@ TEST(CdaSampleValues, AmbulatoryCcdFromFhirConverter) {
 
 TEST(CdaSampleValues, ConsultationNote) {
   auto t = translate("hl7-ccda-examples/Consultation_Note.xml");
-  EXPECT_NE(find_if<model::Condition>(t, [](const auto& c) { return has_code(c.code, kSnomed, "190389009"); }), nullptr);
-  auto codeine = find_if<model::AllergyIntolerance>(t, [](const auto& a) { return has_code(a.code, kRxNorm, "2670"); });
+  EXPECT_NE(find_if<model::Condition>(
+                t, [](const auto& c) { return has_code(c.code, kSnomed, "190389009"); }),
+            nullptr);
+  auto codeine = find_if<model::AllergyIntolerance>(
+      t, [](const auto& a) { return has_code(a.code, kRxNorm, "2670"); });
   ASSERT_NE(codeine, nullptr);
   EXPECT_TRUE(has_code(codeine->reaction.at(0).manifestation.at(0), kSnomed, "56018004"));
-  EXPECT_NE(find_if<model::MedicationStatement>(t, [](const auto& m) {
-              return has_code(std::get<model::CodeableConcept>(m.medication), kRxNorm, "197380");
-            }),
+  EXPECT_NE(find_if<model::MedicationStatement>(
+                t,
+                [](const auto& m) {
+                  return has_code(std::get<model::CodeableConcept>(m.medication), kRxNorm,
+                                  "197380");
+                }),
             nullptr);
   const auto* hgb = observation_with(t, "718-7");
   ASSERT_NE(hgb, nullptr);
@@ -200,21 +241,31 @@ TEST(CdaSampleValues, ConsultationNote) {
 
 TEST(CdaSampleValues, DischargeSummary) {
   auto t = translate("hl7-ccda-examples/Discharge_Summary.xml");
-  EXPECT_NE(find_if<model::Condition>(t, [](const auto& c) { return has_code(c.code, kSnomed, "74400008"); }), nullptr);
-  EXPECT_NE(find_if<model::AllergyIntolerance>(t, [](const auto& a) { return has_code(a.code, kRxNorm, "7980"); }), nullptr);
-  auto flu = find_if<model::Immunization>(t, [](const auto& i) { return has_code(i.vaccine_code, kCvx, "141"); });
+  EXPECT_NE(find_if<model::Condition>(
+                t, [](const auto& c) { return has_code(c.code, kSnomed, "74400008"); }),
+            nullptr);
+  EXPECT_NE(find_if<model::AllergyIntolerance>(
+                t, [](const auto& a) { return has_code(a.code, kRxNorm, "7980"); }),
+            nullptr);
+  auto flu = find_if<model::Immunization>(
+      t, [](const auto& i) { return has_code(i.vaccine_code, kCvx, "141"); });
   ASSERT_NE(flu, nullptr);
   EXPECT_EQ(flu->status, "completed");
   EXPECT_EQ(std::get<model::DateTime>(flu->occurrence).value, "2014-09-01");
-  auto refused = find_if<model::Immunization>(t, [](const auto& i) { return has_code(i.vaccine_code, kCvx, "103"); });
+  auto refused = find_if<model::Immunization>(
+      t, [](const auto& i) { return has_code(i.vaccine_code, kCvx, "103"); });
   ASSERT_NE(refused, nullptr);
   EXPECT_EQ(refused->status, "not-done");
-  EXPECT_NE(find_if<model::Procedure>(t, [](const auto& x) { return has_code(x.code, kSnomed, "6025007"); }), nullptr);
+  EXPECT_NE(find_if<model::Procedure>(
+                t, [](const auto& x) { return has_code(x.code, kSnomed, "6025007"); }),
+            nullptr);
   EXPECT_EQ(quantity_text(*observation_with(t, "8302-2")), "177 cm");
   // Admission and discharge diagnoses are Conditions too (category encounter-diagnosis).
-  EXPECT_NE(find_if<model::Condition>(t, [](const auto& c) {
-              return c.category.at(0).coding.at(0).code == "encounter-diagnosis";
-            }),
+  EXPECT_NE(find_if<model::Condition>(t,
+                                      [](const auto& c) {
+                                        return c.category.at(0).coding.at(0).code ==
+                                               "encounter-diagnosis";
+                                      }),
             nullptr);
   // The encompassing encounter becomes an Encounter the DocumentReference points to.
   const auto& d = first_of<model::DocumentReference>(t);
@@ -224,19 +275,26 @@ TEST(CdaSampleValues, DischargeSummary) {
 
 TEST(CdaSampleValues, HistoryAndPhysical) {
   auto t = translate("hl7-ccda-examples/History_and_Physical.xml", test_context("+00:00"));
-  EXPECT_NE(find_if<model::Condition>(t, [](const auto& c) { return has_code(c.code, kSnomed, "233604007"); }), nullptr);
-  EXPECT_NE(find_if<model::AllergyIntolerance>(t, [](const auto& a) { return has_code(a.code, kRxNorm, "314422"); }), nullptr);
-  // IVL_TS with a value: occurrence at month precision.
-  EXPECT_NE(find_if<model::Immunization>(t, [](const auto& i) {
-              return std::get<model::DateTime>(i.occurrence).value == "1999-11";
-            }),
+  EXPECT_NE(find_if<model::Condition>(
+                t, [](const auto& c) { return has_code(c.code, kSnomed, "233604007"); }),
             nullptr);
+  EXPECT_NE(find_if<model::AllergyIntolerance>(
+                t, [](const auto& a) { return has_code(a.code, kRxNorm, "314422"); }),
+            nullptr);
+  // IVL_TS with a value: occurrence at month precision.
+  EXPECT_NE(
+      find_if<model::Immunization>(
+          t,
+          [](const auto& i) { return std::get<model::DateTime>(i.occurrence).value == "1999-11"; }),
+      nullptr);
   const auto* hgb = observation_with(t, "30313-1");
   ASSERT_NE(hgb, nullptr);
   EXPECT_EQ(quantity_text(*hgb), "13.2 g/dl");
   EXPECT_EQ(effective_text(*hgb), "2000-03-23T14:30:00+00:00");  // no offset: the configured one
-  EXPECT_EQ(first_of<model::Patient>(t).name.at(0).given, (std::vector<std::string>{"Isabella", "Isa"}));
-  auto aborted = find_if<model::Procedure>(t, [](const auto& x) { return has_code(x.code, kSnomed, "274025005"); });
+  EXPECT_EQ(first_of<model::Patient>(t).name.at(0).given,
+            (std::vector<std::string>{"Isabella", "Isa"}));
+  auto aborted = find_if<model::Procedure>(
+      t, [](const auto& x) { return has_code(x.code, kSnomed, "274025005"); });
   ASSERT_NE(aborted, nullptr);
   EXPECT_EQ(aborted->status, "stopped");
 }
@@ -245,14 +303,19 @@ TEST(CdaSampleValues, ProgressNote) {
   auto t = translate("hl7-ccda-examples/Progress_Note.xml");
   const auto& p = first_of<model::Patient>(t);
   EXPECT_EQ(p.name.at(0).prefix, std::vector<std::string>{"Mr."});
-  EXPECT_TRUE(std::any_of(p.identifier.begin(), p.identifier.end(),
-                          [](const auto& i) { return i.system == kSsn && i.value == "111-00-1234"; }));
-  EXPECT_NE(find_if<model::Condition>(t, [](const auto& c) { return has_code(c.code, kSnomed, "195977004"); }), nullptr);
+  EXPECT_TRUE(std::any_of(p.identifier.begin(), p.identifier.end(), [](const auto& i) {
+    return i.system == kSsn && i.value == "111-00-1234";
+  }));
+  EXPECT_NE(find_if<model::Condition>(
+                t, [](const auto& c) { return has_code(c.code, kSnomed, "195977004"); }),
+            nullptr);
   EXPECT_EQ(quantity_text(*observation_with(t, "6690-2")), "6.7 10*9/L");
   const auto* nullflavor = observation_with(t, "3094-0");
   ASSERT_NE(nullflavor, nullptr);
   EXPECT_TRUE(nullflavor->data_absent_reason);
-  EXPECT_NE(find_if<model::AllergyIntolerance>(t, [](const auto& a) { return has_code(a.code, kRxNorm, "70618"); }), nullptr);
+  EXPECT_NE(find_if<model::AllergyIntolerance>(
+                t, [](const auto& a) { return has_code(a.code, kRxNorm, "70618"); }),
+            nullptr);
 }
 
 TEST(CdaSampleValues, UnstructuredDocuments) {
@@ -269,20 +332,24 @@ TEST(CdaSampleValues, UnstructuredDocuments) {
   EXPECT_EQ(r.content[1].attachment.content_type, "");  // no mediaType sent: none guessed
   auto sample = translate("expected-fhir-converter/sample.input.xml");
   EXPECT_EQ(first_of<model::DocumentReference>(sample).date, "2005-03-29T17:15:04+05:00");
-  EXPECT_EQ(first_of<model::Patient>(sample).name.at(0).given, (std::vector<std::string>{"Adam", "Frankie"}));
+  EXPECT_EQ(first_of<model::Patient>(sample).name.at(0).given,
+            (std::vector<std::string>{"Adam", "Frankie"}));
 }
 
 TEST(CdaSampleValues, DiagnosticImagingCarePlanOperativeNoteAndHeaderOnly) {
   auto dir = translate("hl7-ccda-examples/Diagnostic_Imaging_Report.xml");
   EXPECT_EQ(first_of<model::Patient>(dir).address.at(0).city, "Blue Bell");
-  EXPECT_TRUE(has_issue_at(dir, "/ClinicalDocument/component/structuredBody/component"));  // DICOM sections
+  EXPECT_TRUE(
+      has_issue_at(dir, "/ClinicalDocument/component/structuredBody/component"));  // DICOM sections
   auto plan = translate("hl7-ccda-examples/Care_Plan.xml");
-  EXPECT_EQ(first_of<model::Patient>(plan).address.at(0).line, std::vector<std::string>{"2222 Home Street"});
+  EXPECT_EQ(first_of<model::Patient>(plan).address.at(0).line,
+            std::vector<std::string>{"2222 Home Street"});
   auto op = translate("hl7-ccda-examples/Operative_Note.xml");
   EXPECT_EQ(first_of<model::Patient>(op).name.at(0).family, "Jones");
   auto direct = translate("hl7-ccda-examples/Patient_and_Provider_Organization_Direct_Address.xml");
   const auto& p = first_of<model::Patient>(direct);
-  EXPECT_TRUE(std::any_of(p.telecom.begin(), p.telecom.end(), [](const auto& c) { return c.system == "email"; }));
+  EXPECT_TRUE(std::any_of(p.telecom.begin(), p.telecom.end(),
+                          [](const auto& c) { return c.system == "email"; }));
   EXPECT_EQ(p.address.at(0).city, "Westerly");
 }
 

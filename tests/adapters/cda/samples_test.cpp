@@ -32,13 +32,17 @@ std::string subject_of(const model::Resource& r) {
   return std::visit(
       [](const auto& x) -> std::string {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, model::AllergyIntolerance> || std::is_same_v<T, model::Immunization>)
+        if constexpr (std::is_same_v<T, model::AllergyIntolerance> ||
+                      std::is_same_v<T, model::Immunization>)
           return x.patient.reference;
-        else if constexpr (std::is_same_v<T, model::Condition> || std::is_same_v<T, model::MedicationStatement> ||
+        else if constexpr (std::is_same_v<T, model::Condition> ||
+                           std::is_same_v<T, model::MedicationStatement> ||
                            std::is_same_v<T, model::Procedure>)
           return x.subject.reference;
-        else if constexpr (std::is_same_v<T, model::Observation> || std::is_same_v<T, model::DiagnosticReport> ||
-                           std::is_same_v<T, model::Encounter> || std::is_same_v<T, model::DocumentReference>)
+        else if constexpr (std::is_same_v<T, model::Observation> ||
+                           std::is_same_v<T, model::DiagnosticReport> ||
+                           std::is_same_v<T, model::Encounter> ||
+                           std::is_same_v<T, model::DocumentReference>)
           return x.subject ? x.subject->reference : "";
         else
           return "n/a";
@@ -70,7 +74,8 @@ TEST(CdaSamples, EveryDocumentTranslatesToValidFhir) {
   ASSERT_EQ(names.size(), 16u);
   auto verdicts = hie::testing::validate_fhir_batch(bundles);
   ASSERT_EQ(verdicts.size(), names.size());
-  for (std::size_t i = 0; i < names.size(); ++i) EXPECT_TRUE(verdicts[i].valid) << names[i] << "\n" << verdicts[i].issues;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    EXPECT_TRUE(verdicts[i].valid) << names[i] << "\n" << verdicts[i].issues;
 }
 
 TEST(CdaSamples, WithoutAConfiguredOffsetTimesAreDatesAndReported) {
@@ -106,23 +111,25 @@ TEST(CdaSamples, IssuesNeverQuotePatientData) {
         if (!n.family.empty()) {
           EXPECT_EQ(issue.message.find(n.family), std::string::npos) << name;
         }
-      for (const auto& id : p.identifier) EXPECT_EQ(issue.message.find(id.value), std::string::npos) << name;
+      for (const auto& id : p.identifier)
+        EXPECT_EQ(issue.message.find(id.value), std::string::npos) << name;
     }
   }
 }
 
 TEST(CdaSamples, UnmappedEntriesAreReportedWithTheirLocation) {
-  auto t = translate("hl7-ccda-examples/CCD_2.xml");
-  // Section 6 is Social History (29762-2): not mapped, its entry reported where it is.
-  const std::string where = "/ClinicalDocument/component/structuredBody/component[6]/section/entry";
-  auto it = std::find_if(t.issues.begin(), t.issues.end(), [&](const auto& i) { return i.location == where; });
+  auto t = translate("fhir-converter/170.314B2_Amb_CCD.xml");
+  // Section 2 is Functional Status (47420-5): not mapped, each entry reported where it is.
+  const std::string where = "/ClinicalDocument/component/structuredBody/component[2]/section/entry[1]";
+  auto it = std::find_if(t.issues.begin(), t.issues.end(),
+                         [&](const auto& i) { return i.location == where; });
   ASSERT_NE(it, t.issues.end());
   EXPECT_EQ(it->severity, model::Severity::warning);
   EXPECT_EQ(it->code, "not-supported");
-  EXPECT_NE(it->message.find("29762-2"), std::string::npos);
-  // Header parts the model has no place for are reported too (informant, participant …).
+  EXPECT_NE(it->message.find("47420-5"), std::string::npos);
+  // Header parts the model has no place for are reported too (informationRecipient …).
   EXPECT_TRUE(std::any_of(t.issues.begin(), t.issues.end(), [](const auto& i) {
-    return i.code == "not-supported" && i.location.starts_with("/ClinicalDocument/informant");
+    return i.code == "not-supported" && i.location.starts_with("/ClinicalDocument/informationRecipient");
   }));
 }
 
@@ -132,7 +139,8 @@ TEST(CdaSamples, RegisteredAndSniffed) {
   for (const auto& name : sample_names())
     EXPECT_TRUE(cda->sniff(read_sample(name).substr(0, sniff_bytes))) << name;
   EXPECT_FALSE(cda->sniff("MSH|^~\\&|A|B"));
-  EXPECT_FALSE(all_adapters().find("hl7v2")->sniff(read_sample("hl7-ccda-examples/CCD_2.xml").substr(0, sniff_bytes)));
+  EXPECT_FALSE(all_adapters().find("hl7v2")->sniff(
+      read_sample("hl7-ccda-examples/CCD_2.xml").substr(0, sniff_bytes)));
 }
 
 }  // namespace
