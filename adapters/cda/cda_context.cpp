@@ -92,17 +92,26 @@ Node CdaContext::take(Node parent, std::string_view name) {
   return n;
 }
 
+std::pair<std::uint32_t, std::uint32_t> CdaContext::position(Node node) const {
+  Node parent = node.parent();
+  if (!indexed_parents_.contains(parent.internal_object())) {
+    indexed_parents_.insert(parent.internal_object());
+    std::unordered_map<std::string_view, std::uint32_t> counts;
+    for (Node s = parent.first_child(); s; s = s.next_sibling())
+      if (s.type() == pugi::node_element)
+        positions_[s.internal_object()].first = ++counts[s.name()];
+    for (Node s = parent.first_child(); s; s = s.next_sibling())
+      if (s.type() == pugi::node_element) positions_[s.internal_object()].second = counts[s.name()];
+  }
+  return positions_[node.internal_object()];
+}
+
 std::string CdaContext::location(Node node) const {
   std::vector<std::string> parts;
   for (Node n = node; n && n.type() == pugi::node_element; n = n.parent()) {
     std::string part = n.name();
-    std::size_t position = 0, same = 0;
-    for (Node s = n.parent().first_child(); s; s = s.next_sibling()) {
-      if (s.type() != pugi::node_element || std::strcmp(s.name(), n.name()) != 0) continue;
-      ++same;
-      if (s == n) position = same;
-    }
-    if (same > 1) part += "[" + std::to_string(position) + "]";
+    const auto [at, same] = position(n);
+    if (same > 1) part += "[" + std::to_string(at) + "]";
     parts.push_back(std::move(part));
   }
   std::string out;
@@ -110,9 +119,13 @@ std::string CdaContext::location(Node node) const {
   return to_valid_utf8(out);
 }
 
+bool CdaContext::issues_full() const {
+  return out_.issues.size() >= model::max_issues_per_document;
+}
+
 void CdaContext::issue(model::Severity severity, std::string code, std::string location,
                        std::string message) {
-  if (out_.issues.size() >= model::max_issues_per_document) {
+  if (issues_full()) {
     ++issues_dropped_;
     return;
   }
@@ -121,7 +134,10 @@ void CdaContext::issue(model::Severity severity, std::string code, std::string l
 }
 
 void CdaContext::not_mapped(Node node, std::string message) {
-  issue(model::Severity::warning, "not-supported", location(node), std::move(message));
+  if (issues_full())
+    ++issues_dropped_;  // no location built for an issue that is not listed
+  else
+    issue(model::Severity::warning, "not-supported", location(node), std::move(message));
   use(node);
 }
 
@@ -186,6 +202,10 @@ void CdaContext::report_unused() {
     const std::string_view name = local_name(n);
     if (name == "templateId" || name == "realmCode" || name == "typeId" || carries_nothing(n))
       continue;
+    if (issues_full()) {
+      ++issues_dropped_;
+      continue;
+    }
     issue(
         model::Severity::warning, "not-supported", location(n),
         "element " + std::string(n.name()) + " is not mapped: kept only in the attached document");

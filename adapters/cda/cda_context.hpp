@@ -5,11 +5,13 @@
 // location such as /ClinicalDocument/component/structuredBody/component[3]/section/entry[2].
 
 #include <cstddef>
+#include <cstdint>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "adapters/adapter.hpp"
 #include "broker/model/datatypes.hpp"
@@ -71,6 +73,10 @@ class CdaContext {
 
  private:
   bool is_used(Node node) const;
+  bool issues_full() const;
+  /// Position of `node` among its same-named siblings and how many there are, indexed once per
+  /// parent so that locations stay linear however many siblings a document has.
+  std::pair<std::uint32_t, std::uint32_t> position(Node node) const;
 
   Node root_;
   const Context& context_;
@@ -81,6 +87,8 @@ class CdaContext {
   std::unordered_set<const void*> used_;
   std::unordered_set<const void*> visited_;
   std::unordered_map<std::string, Node> narrative_ids_;
+  mutable std::unordered_map<const void*, std::pair<std::uint32_t, std::uint32_t>> positions_;
+  mutable std::unordered_set<const void*> indexed_parents_;
   bool narrative_indexed_ = false;
   std::size_t issues_dropped_ = 0;
 };

@@ -352,6 +352,16 @@ TEST(CdaEdgeCases, DeepNestingIsRefusedNotACrash) {
   EXPECT_EQ(limited.error().code(), Errc::limit_exceeded);
 }
 
+TEST(CdaEdgeCases, IssuesAreCappedAndLocationsStayCheap) {
+  std::string entries;
+  for (int i = 0; i < 20000; ++i) entries += "<entry><observation/></entry>";
+  auto t = translate_bytes(
+      document(kId, section("2.16.840.1.113883.10.20.22.2.14", "47420-5", entries)));
+  ASSERT_EQ(t.issues.size(), model::max_issues_per_document + 1);
+  EXPECT_EQ(t.issues.back().code, "too-costly");
+  EXPECT_EQ(t.issues[5].location, std::string(kBody) + "/component/section/entry[6]");
+}
+
 TEST(CdaEdgeCases, DocumentWithoutPatientIsReported) {
   std::string d = document(kId, section("2.16.840.1.113883.10.20.22.2.5.1", "11450-4", ""));
   d.erase(d.find("<recordTarget>"), d.find("</recordTarget>") + 15 - d.find("<recordTarget>"));
