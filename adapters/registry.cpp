@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "adapters/cda/cda_adapter.hpp"
 #include "adapters/csv/csv_adapter.hpp"
 #include "adapters/fhir/fhir_adapter.hpp"
 #include "adapters/hl7v2/hl7v2_adapter.hpp"
@@ -35,6 +36,7 @@ Registry register_all() {
     if (!s) throw std::logic_error(s.error().message());  // a bug in this list, found at start-up
   };
   must(r.add(std::make_unique<hl7v2::Hl7v2Adapter>()));
+  must(r.add(std::make_unique<cda::CdaAdapter>()));
   must(r.add(std::make_unique<fhir::FhirAdapter>()));
   must(r.add(std::make_unique<csv::CsvAdapter>()));
   return r;

@@ -10,6 +10,7 @@
 
 #include "adapters/hl7v2/mapping_context.hpp"
 #include "adapters/hl7v2/v2_types.hpp"
+#include "adapters/text_encoding.hpp"
 #include "broker/model/datatypes.hpp"
 
 namespace hie::adapters::hl7v2::clinical {
@@ -40,7 +41,7 @@ std::optional<model::Identifier> ei_identifier(MappingContext& ctx, const Segmen
 /// and the identifier. Other components are left for report_unused().
 std::optional<model::Reference> xcn_reference(MappingContext& ctx, const FieldRef& xcn);
 
-/// `bytes` in base64 (RFC 4648 alphabet, with padding, no line breaks).
-std::string base64_encode(std::string_view bytes);
+/// Shared with the other adapters (adapters/text_encoding.hpp).
+using adapters::base64_encode;
 
 }  // namespace hie::adapters::hl7v2::clinical

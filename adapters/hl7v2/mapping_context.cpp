@@ -4,25 +4,10 @@
 #include <charconv>
 
 #include "adapters/hl7v2/text.hpp"
+#include "adapters/stable_id.hpp"
 
 namespace hie::adapters::hl7v2 {
 namespace {
-
-std::uint64_t fnv1a(std::string_view text, std::uint64_t seed) {
-  std::uint64_t h = seed;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-std::string hex(std::uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 0xF];
-  return out;
-}
 
 /// Calls `f` with each piece of `value` split at `separator`, in order (nothing for "").
 template <class F>
@@ -136,7 +121,7 @@ std::string MappingContext::stable_id(std::string_view resource_type, const Segm
   key += std::to_string(segment.number());
   key += '\x1f';
   key += std::to_string(index);
-  return hex(fnv1a(key, 0xcbf29ce484222325ULL)) + hex(fnv1a(key, 0x84222325cbf29ce4ULL));
+  return stable_hash_id(key);
 }
 
 model::Meta MappingContext::meta() const {

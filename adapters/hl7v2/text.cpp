@@ -1,5 +1,7 @@
 #include "adapters/hl7v2/text.hpp"
 
+#include "adapters/text_encoding.hpp"
+
 namespace hie::adapters::hl7v2 {
 namespace {
 
@@ -14,19 +16,6 @@ void note(std::vector<TextNote>* notes, std::string message) {
   if (notes) notes->push_back({std::move(message)});
 }
 
-std::string latin1_to_utf8(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() + bytes.size() / 4);
-  for (unsigned char c : bytes) {
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-  }
-  return out;
-}
 
 /// Applies one escape sequence (the text between the escape characters) to `out`.
 void apply_escape(std::string_view code, const Delimiters& d, std::string& out, std::vector<TextNote>* notes,
@@ -97,28 +86,6 @@ void apply_escape(std::string_view code, const Delimiters& d, std::string& out, 
 
 }  // namespace
 
-std::string to_valid_utf8(std::string_view bytes) {
-  if (is_utf8(bytes)) return std::string(bytes);
-  std::string out;
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    // Take the longest well-formed sequence (1 to 4 bytes) starting here, else one bad byte.
-    std::size_t taken = 0;
-    for (std::size_t n = 1; n <= 4 && i + n <= bytes.size(); ++n)
-      if (is_utf8(bytes.substr(i, n))) {
-        taken = n;
-        break;
-      }
-    if (taken) {
-      out.append(bytes.substr(i, taken));
-      i += taken;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
 
 std::string decode_text(std::string_view raw, const Delimiters& d, Charset charset, std::vector<TextNote>* notes) {
   std::string out;

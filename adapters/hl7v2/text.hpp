@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "adapters/hl7v2/delimiters.hpp"
+#include "adapters/text_encoding.hpp"
 #include "adapters/hl7v2/message.hpp"
 #include "broker/model/formats.hpp"
 
@@ -31,8 +32,7 @@ std::string encode_text(std::string_view text, const Delimiters& d);
 /// Well-formed UTF-8: one check for the whole project, in the model.
 using model::is_utf8;
 
-/// `bytes` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD, for
-/// messages that quote input (issue texts must be valid FHIR strings whatever was received).
-std::string to_valid_utf8(std::string_view bytes);
+/// Shared with the other adapters (adapters/text_encoding.hpp).
+using adapters::to_valid_utf8;
 
 }  // namespace hie::adapters::hl7v2

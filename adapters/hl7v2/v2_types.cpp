@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "adapters/hl7_timestamp.hpp"
 #include "adapters/hl7v2/clinical_helpers.hpp"
 #include "adapters/identifier_systems.hpp"
 #include "broker/model/nhs_number.hpp"
@@ -13,92 +14,6 @@ namespace {
 using clinical::upper;
 
 using model::Severity;
-
-struct SystemName {
-  std::string_view v2;
-  std::string_view uri;
-};
-
-constexpr std::array kSystems = {
-    SystemName{"LN", "http://loinc.org"},
-    SystemName{"LOINC", "http://loinc.org"},
-    SystemName{"SCT", "http://snomed.info/sct"},
-    SystemName{"SNM", "http://snomed.info/sct"},
-    SystemName{"SNOMED", "http://snomed.info/sct"},
-    SystemName{"SCTUK", "http://snomed.info/sct"},
-    SystemName{"I9", "http://hl7.org/fhir/sid/icd-9-cm"},
-    SystemName{"I9C", "http://hl7.org/fhir/sid/icd-9-cm"},
-    SystemName{"I9CDX", "http://hl7.org/fhir/sid/icd-9-cm"},
-    SystemName{"I10", "http://hl7.org/fhir/sid/icd-10"},
-    SystemName{"ICD10", "http://hl7.org/fhir/sid/icd-10"},
-    SystemName{"I10C", "http://hl7.org/fhir/sid/icd-10-cm"},
-    SystemName{"ICD10CM", "http://hl7.org/fhir/sid/icd-10-cm"},
-    SystemName{"I10P", "http://www.cms.gov/Medicare/Coding/ICD10"},
-    SystemName{"UCUM", "http://unitsofmeasure.org"},
-    SystemName{"CVX", "http://hl7.org/fhir/sid/cvx"},
-    SystemName{"MVX", "http://terminology.hl7.org/CodeSystem/MVX"},
-    SystemName{"NDC", "http://hl7.org/fhir/sid/ndc"},
-    SystemName{"RXNORM", "http://www.nlm.nih.gov/research/umls/rxnorm"},
-    SystemName{"RXN", "http://www.nlm.nih.gov/research/umls/rxnorm"},
-    SystemName{"C4", "http://www.ama-assn.org/go/cpt"},
-    SystemName{"CPT", "http://www.ama-assn.org/go/cpt"},
-    SystemName{"HCPCS", "urn:oid:2.16.840.1.113883.6.285"},
-    SystemName{"NUCC", "http://nucc.org/provider-taxonomy"},
-    SystemName{"CDCREC", "urn:oid:2.16.840.1.113883.6.238"},
-    SystemName{"CDCPHINVS", "urn:oid:2.16.840.1.114222.4.5.274"},
-    SystemName{"NCIT", "http://ncimeta.nci.nih.gov"},
-    SystemName{"ISO3166_1", "urn:iso:std:iso:3166"},
-    SystemName{"ISO+", "urn:oid:1.0.8601"},
-    SystemName{"ISO639", "urn:ietf:bcp:47"},
-    SystemName{"DCM", "http://dicom.nema.org/resources/ontology/DCM"},
-    SystemName{"READ", "http://read.info/readv2"},
-    SystemName{"DMD", "https://dmd.nhs.uk"},
-};
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-/// Digits of a TS/DTM and its offset, validated; nullopt (and an issue) when malformed.
-struct Timestamp {
-  std::string_view digits;    // YYYY[MM[DD[HH[MM[SS]]]]]
-  std::string_view fraction;  // after '.', digits only
-  std::string_view offset;    // +HHMM / -HHMM, or empty
-};
-
-std::optional<Timestamp> split_timestamp(std::string_view v) {
-  Timestamp t;
-  std::size_t sign = v.find_first_of("+-");
-  if (sign != std::string_view::npos) {
-    t.offset = v.substr(sign);
-    v = v.substr(0, sign);
-    if (t.offset.size() != 5 || !all_digits(t.offset.substr(1))) return std::nullopt;
-  }
-  std::size_t dot = v.find('.');
-  if (dot != std::string_view::npos) {
-    t.fraction = v.substr(dot + 1);
-    v = v.substr(0, dot);
-    if (!all_digits(t.fraction) || v.size() != 14) return std::nullopt;
-  }
-  if (!all_digits(v)) return std::nullopt;
-  if (v.size() != 4 && v.size() != 6 && v.size() != 8 && v.size() != 10 && v.size() != 12 && v.size() != 14)
-    return std::nullopt;
-  t.digits = v;
-  auto num = [&](std::size_t at) { return (v[at] - '0') * 10 + (v[at + 1] - '0'); };
-  if (v.size() >= 6 && (num(4) < 1 || num(4) > 12)) return std::nullopt;
-  if (v.size() >= 8 && (num(6) < 1 || num(6) > 31)) return std::nullopt;
-  if (v.size() >= 10 && num(8) > 23) return std::nullopt;
-  if (v.size() >= 12 && num(10) > 59) return std::nullopt;
-  if (v.size() >= 14 && num(12) > 59) return std::nullopt;
-  return t;
-}
-
-std::string date_part(std::string_view d) {
-  std::string out(d.substr(0, 4));
-  if (d.size() >= 6) out += "-" + std::string(d.substr(4, 2));
-  if (d.size() >= 8) out += "-" + std::string(d.substr(6, 2));
-  return out;
-}
 
 std::string_view name_use(std::string_view code) {
   if (code == "L") return "official";
@@ -112,80 +27,35 @@ std::string_view name_use(std::string_view code) {
 
 }  // namespace
 
-std::string urn_safe(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '@') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
-std::string coding_system_uri(std::string_view v2_name) {
-  std::string name = upper(v2_name);
-  for (const auto& s : kSystems)
-    if (s.v2 == name) return std::string(s.uri);
-  if (name.rfind("HL7", 0) == 0 && name.size() == 7 && all_digits(name.substr(3)))
-    return "http://terminology.hl7.org/CodeSystem/v2-" + name.substr(3);
-  if (name.rfind("2.16.", 0) == 0 || name.rfind("1.2.", 0) == 0) return "urn:oid:" + std::string(v2_name);
-  const bool is_uri = (v2_name.starts_with("http://") || v2_name.starts_with("https://") || v2_name.starts_with("urn:")) &&
-                      v2_name.find_first_of(" \t") == std::string_view::npos;
-  if (is_uri) return std::string(v2_name);
-  return "urn:hiebroker:v2-coding-system:" + urn_safe(v2_name);
-}
-
-bool is_known_coding_system(std::string_view v2_name) {
-  return coding_system_uri(v2_name).rfind("urn:hiebroker:", 0) != 0;
-}
-
 std::optional<std::string> to_fhir_datetime(MappingContext& ctx, const FieldRef& ref, std::size_t component) {
   const Address at = ref.at(component);
   std::string_view raw = ctx.raw(ref.segment, at);
   if (raw.empty() || is_explicit_null(raw)) return std::nullopt;
-  auto ts = split_timestamp(raw);
-  if (!ts) {
+  auto r = hl7_to_fhir_datetime(raw, ctx.context().default_utc_offset);
+  if (r.invalid) {
     ctx.issue(Severity::warning, "value", ctx.location(ref.segment, at), "not a valid HL7 timestamp: dropped");
     return std::nullopt;
   }
-  std::string out = date_part(ts->digits);
-  if (ts->digits.size() <= 8) return out;
-  std::string offset;
-  if (!ts->offset.empty()) {
-    offset = std::string(ts->offset.substr(0, 3)) + ":" + std::string(ts->offset.substr(3, 2));
-  } else if (!ctx.context().default_utc_offset.empty()) {
-    offset = ctx.context().default_utc_offset;
-  } else {
+  if (r.cut_to_date)
     ctx.issue(Severity::warning, "value", ctx.location(ref.segment, at),
               "time without a UTC offset and no default offset configured: kept as a date");
-    return out;
-  }
-  const auto d = ts->digits;
-  out += "T" + std::string(d.substr(8, 2)) + ":" + (d.size() >= 12 ? std::string(d.substr(10, 2)) : "00");
-  out += ":" + (d.size() >= 14 ? std::string(d.substr(12, 2)) : "00");
-  if (d.size() < 12)
+  if (r.hour_only)
     ctx.issue(Severity::information, "value", ctx.location(ref.segment, at), "hour precision written with :00 minutes");
-  if (!ts->fraction.empty()) out += "." + std::string(ts->fraction);
-  return out + offset;
+  return r.value;
 }
 
 std::optional<std::string> to_fhir_date(MappingContext& ctx, const FieldRef& ref, std::size_t component) {
   const Address at = ref.at(component);
   std::string_view raw = ctx.raw(ref.segment, at);
   if (raw.empty() || is_explicit_null(raw)) return std::nullopt;
-  auto ts = split_timestamp(raw);
-  if (!ts) {
+  auto r = hl7_to_fhir_date(raw);
+  if (r.invalid) {
     ctx.issue(Severity::warning, "value", ctx.location(ref.segment, at), "not a valid HL7 date: dropped");
     return std::nullopt;
   }
-  if (ts->digits.size() > 8)
+  if (r.time_dropped)
     ctx.issue(Severity::information, "value", ctx.location(ref.segment, at), "time of day dropped: the element is a date");
-  return date_part(ts->digits.substr(0, std::min<std::size_t>(8, ts->digits.size())));
+  return r.value;
 }
 
 std::optional<model::Identifier> to_identifier(MappingContext& ctx, const FieldRef& cx) {

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/coding_systems.hpp"
 #include "adapters/hl7v2/mapping_context.hpp"
+#include "adapters/identifier_systems.hpp"
 #include "broker/model/datatypes.hpp"
 
 namespace hie::adapters::hl7v2 {
@@ -22,15 +24,10 @@ struct FieldRef {
   }
 };
 
-/// FHIR system URI for a v2 coding system name (LN, SCT, I10, UCUM, CVX, HL70001 …);
-/// unknown names keep the name in a URN so nothing is lost.
-std::string coding_system_uri(std::string_view v2_name);
-/// `text` made safe for the tail of a URN: characters outside RFC 3986 unreserved, ':' and '@'
-/// are percent-encoded ("GOOD HOSP" → "GOOD%20HOSP"). Used for every urn:hiebroker system.
-std::string urn_safe(std::string_view text);
-
-/// True when coding_system_uri() knows the name.
-bool is_known_coding_system(std::string_view v2_name);
+// Coding system names and URN escaping are shared with the other adapters.
+using adapters::coding_system_uri;
+using adapters::is_known_coding_system;
+using adapters::urn_safe;
 
 /// TS/DTM (YYYY[MM[DD[HHMM[SS[.S+]]]]][+/-ZZZZ]) to a FHIR date or dateTime of the same
 /// precision. A time without an offset takes the context's default offset, or is cut to a date

@@ -245,7 +245,27 @@ TEST(HiebrokerCommand, TranslateRefusesWhatIsNotHl7WithOneLine) {
 
   auto unknown = run_command({kBinary, "translate", "--from", "edifact", junk});
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.err.find("unknown format 'edifact' (known: hl7v2, csv)"), std::string::npos);
+  EXPECT_NE(unknown.err.find("unknown format 'edifact' (known: hl7v2, cda, fhir, csv)"), std::string::npos);
+}
+
+TEST(HiebrokerCommand, TranslateReadsCdaAndRefusesMalformedXmlWithOneLine) {
+  const std::string data = std::string(HIE_SOURCE_DIR) + "/tests/data/ccda/";
+  auto result = run_command({kBinary, "translate", "--from", "cda", "--utc-offset", "+00:00",
+                             data + "hl7-ccda-examples/CCD_2.xml", data + "fhir-converter/170.314B2_Amb_CCD.xml"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find(R"("family":"Jones")"), std::string::npos);
+  EXPECT_NE(result.out.find(R"("family":"Everyman")"), std::string::npos);
+  EXPECT_NE(result.out.find(R"("resourceType":"DocumentReference")"), std::string::npos);
+  EXPECT_NE(result.out.find("CCD_2.xml: /ClinicalDocument/"), std::string::npos);  // issues with file and path
+  EXPECT_TRUE(hie::testing::is_valid_fhir(result.out));
+
+  TempDir dir;
+  auto truncated = dir.file("truncated.xml", "<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id>");
+  auto bad = run_command({kBinary, "translate", "--from", "cda", truncated});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(bad.out.empty());
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  EXPECT_NE(bad.err.find(truncated + ": not cda: not well-formed XML"), std::string::npos) << bad.err;
 }
 
 }  // namespace
