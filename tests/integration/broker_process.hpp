@@ -2,6 +2,7 @@
 // Starting the real hiebroker for integration tests: the demo configuration with every port
 // picked by the kernel and the store in the test's own folder, so tests run side by side.
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,15 @@ inline std::vector<std::string> serve_argv(const TempDir& dir, std::vector<std::
                                    "--set", "store.sqlite.path=" + dir.path("broker.db")};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
+}
+
+/// config/demo-tls.json copied into `dir` with the mapping files it names, so that the dev-certs/
+/// it names is dir/dev-certs. Returns the copy's path.
+inline std::string copy_demo_tls_config(const TempDir& dir) {
+  const std::filesystem::path config = std::string(HIE_SOURCE_DIR) + "/config";
+  std::filesystem::copy_file(config / "demo-tls.json", dir.path("demo-tls.json"));
+  std::filesystem::copy(config / "mappings", dir.path("mappings"), std::filesystem::copy_options::recursive);
+  return dir.path("demo-tls.json");
 }
 
 /// `hiebroker journal` for the store serve_argv(dir) uses.

@@ -106,8 +106,7 @@ TEST(HieSim, MllpSendsTheNorthDatasetAndEveryMessageIsJournaled) {
 
 TEST(HieSim, MllpOverMutualTlsPresentsTheExchangesCertificate) {
   TempDir dir;
-  std::filesystem::copy_file(std::string(HIE_SOURCE_DIR) + "/config/demo-tls.json",
-                             dir.path("demo-tls.json"));
+  copy_demo_tls_config(dir);
   auto certs = run_command({kGenDevCerts, "--out", dir.path("dev-certs")});
   ASSERT_EQ(certs.exit_code, 0) << certs.err;
   ChildProcess broker(serve_argv(dir, {}, dir.path("demo-tls.json")), dir.path("stderr.log"));
@@ -141,8 +140,7 @@ TEST(HieSim, MllpOverMutualTlsPresentsTheExchangesCertificate) {
 class HieSimPeer : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::filesystem::copy_file(std::string(HIE_SOURCE_DIR) + "/config/demo-tls.json",
-                               dir_.path("demo-tls.json"));
+    copy_demo_tls_config(dir_);
     auto certs = run_command({kGenDevCerts, "--out", dir_.path("dev-certs")});
     ASSERT_EQ(certs.exit_code, 0) << certs.err;
     broker_ = std::make_unique<ChildProcess>(serve_argv(dir_, {}, dir_.path("demo-tls.json")),

@@ -21,12 +21,6 @@ namespace v2 = adapters::hl7v2;
 
 const std::string kGenDevCerts = std::string(HIE_SOURCE_DIR) + "/scripts/gen-dev-certs";
 
-/// config/demo-tls.json copied into `dir`, so that the dev-certs/ it names is dir/dev-certs.
-std::string copy_demo_tls_config(const TempDir& dir) {
-  std::filesystem::copy_file(std::string(HIE_SOURCE_DIR) + "/config/demo-tls.json", dir.path("demo-tls.json"));
-  return dir.path("demo-tls.json");
-}
-
 /// Every file in `folder` with its contents, to see whether a run changed anything.
 std::map<std::string, std::string> snapshot(const TempDir& dir, const std::string& folder) {
   std::map<std::string, std::string> files;
