@@ -11,7 +11,8 @@
 //   .json  no converter reads FHIR into another model, so the floor is shown:
 //          JSON.parse(text)                                                  -> "to_model"
 //          JSON.parse + JSON.stringify                                       -> "to_fhir_json"
-// Output: one JSON object per (file, figure) on stdout.
+// Output: one JSON object per (file, figure) on stdout; when the peer throws on a document, the
+// object carries `error` (its first line) instead of times.
 // @medplum/core 5 reads globalThis.WebSocket when it loads and Node 20 has none: hence the preload.
 
 import { readFileSync } from 'node:fs';
@@ -49,7 +50,14 @@ function time_per_doc(work) {
 }
 
 function measure(file, peer, figure, bytes, work) {
-  work();  // fails loudly here, before timing, if the peer cannot read the file
+  try {
+    work();  // a peer that cannot read the document is reported, not timed
+  } catch (e) {
+    const reason = String(e?.message ?? e).split('\n')[0].slice(0, 160);
+    process.stdout.write(JSON.stringify({ file: basename(file), peer, figure, error: reason }) + '\n');
+    process.stderr.write(`${basename(file)} ${peer} ${figure}: fails: ${reason}\n`);
+    return;
+  }
   time_per_doc(work);  // warm-up round
   const per_round = [];
   for (let r = 0; r < rounds; r++) per_round.push(time_per_doc(work));

@@ -24,7 +24,7 @@ struct Sample {
 
 constexpr Sample kSamples[] = {
     {"cda", "ccda/hl7-ccda-examples/CCD_2.xml"},
-    {"cda", "ccda/fhir-converter/170.314B2_Amb_CCD.xml"},
+    {"cda", "ccda/hl7-ccda-examples/Consultation_Note.xml"},
     {"cda", "ccda/hl7-ccda-examples/Discharge_Summary.xml"},
     {"fhir", "fhir/synthea/Kelley882_Marks830.json"},
     {"fhir", "fhir/synthea/Bob965_Keeling57.json"},

@@ -137,8 +137,12 @@ if os.path.exists(adapters_path):
     print("|---|---|---|---|---|---|---|---|---|")
     for (sample, figure), row in sorted(mine.items(), key=lambda kv: (kv[1]["format"], kv[0])):
         peer = theirs.get((sample, figure))
-        peer_cells = (f"{peer['peer']} | {peer['ms_per_doc']:.3f} | {peer['ms_per_doc'] / row['ms']:.1f}×"
-                      if peer else "— | — | —")
+        if not peer:
+            peer_cells = "— | — | —"
+        elif "error" in peer:
+            peer_cells = f"{peer['peer']} | fails: {peer['error']} | —"
+        else:
+            peer_cells = f"{peer['peer']} | {peer['ms_per_doc']:.3f} | {peer['ms_per_doc'] / row['ms']:.1f}×"
         print(f"| {sample} | {row['format']} | {figure.replace('_', ' ')} | {row['ms']:.3f} | "
               f"{1000 / row['ms']:.0f} | {row['mb_s']:.1f} | {peer_cells} |")
 
