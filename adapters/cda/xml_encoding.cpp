@@ -1,7 +1,5 @@
 #include "adapters/cda/xml_encoding.hpp"
 
-#include <array>
-
 #include "adapters/text_encoding.hpp"
 #include "broker/model/formats.hpp"
 
@@ -13,24 +11,6 @@ std::string lower(std::string_view s) {
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 Result<std::string> utf16_to_utf8(std::string_view bytes, bool big_endian) {
@@ -56,23 +36,6 @@ Result<std::string> utf16_to_utf8(std::string_view bytes, bool big_endian) {
                         "UTF-16 text with an unpaired surrogate at byte " + std::to_string(i));
     }
     append_utf8(out, u);
-  }
-  return out;
-}
-
-// Windows-1252 0x80..0x9F (0 where the code page leaves a byte undefined: read as Latin-1).
-constexpr std::array<char16_t, 32> kCp1252 = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
-
-std::string cp1252_to_utf8(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() + bytes.size() / 4);
-  for (unsigned char c : bytes) {
-    char32_t cp = c;
-    if (c >= 0x80 && c <= 0x9F && kCp1252[c - 0x80] != 0) cp = kCp1252[c - 0x80];
-    append_utf8(out, cp);
   }
   return out;
 }
@@ -131,7 +94,7 @@ Result<Utf8Xml> to_utf8_xml(std::string_view bytes) {
     return out;
   }
   if (encoding == "windows-1252" || encoding == "cp1252") {
-    out.text = cp1252_to_utf8(bytes);
+    out.text = windows1252_to_utf8(bytes);
     return out;
   }
   if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8" && encoding != "us-ascii" &&

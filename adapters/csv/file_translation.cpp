@@ -4,6 +4,7 @@
 
 #include "adapters/csv/resource_builders.hpp"
 #include "adapters/csv/text_encoding.hpp"
+#include "adapters/stable_id.hpp"
 #include "broker/model/formats.hpp"
 
 namespace hie::adapters::csv {
@@ -12,22 +13,6 @@ namespace {
 using model::Severity;
 constexpr std::size_t npos = static_cast<std::size_t>(-1);
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-
-std::uint64_t fnv1a(std::string_view text, std::uint64_t seed) {
-  std::uint64_t h = seed;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-std::string hex(std::uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 0xF];
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -270,7 +255,7 @@ std::string FileTranslation::stable_id(std::size_t resource, const Record& recor
     for (const auto& f : record.fields) content += f + '\x1f';
     text += content + std::to_string(repeats_[content + std::to_string(resource)]++);
   }
-  return hex(fnv1a(text, 0xcbf29ce484222325ULL)) + hex(fnv1a(text, 0x84222325cbf29ce4ULL));
+  return stable_hash_id(text);
 }
 
 bool FileTranslation::translate_row(const Record& record) {

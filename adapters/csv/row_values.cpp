@@ -39,21 +39,6 @@ std::optional<ReadDate> read_cell_date(RowContext& row, const FieldMapping& fiel
   return std::nullopt;
 }
 
-std::string urn_safe(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '@') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 /// The system for an identifier or organization field: its own, its authority's configured one,
 /// else a local URN of the exchange (as the HL7 v2 adapter makes them).
 std::string system_for(RowContext& row, const FieldMapping& field, std::string_view local_kind) {

@@ -1,25 +1,9 @@
 #include "adapters/fhir/resource_ids.hpp"
 
-#include <cstdint>
+#include "adapters/stable_id.hpp"
 
 namespace hie::adapters::fhir {
 namespace {
-
-std::uint64_t fnv1a(std::string_view text, std::uint64_t seed) {
-  std::uint64_t h = seed;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-std::string hex(std::uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 0xF];
-  return out;
-}
 
 bool is_id_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -70,9 +54,9 @@ std::string stable_id(std::string_view exchange_id, std::string_view input_diges
     key += '\x1f';
     key += part;
   }
-  return hex(fnv1a(key, 0xcbf29ce484222325ULL)) + hex(fnv1a(key, 0x84222325cbf29ce4ULL));
+  return stable_hash_id(key);
 }
 
-std::string digest(std::string_view bytes) { return hex(fnv1a(bytes, 0xcbf29ce484222325ULL)); }
+std::string digest(std::string_view bytes) { return stable_hash_id(bytes).substr(0, 16); }
 
 }  // namespace hie::adapters::fhir

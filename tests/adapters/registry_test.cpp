@@ -111,7 +111,9 @@ TEST(Registry, EveryAdapterReadsAndSniffsItsSamplesIntoValidFhir) {
       auto translation = adapter->to_model(bytes, context);
       ASSERT_TRUE(translation) << file << ": " << translation.error().describe();
       // An input with nothing the model holds (an ACK, a Bundle of other types) must say so.
-      if (translation->resources.empty()) EXPECT_FALSE(translation->issues.empty()) << file;
+      if (translation->resources.empty()) {
+        EXPECT_FALSE(translation->issues.empty()) << file;
+      }
       resources += translation->resources.size();
       auto json = model::to_json(to_collection_bundle(std::move(*translation)));
       ASSERT_TRUE(json) << file;
