@@ -7,25 +7,17 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "adapters/collection_bundle.hpp"
 #include "broker/model/json.hpp"
 #include "tests/support/fhir_validator.hpp"
+#include "tests/support/file_bytes.hpp"
 
 namespace hie::adapters {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 /// Where each format's samples are, and the mapping that configures it (CSV dialects).
 struct Samples {
@@ -94,7 +86,7 @@ TEST(Registry, EveryAdapterReadsAndSniffsItsSamplesIntoValidFhir) {
     const Adapter* adapter = registered;
     if (!samples.mapping.empty()) {
       const auto path = fs::path(HIE_SOURCE_DIR) / samples.mapping;
-      auto with_mapping = registered->with_mapping(read_file(path), path.string());
+      auto with_mapping = registered->with_mapping(hie::testing::read_file_bytes(path), path.string());
       ASSERT_TRUE(with_mapping) << with_mapping.error().describe();
       configured = std::move(*with_mapping);
       adapter = configured.get();
@@ -103,7 +95,7 @@ TEST(Registry, EveryAdapterReadsAndSniffsItsSamplesIntoValidFhir) {
     std::size_t resources = 0;
     EXPECT_GE(files.size(), 3u) << format;
     for (const auto& file : files) {
-      const std::string bytes = read_file(file);
+      const std::string bytes = hie::testing::read_file_bytes(file);
       EXPECT_TRUE(adapter->sniff(std::string_view(bytes).substr(0, sniff_bytes))) << file;
       Context context;
       context.exchange_id = "registry-test";

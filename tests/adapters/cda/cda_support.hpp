@@ -12,16 +12,13 @@
 
 #include "adapters/cda/cda_adapter.hpp"
 #include "broker/model/resource.hpp"
+#include "tests/support/file_bytes.hpp"
 
 namespace hie::adapters::cda::test_support {
 
 /// The bytes of tests/data/ccda/<relative>, unchanged.
 inline std::string read_sample(const std::string& relative) {
-  std::ifstream in(std::string(HIE_SOURCE_DIR) + "/tests/data/ccda/" + relative, std::ios::binary);
-  if (!in) throw std::runtime_error("missing sample " + relative);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  return hie::testing::read_source_file("tests/data/ccda/" + relative);
 }
 
 inline Context test_context(std::string offset = "") {

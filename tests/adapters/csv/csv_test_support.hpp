@@ -12,16 +12,13 @@
 #include <vector>
 
 #include "adapters/csv/csv_adapter.hpp"
+#include "tests/support/file_bytes.hpp"
 
 namespace hie::adapters::csv::test_support {
 
 /// The bytes of <repository>/<relative>, unchanged.
 inline std::string read_file(const std::string& relative) {
-  std::ifstream in(std::string(HIE_SOURCE_DIR) + "/" + relative, std::ios::binary);
-  if (!in) throw std::runtime_error("missing file " + relative);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  return hie::testing::read_source_file(relative);
 }
 
 /// The CSV adapter configured by config/mappings/<name>; throws when the mapping is refused.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapters/fhir/fhir_adapter.hpp"
+#include "tests/support/file_bytes.hpp"
 
 namespace hie::adapters::fhir::test {
 
@@ -19,10 +20,7 @@ namespace fs = std::filesystem;
 inline const fs::path kData = fs::path(HIE_SOURCE_DIR) / "tests/data/fhir";
 
 inline std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return hie::testing::read_file_bytes(path);
 }
 
 inline Context test_context() {

@@ -17,16 +17,13 @@
 #include "adapters/hl7v2/batch.hpp"
 #include "adapters/hl7v2/hl7v2_adapter.hpp"
 #include "adapters/hl7v2/message.hpp"
+#include "tests/support/file_bytes.hpp"
 
 namespace hie::adapters::hl7v2::sample_support {
 
 /// The bytes of tests/data/hl7v2/<relative>, unchanged.
 inline std::string read_sample(const std::string& relative) {
-  std::ifstream in(std::string(HIE_SOURCE_DIR) + "/tests/data/hl7v2/" + relative, std::ios::binary);
-  if (!in) throw std::runtime_error("missing sample " + relative);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  return hie::testing::read_source_file("tests/data/hl7v2/" + relative);
 }
 
 /// The first message in `bytes`, parsed; null (with a test failure naming `what`) when it does not

@@ -371,7 +371,7 @@ void expect_condition(const model::Condition& c, const ConditionCoding& want) {
   EXPECT_EQ(coding->code, want.code);
 }
 
-class Hl7v2SampleTable : public testing::TestWithParam<SampleValues> {};
+class Hl7v2SampleTable : public ::testing::TestWithParam<SampleValues> {};
 
 TEST_P(Hl7v2SampleTable, Translates) {
   const SampleValues& sample = GetParam();
@@ -390,8 +390,8 @@ TEST_P(Hl7v2SampleTable, Translates) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllSamples, Hl7v2SampleTable, testing::ValuesIn(kSamples),
-                         [](const testing::TestParamInfo<SampleValues>& info) {
+INSTANTIATE_TEST_SUITE_P(AllSamples, Hl7v2SampleTable, ::testing::ValuesIn(kSamples),
+                         [](const ::testing::TestParamInfo<SampleValues>& info) {
                            return std::string(info.param.name);
                          });
 
