@@ -33,7 +33,7 @@ model::Bundle to_collection_bundle(Translation translation) {
       continue;
     }
     model::BundleEntry entry;
-    entry.full_url = full_url(std::visit([](const auto& r) { return r.id; }, resource));
+    entry.full_url = full_url(id);
     entry.resource = std::move(resource);
     bundle.entry.push_back(std::move(entry));
   }
