@@ -7,7 +7,7 @@ namespace hie::store {
 namespace {
 
 // Append only: a released step never changes, a change is a new step.
-constexpr std::array<std::string_view, 3> kSteps = {
+constexpr std::array<std::string_view, 4> kSteps = {
     // 1: the journal. control_id is NULL for rows that had none; only accepted rows are unique
     // per (exchange, control_id), so a refused message never blocks its corrected resend.
     R"sql(
@@ -58,6 +58,25 @@ CREATE INDEX stored_resources_patient ON stored_resources (patient_key);
     R"sql(
 CREATE INDEX journal_exchange_received ON journal (exchange, received);
 CREATE INDEX stored_resources_exchange_updated ON stored_resources (exchange, updated);
+)sql",
+    // 4: patients' consents (one row per patient, replaced on change) and the audit trail
+    // (append only: the broker never updates or deletes a row).
+    R"sql(
+CREATE TABLE consents (
+  nhs_number TEXT PRIMARY KEY,
+  opt_out INTEGER NOT NULL,
+  denied_exchanges TEXT NOT NULL,
+  updated TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  json TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE audit_events (
+  id INTEGER PRIMARY KEY,
+  recorded TEXT NOT NULL,
+  patient_key TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX audit_events_patient ON audit_events (patient_key, id);
 )sql",
 };
 

@@ -142,6 +142,14 @@ void SqliteStore::prune(PruneRequest request, PruneDone done) {
   enqueue(PendingPrune{std::move(request), std::move(done)});
 }
 
+void SqliteStore::put_consent(ConsentRecord record, WriteDone done) {
+  enqueue(PendingRecord{std::move(record), std::move(done)});
+}
+
+void SqliteStore::append_audit(AuditRecord record, WriteDone done) {
+  enqueue(PendingRecord{std::move(record), std::move(done)});
+}
+
 void SqliteStore::enqueue(Pending pending) {
   std::unique_lock lock(mutex_);
   if (stopping_ || queue_.size() >= options_.max_pending) {
@@ -256,6 +264,8 @@ void SqliteStore::commit(std::deque<Pending>& batch) {
       auto deleted = write(p->request);
       if (!deleted) status = deleted.error();
       else p->deleted = *deleted;
+    } else if (auto* r = std::get_if<PendingRecord>(&*it)) {
+      status = write(r->record);
     } else {
       status = write(std::get<PendingTranslations>(*it).batch);
     }
@@ -281,6 +291,8 @@ void SqliteStore::commit(std::deque<Pending>& batch) {
       a->done(std::move(result));
     } else if (auto* pruned = std::get_if<PendingPrune>(&p)) {
       pruned->done(pruned->deleted);
+    } else if (auto* r = std::get_if<PendingRecord>(&p)) {
+      r->done(Status{});
     } else {
       std::get<PendingTranslations>(p).done(Status{});
     }

@@ -36,6 +36,12 @@ class SqliteStore final : public Store {
   void record_translations(TranslationBatch batch, WriteDone done) override;
   Result<PatientLocation> locate(const PatientIdentity& identity) override;
   void prune(PruneRequest request, PruneDone done) override;
+  Result<std::vector<StoredResource>> stored_resources(const std::string& exchange,
+                                                       const std::vector<std::string>& patient_keys) override;
+  Result<std::optional<ConsentRecord>> consent(const std::string& nhs_number) override;
+  void put_consent(ConsentRecord record, WriteDone done) override;
+  void append_audit(AuditRecord record, WriteDone done) override;
+  Result<std::vector<AuditRecord>> audit_events(const AuditQuery& query) override;
   StoreStats stats() const override;
 
  private:
@@ -52,7 +58,12 @@ class SqliteStore final : public Store {
     PruneDone done;
     std::size_t deleted = 0;
   };
-  using Pending = std::variant<PendingAppend, PendingTranslations, PendingPrune>;
+  /// A consent or an audit row: written in the next commit like everything else.
+  struct PendingRecord {
+    std::variant<ConsentRecord, AuditRecord> record;
+    WriteDone done;
+  };
+  using Pending = std::variant<PendingAppend, PendingTranslations, PendingPrune, PendingRecord>;
   /// The writer's prepared statements, made once.
   struct Statements {
     Statement insert, find_accepted, set_translation, upsert_location, upsert_replaced, upsert_resource;
@@ -66,6 +77,7 @@ class SqliteStore final : public Store {
   Result<Appended> write(const InboundMessage& message);
   Status write(const TranslationBatch& batch);
   Result<std::size_t> write(const PruneRequest& request);
+  Status write(const std::variant<ConsentRecord, AuditRecord>& record);
 
   SqliteOptions options_;
   Database writer_;  // used by the store thread only

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "broker/core/result.hpp"
@@ -50,6 +51,31 @@ struct StoredResource {
   std::string patient_key;  ///< the subject's NHS number or first identifier "system|value"
   std::int64_t journal_id = 0;
   std::string json;
+};
+
+/// A patient's sharing choice; a patient without one shares with every exchange.
+struct ConsentRecord {
+  std::string nhs_number;
+  bool opt_out = false;                       ///< share nothing with anyone
+  std::vector<std::string> denied_exchanges;  ///< exchanges whose records are not shared; sorted
+  std::string updated;                        ///< instant, set by the store on write
+  std::string updated_by;                     ///< "patient", or "operator"; never a name
+  std::string json;                           ///< the Consent resource as recorded
+};
+
+/// One AuditEvent as written; the store assigns `id` and never changes a row.
+struct AuditRecord {
+  std::int64_t id = 0;
+  std::string recorded;     ///< instant
+  std::string patient_key;  ///< the NHS number queried, else "system|value"; "" when none
+  std::string json;         ///< the AuditEvent resource
+};
+
+/// Audit rows of one patient, newest first, `limit` at most, older than `before_id` when set.
+struct AuditQuery {
+  std::string patient_key;
+  std::size_t limit = 100;
+  std::int64_t before_id = 0;
 };
 
 /// The fate of one journaled message's translation.
@@ -100,6 +126,18 @@ class Store {
   /// Exchanges known to hold the patient with this identifier, directly or through the NHS
   /// number another of the patient's identifiers was seen with. Blocking.
   virtual Result<PatientLocation> locate(const PatientIdentity& identity) = 0;
+  /// Resources kept for the stored-mode `exchange` filed under any of `patient_keys`, in key
+  /// order. Blocking.
+  virtual Result<std::vector<StoredResource>> stored_resources(const std::string& exchange,
+                                                               const std::vector<std::string>& patient_keys) = 0;
+  /// The patient's consent, if one was recorded. Blocking.
+  virtual Result<std::optional<ConsentRecord>> consent(const std::string& nhs_number) = 0;
+  /// Replaces the patient's consent; `done` runs on the store's thread once it is durable.
+  virtual void put_consent(ConsentRecord record, WriteDone done) = 0;
+  /// Appends an AuditEvent; `done` runs on the store's thread once it is durable.
+  virtual void append_audit(AuditRecord record, WriteDone done) = 0;
+  /// Blocking.
+  virtual Result<std::vector<AuditRecord>> audit_events(const AuditQuery& query) = 0;
   /// Deletes at most `batch` journal rows (never one still waiting for translation) and
   /// `batch` stored resources of the exchange older than `older_than`, in one short transaction
   /// queued with the appends; `done` gets the number of rows deleted.

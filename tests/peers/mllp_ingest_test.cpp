@@ -95,6 +95,22 @@ class FailingStore final : public store::Store {
   }
   Result<store::PatientLocation> locate(const store::PatientIdentity&) override { return store::PatientLocation{}; }
   void prune(store::PruneRequest, PruneDone done) override { done(std::size_t{0}); }
+  Result<std::vector<store::StoredResource>> stored_resources(const std::string&,
+                                                              const std::vector<std::string>&) override {
+    return std::vector<store::StoredResource>{};
+  }
+  Result<std::optional<store::ConsentRecord>> consent(const std::string&) override {
+    return std::optional<store::ConsentRecord>{};
+  }
+  void put_consent(store::ConsentRecord, WriteDone done) override {
+    done(make_error(Errc::io_error, "disk I/O error", "store"));
+  }
+  void append_audit(store::AuditRecord, WriteDone done) override {
+    done(make_error(Errc::io_error, "disk I/O error", "store"));
+  }
+  Result<std::vector<store::AuditRecord>> audit_events(const store::AuditQuery&) override {
+    return std::vector<store::AuditRecord>{};
+  }
   store::StoreStats stats() const override { return {}; }
 };
 
