@@ -149,7 +149,8 @@ asio::awaitable<std::optional<WebSocketUpgrade>> serve_requests(Stream& stream, 
       co_return WebSocketUpgrade{std::move(request), {connection_id, settings.listener_name, peer, certificate_of(stream), tcp.get_executor()},
                                  std::move(endpoint)};
     }
-    RequestContext context{connection_id, connection_id + "-" + std::to_string(sequence), peer};
+    RequestContext context{connection_id, connection_id + "-" + std::to_string(sequence), peer,
+                           std::is_same_v<Stream, TlsStream>};
     tcp.expires_never();
     HttpResponse response = co_await handle_with_deadline(routes.handler, request, context, settings.limits.request_timeout);
     const bool keep_alive = response.keep_alive() && request.keep_alive() && !control.draining;

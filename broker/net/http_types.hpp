@@ -18,6 +18,7 @@ struct RequestContext {
   std::string connection_id;  ///< "c17"
   std::string request_id;     ///< "c17-3"
   std::string peer_address;   ///< "127.0.0.1:50122"
+  bool secure = false;        ///< the request came over TLS (links to it say https)
 };
 
 /// Turns a request into a response. Sessions only do I/O; all meaning lives in the handler.

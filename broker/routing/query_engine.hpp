@@ -60,7 +60,7 @@ struct QueryEngineSettings {
 
 class QueryEngine {
  public:
-  using Done = std::function<void(Result<QueryResult>)>;
+  using Done = std::move_only_function<void(Result<QueryResult>)>;
 
   QueryEngine(QueryEngineSettings settings, std::vector<config::Exchange> exchanges, ExchangeAdapters adapters,
               store::Store& store, RecordLocator& locator, AskExchange ask);
