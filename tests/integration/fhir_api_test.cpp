@@ -1,0 +1,275 @@
+// The shared care record end to end: the real hiebroker on config/demo.json, north-hie sending
+// HL7 v2 over MLLP (stored), valley-hie (C-CDA) and city-hie (CSV) as hie-sim peers answering
+// queries over WebSocket + mutual TLS; the FHIR API asked over HTTP with development tokens.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <signal.h>
+
+#include <set>
+#include <thread>
+
+#include "tests/integration/broker_process.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/fhir_validator.hpp"
+#include "tests/support/raw_http_client.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace hie::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kSim = std::string(HIE_BINARY_DIR) + "/bin/hie-sim";
+const std::string kGenDevCerts = std::string(HIE_SOURCE_DIR) + "/scripts/gen-dev-certs";
+// Jane Doe: in all three demo exchanges (config/sim/*.json).
+constexpr const char* kJane = "3870146052";
+// Frederick Clark: in north-hie and city-hie only.
+constexpr const char* kFrederick = "6597923189";
+
+RawResponse fhir_get(std::uint16_t port, const std::string& target, const std::string& token,
+                     std::chrono::milliseconds timeout = 20s) {
+  RawConnection c(port);
+  std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                        "\r\nAccept: application/fhir+json\r\nConnection: close\r\n";
+  if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
+  c.send(request + "\r\n");
+  return c.read_response(timeout);
+}
+
+RawResponse fhir_post(std::uint16_t port, const std::string& target, const std::string& token, const std::string& body) {
+  RawConnection c(port);
+  c.send("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/fhir+json\r\nConnection: close\r\n"
+         "Authorization: Bearer " + token + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  return c.read_response(20s);
+}
+
+rapidjson::Document parse(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str(), json.size());
+  EXPECT_FALSE(d.HasParseError()) << json.substr(0, 300);
+  return d;
+}
+
+/// The exchanges named by the Provenance agents of a searchset.
+std::set<std::string> provenance_sources(const rapidjson::Document& bundle) {
+  std::set<std::string> out;
+  if (!bundle.HasMember("entry")) return out;
+  for (const auto& e : bundle["entry"].GetArray()) {
+    const auto& r = e["resource"];
+    if (std::string(r["resourceType"].GetString()) != "Provenance") continue;
+    for (const auto& agent : r["agent"].GetArray())
+      if (agent["who"].HasMember("identifier")) out.insert(agent["who"]["identifier"]["value"].GetString());
+  }
+  return out;
+}
+
+/// Each exchange's issue code in the searchset's OperationOutcome ("timed-out", ...).
+std::map<std::string, std::string> exchange_outcomes(const rapidjson::Document& bundle) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : bundle["entry"].GetArray()) {
+    const auto& r = e["resource"];
+    if (std::string(r["resourceType"].GetString()) != "OperationOutcome") continue;
+    for (const auto& issue : r["issue"].GetArray()) {
+      if (!issue.HasMember("details") || !issue["details"].HasMember("coding")) continue;
+      for (const auto& c : issue["details"]["coding"].GetArray())
+        if (std::string(c["system"].GetString()) == "https://hiebroker.dev/CodeSystem/exchange-outcome")
+          out[issue.HasMember("diagnostics") ? issue["diagnostics"].GetString() : ""] = c["code"].GetString();
+    }
+  }
+  return out;
+}
+
+class FhirApi : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    ASSERT_EQ(run_command({kGenDevCerts, "--out", dir_->path("dev-certs")}).exit_code, 0);
+    const std::string certs = dir_->path("dev-certs");
+    config_flags_ = {"--set", "security.jwt.dev_issuer.private_key=" + certs + "/dev-issuer.key"};
+    std::vector<std::string> extra = config_flags_;
+    extra.insert(extra.end(), {"--set", "listeners.https={\"bind\": \"127.0.0.1\", \"port\": 0, \"tls\": {\"cert\": \"" +
+                                            certs + "/broker.crt\", \"key\": \"" + certs + "/broker.key\", \"ca\": \"" +
+                                            certs + "/ca.crt\"}}"});
+    broker_ = new ChildProcess(serve_argv(*dir_, extra), dir_->path("broker.log"));
+    auto http = read_listening_port(*broker_, "http");
+    auto https = read_listening_port(*broker_, "https");
+    auto mllp = read_listening_port(*broker_, "mllp");
+    ASSERT_TRUE(http && https && mllp) << "see " << dir_->path("broker.log");
+    http_port_ = *http;
+    for (std::string exchange : {"valley", "city"}) {
+      sims_.push_back(new ChildProcess(
+          {kSim, "peer", "--url", "wss://127.0.0.1:" + std::to_string(*https) + "/peer", "--dataset",
+           std::string(HIE_SOURCE_DIR) + "/config/sim/" + exchange + ".json", "--cert",
+           certs + "/" + exchange + "-hie.crt", "--key", certs + "/" + exchange + "-hie.key", "--ca", certs + "/ca.crt"},
+          dir_->path(exchange + "-sim.log")));
+    }
+    std::vector<std::string> north = {kSim, "mllp", "--host", "127.0.0.1", "--port", std::to_string(*mllp)};
+    for (const auto& f : std::filesystem::directory_iterator(std::string(HIE_SOURCE_DIR) + "/config/sim/data/north"))
+      if (f.path().extension() == ".hl7") north.push_back(f.path().string());
+    ASSERT_EQ(run_command(north).exit_code, 0);
+    jane_token_ = token(kJane);
+    // Until every exchange has been translated, announced and connected, fewer answer.
+    for (int i = 0; i < 300; ++i) {
+      auto r = fhir_get(http_port_, std::string("/fhir/Patient/") + kJane + "/$everything", jane_token_);
+      if (r.status == 200 && provenance_sources(parse(r.body)).size() == 3) break;
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+  static void TearDownTestSuite() {
+    for (auto* sim : sims_) delete sim;
+    sims_.clear();
+    delete broker_;
+    delete dir_;
+  }
+
+  static std::string token(const std::string& nhs_number, const std::string& scope = "") {
+    std::vector<std::string> argv = {kBinary, "dev-token", "--config", kDemoConfig};
+    argv.insert(argv.end(), config_flags_.begin(), config_flags_.end());
+    argv.insert(argv.end(), {"--patient", nhs_number});
+    if (!scope.empty()) argv.insert(argv.end(), {"--scope", scope});
+    auto result = run_command(argv);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    std::string out = result.out;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+  }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline ChildProcess* broker_ = nullptr;
+  static inline std::vector<ChildProcess*> sims_;
+  static inline std::vector<std::string> config_flags_;
+  static inline std::uint16_t http_port_ = 0;
+  static inline std::string jane_token_;
+};
+
+TEST_F(FhirApi, EverythingIsOneValidRecordMergedFromAllThreeExchanges) {
+  auto r = fhir_get(http_port_, std::string("/fhir/Patient/") + kJane + "/$everything", jane_token_);
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
+  EXPECT_NE(header_value(r.head, "Content-Type").value_or("").find("application/fhir+json"), std::string::npos);
+  auto bundle = parse(r.body);
+  EXPECT_STREQ(bundle["type"].GetString(), "searchset");
+  EXPECT_EQ(provenance_sources(bundle), (std::set<std::string>{"city-hie", "north-hie", "valley-hie"}));
+  EXPECT_TRUE(is_valid_fhir(r.body));
+
+  // One Patient, id = the NHS number, holding each exchange's identifiers.
+  int patients = 0;
+  std::set<std::string> systems;
+  bool potassium = false;
+  for (const auto& e : bundle["entry"].GetArray()) {
+    const auto& res = e["resource"];
+    const std::string type = res["resourceType"].GetString();
+    if (type == "Patient") {
+      ++patients;
+      EXPECT_STREQ(res["id"].GetString(), kJane);
+      EXPECT_EQ(std::string(e["fullUrl"].GetString()), "http://127.0.0.1:" + std::to_string(http_port_) + "/fhir/Patient/" + kJane);
+      for (const auto& id : res["identifier"].GetArray()) systems.insert(id["system"].GetString());
+    }
+    // City's lab export: potassium 4.1 mmol/L on 2025-03-04.
+    if (type == "Observation" && res.HasMember("valueQuantity") &&
+        std::string(res["code"]["coding"][0]["code"].GetString()) == "2823-3") {
+      potassium = true;
+      EXPECT_STREQ(res["valueQuantity"]["unit"].GetString(), "mmol/L");
+      EXPECT_DOUBLE_EQ(res["valueQuantity"]["value"].GetDouble(), 4.1);
+      EXPECT_EQ(std::string(res["effectiveDateTime"].GetString()).substr(0, 10), "2025-03-04");
+      EXPECT_STREQ(res["meta"]["source"].GetString(), "city-hie");
+      EXPECT_STREQ(res["subject"]["reference"].GetString(), (std::string("Patient/") + kJane).c_str());
+    }
+  }
+  EXPECT_EQ(patients, 1);
+  EXPECT_TRUE(potassium);
+  EXPECT_TRUE(systems.contains("https://fhir.nhs.uk/Id/nhs-number"));
+  EXPECT_TRUE(systems.contains("https://city-hie.example/Id/local"));
+  EXPECT_TRUE(systems.contains("urn:hiebroker:north-hie:id:SIMULATOR%20MRN"));
+  EXPECT_GE(systems.size(), 4u);  // and valley's own
+}
+
+TEST_F(FhirApi, ATypeSearchFiltersByCodeAndPages) {
+  auto r = fhir_get(http_port_, std::string("/fhir/Observation?patient=") + kJane + "&code=http://loinc.org|2823-3", jane_token_);
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  auto bundle = parse(r.body);
+  EXPECT_EQ(bundle["total"].GetInt(), 1);
+  auto all = parse(fhir_get(http_port_, std::string("/fhir/Observation?patient=") + kJane + "&_count=2", jane_token_).body);
+  ASSERT_GT(all["total"].GetInt(), 2);
+  bool next = false;
+  for (const auto& l : all["link"].GetArray()) next |= std::string(l["relation"].GetString()) == "next";
+  EXPECT_TRUE(next);
+}
+
+TEST_F(FhirApi, RequestsWithoutAGoodTokenAreRefused) {
+  const std::string target = std::string("/fhir/Patient/") + kJane + "/$everything";
+  auto none = fhir_get(http_port_, target, "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_NE(header_value(none.head, "WWW-Authenticate").value_or("").find("Bearer"), std::string::npos);
+  EXPECT_NE(none.body.find("OperationOutcome"), std::string::npos);
+  std::string tampered = jane_token_;
+  tampered[tampered.size() - 5] = tampered[tampered.size() - 5] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(fhir_get(http_port_, target, tampered).status, 401);
+  // Another patient's token reads nothing of Jane's, and the attempt is in her audit trail.
+  auto other = fhir_get(http_port_, target, token(kFrederick));
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(other.body.find(kJane), std::string::npos);
+  auto audit = fhir_get(http_port_, std::string("/fhir/AuditEvent?patient=") + kJane, jane_token_);
+  ASSERT_EQ(audit.status, 200);
+  EXPECT_NE(audit.body.find("dev-patient-" + std::string(kFrederick)), std::string::npos);
+  EXPECT_TRUE(is_valid_fhir(audit.body));
+  // The metadata needs no token.
+  auto metadata = fhir_get(http_port_, "/fhir/metadata", "");
+  EXPECT_EQ(metadata.status, 200);
+  EXPECT_TRUE(is_valid_fhir(metadata.body));
+}
+
+TEST_F(FhirApi, AnOptOutOfOneExchangeIsEnforcedAndSaidInTheOutcome) {
+  const std::string consent_token = token(kJane, "patient/*.read patient/Consent.c");
+  const std::string deny_valley = std::string(R"({"resourceType":"Consent","status":"active",
+    "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+    "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
+    "patient":{"reference":"Patient/)") + kJane + R"("},
+    "provision":{"type":"deny","actor":[{"role":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ParticipationType","code":"PRCP"}]},
+      "reference":{"identifier":{"system":"https://hiebroker.dev/exchange","value":"valley-hie"}}}]}})";
+  auto posted = fhir_post(http_port_, "/fhir/Consent", consent_token, deny_valley);
+  ASSERT_EQ(posted.status, 201) << posted.body;
+  auto r = fhir_get(http_port_, std::string("/fhir/Patient/") + kJane + "/$everything", jane_token_);
+  ASSERT_EQ(r.status, 200);
+  auto bundle = parse(r.body);
+  EXPECT_EQ(provenance_sources(bundle), (std::set<std::string>{"city-hie", "north-hie"}));
+  EXPECT_NE(r.body.find("skipped-by-consent"), std::string::npos);
+  // Sharing again.
+  std::string share = deny_valley;
+  share.replace(share.find("\"active\""), 8, "\"inactive\"");
+  ASSERT_EQ(fhir_post(http_port_, "/fhir/Consent", consent_token, share).status, 201);
+  auto again = parse(fhir_get(http_port_, std::string("/fhir/Patient/") + kJane + "/$everything", jane_token_).body);
+  EXPECT_EQ(provenance_sources(again).size(), 3u);
+}
+
+TEST_F(FhirApi, ASilentExchangeGivesAPartialAnswerWithinTheDeadline) {
+  sims_.front()->signal(SIGSTOP);  // valley-hie: connected, never answering
+  const auto started = std::chrono::steady_clock::now();
+  auto r = fhir_get(http_port_, std::string("/fhir/Patient/") + kJane + "/$everything", jane_token_);
+  const auto took = std::chrono::steady_clock::now() - started;
+  sims_.front()->signal(SIGCONT);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_LT(took, 8s);  // the 5 s deadline, not forever
+  auto bundle = parse(r.body);
+  EXPECT_EQ(provenance_sources(bundle), (std::set<std::string>{"city-hie", "north-hie"}));
+  EXPECT_NE(r.body.find("timed-out"), std::string::npos);
+  EXPECT_TRUE(is_valid_fhir(r.body));
+}
+
+TEST_F(FhirApi, FhirKitClientReadsEverythingUnmodified) {
+  auto result = run_command({"node", std::string(HIE_SOURCE_DIR) + "/tests/integration/fhir_kit_client_everything.mjs",
+                             "http://127.0.0.1:" + std::to_string(http_port_) + "/fhir", kJane, jane_token_},
+                            60s);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  auto d = parse(result.out);
+  EXPECT_STREQ(d["fhirVersion"].GetString(), "4.0.1");
+  EXPECT_STREQ(d["bundleType"].GetString(), "searchset");
+  EXPECT_STREQ(d["patientId"].GetString(), kJane);
+  EXPECT_GE(d["identifiers"].GetInt(), 4);
+  std::set<std::string> types;
+  for (const auto& t : d["types"].GetArray()) types.insert(t.GetString());
+  EXPECT_TRUE(types.contains("Patient"));
+  EXPECT_TRUE(types.contains("Observation"));
+}
+
+}  // namespace
+}  // namespace hie::testing
