@@ -12,8 +12,8 @@ constexpr std::size_t kMaxTokenCacheEntries = 10'000'000;
 
 /// Resolves the file setting `key` of `reader` in place; a missing file is an error unless
 /// `may_be_missing`.
-void resolve_file(ObjectReader& reader, const char* key, std::string& path, const std::string& base_dir,
-                  bool may_be_missing = false) {
+void resolve_file(ObjectReader& reader, const char* key, std::string& path,
+                  const std::string& base_dir, bool may_be_missing = false) {
   if (path.empty()) return;
   path = resolve_path(base_dir, path);
   if (!may_be_missing && !path_exists(path)) reader.fail(key, "file not found: " + path);
@@ -53,7 +53,8 @@ void read_issuer(ObjectReader& item, JwtIssuer& out, const std::string& base_dir
   }
   item.optional("jwks", out.jwks);
   resolve_file(item, "jwks", out.jwks, base_dir);
-  if (out.keys.empty() && out.jwks.empty()) item.fail("keys", "an issuer needs keys, a jwks file, or both");
+  if (out.keys.empty() && out.jwks.empty())
+    item.fail("keys", "an issuer needs keys, a jwks file, or both");
 }
 
 void read_dev_issuer(ObjectReader& dev, DevIssuer& out, const std::string& base_dir) {
@@ -89,13 +90,15 @@ void read_security(ObjectReader& root, Security& out, const std::string& base_di
       j.clock_skew = std::chrono::seconds(skew);
     jwt->optional("token_cache_entries", j.token_cache_entries);
     if (j.token_cache_entries > kMaxTokenCacheEntries)
-      jwt->fail("token_cache_entries", "must be from 0 (no cache) to " + std::to_string(kMaxTokenCacheEntries));
+      jwt->fail("token_cache_entries",
+                "must be from 0 (no cache) to " + std::to_string(kMaxTokenCacheEntries));
     if (auto dev = jwt->object("dev_issuer")) {
       DevIssuer d;
       read_dev_issuer(*dev, d, base_dir);
       if (issuers.contains(d.issuer))
-        dev->fail("issuer", "issuer \"" + d.issuer + "\" is also in security.jwt.issuers: give the development "
-                            "issuer a name of its own");
+        dev->fail("issuer", "issuer \"" + d.issuer +
+                                "\" is also in security.jwt.issuers: give the development "
+                                "issuer a name of its own");
       dev->finish();
       j.dev_issuer = std::move(d);
     }

@@ -39,17 +39,20 @@ bool optional_string(const rapidjson::Value& claims, const char* name, std::stri
 }  // namespace
 
 Checked principal_from_claims(const rapidjson::Value& claims, const TrustedIssuer& issuer,
-                              std::chrono::system_clock::time_point now, std::chrono::seconds clock_skew) {
+                              std::chrono::system_clock::time_point now,
+                              std::chrono::seconds clock_skew) {
   const double now_seconds = std::chrono::duration<double>(now.time_since_epoch()).count();
   const double skew = static_cast<double>(clock_skew.count());
 
   const auto* exp = member(claims, "exp");
   if (!exp) return TokenError(Refusal::missing_exp);
-  if (!exp->IsNumber() || !std::isfinite(exp->GetDouble())) return TokenError(Refusal::bad_claim, "exp");
+  if (!exp->IsNumber() || !std::isfinite(exp->GetDouble()))
+    return TokenError(Refusal::bad_claim, "exp");
   const double expires = exp->GetDouble();
   if (now_seconds >= expires + skew) return TokenError(Refusal::expired);
   if (const auto* nbf = member(claims, "nbf")) {
-    if (!nbf->IsNumber() || !std::isfinite(nbf->GetDouble())) return TokenError(Refusal::bad_claim, "nbf");
+    if (!nbf->IsNumber() || !std::isfinite(nbf->GetDouble()))
+      return TokenError(Refusal::bad_claim, "nbf");
     if (nbf->GetDouble() > now_seconds + skew) return TokenError(Refusal::not_yet_valid);
   }
 
@@ -69,11 +72,13 @@ Checked principal_from_claims(const rapidjson::Value& claims, const TrustedIssue
 
   Principal p;
   p.issuer = issuer.issuer;
-  p.expires = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-      std::chrono::duration<double>(std::clamp(expires, -kMaxSeconds, kMaxSeconds))));
+  p.expires = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::duration<double>(std::clamp(expires, -kMaxSeconds, kMaxSeconds))));
   if (!optional_string(claims, "sub", p.subject)) return TokenError(Refusal::bad_claim, "sub");
   if (p.subject.empty()) return TokenError(Refusal::missing_subject);
-  if (!optional_string(claims, "fhirUser", p.fhir_user)) return TokenError(Refusal::bad_claim, "fhirUser");
+  if (!optional_string(claims, "fhirUser", p.fhir_user))
+    return TokenError(Refusal::bad_claim, "fhirUser");
   if (!optional_string(claims, "jti", p.token_id)) return TokenError(Refusal::bad_claim, "jti");
 
   if (const auto* scope = member(claims, "scope")) {
@@ -94,19 +99,24 @@ Checked principal_from_claims(const rapidjson::Value& claims, const TrustedIssue
   if (const auto* patient = member(claims, "patient")) {
     // Our convention: the patient claim is the patient's NHS number, as ten bare digits.
     if (!patient->IsString()) return TokenError(Refusal::bad_patient);
-    auto nhs = model::NhsNumber::parse(std::string_view(patient->GetString(), patient->GetStringLength()));
+    auto nhs =
+        model::NhsNumber::parse(std::string_view(patient->GetString(), patient->GetStringLength()));
     if (!nhs || nhs->value() != text(*patient)) return TokenError(Refusal::bad_patient);
     p.kind = ContextKind::patient;
     p.patient = nhs->value();
-  } else if (p.scopes.has_context(ContextKind::system) && !p.scopes.has_context(ContextKind::user)) {
+  } else if (p.scopes.has_context(ContextKind::system) &&
+             !p.scopes.has_context(ContextKind::user)) {
     p.kind = ContextKind::system;
   } else {
     p.kind = ContextKind::user;
   }
 
-  if (!optional_string(claims, "purpose_of_use", p.purpose_of_use)) return TokenError(Refusal::bad_purpose);
-  if (!p.purpose_of_use.empty() && !is_act_reason_code(p.purpose_of_use)) return TokenError(Refusal::bad_purpose);
-  if (p.kind == ContextKind::user && p.purpose_of_use.empty()) return TokenError(Refusal::missing_purpose);
+  if (!optional_string(claims, "purpose_of_use", p.purpose_of_use))
+    return TokenError(Refusal::bad_purpose);
+  if (!p.purpose_of_use.empty() && !is_act_reason_code(p.purpose_of_use))
+    return TokenError(Refusal::bad_purpose);
+  if (p.kind == ContextKind::user && p.purpose_of_use.empty())
+    return TokenError(Refusal::missing_purpose);
   return p;
 }
 

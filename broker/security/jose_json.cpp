@@ -21,7 +21,9 @@ class DepthLimitedHandler {
   bool Int64(std::int64_t i) { return doc_.Int64(i); }
   bool Uint64(std::uint64_t u) { return doc_.Uint64(u); }
   bool Double(double d) { return doc_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc_.RawNumber(s, n, copy); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return doc_.RawNumber(s, n, copy);
+  }
   bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
   bool StartObject() { return enter() && doc_.StartObject(); }
@@ -50,7 +52,9 @@ std::optional<Refusal> parse_jose_object(std::string_view text, rapidjson::Docum
     DepthLimitedHandler handler(doc);
     rapidjson::MemoryStream stream(text.data(), text.size());
     rapidjson::Reader reader;
-    parsed = !reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(stream, handler)
+    parsed = !reader
+                  .Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
+                      stream, handler)
                   .IsError();
     too_deep = handler.too_deep();
     return parsed;

@@ -31,12 +31,14 @@ using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 /// The member `name` of `jwk` as base64url-decoded bytes, or an error naming it.
 Result<std::string> bytes_member(const rapidjson::Value& jwk, const char* name) {
   auto it = jwk.FindMember(name);
-  if (it == jwk.MemberEnd()) return make_error(Errc::validation_error, std::string("has no \"") + name + "\"");
+  if (it == jwk.MemberEnd())
+    return make_error(Errc::validation_error, std::string("has no \"") + name + "\"");
   if (!it->value.IsString())
     return make_error(Errc::validation_error, std::string("\"") + name + "\" is not a string");
   auto bytes = base64url_decode({it->value.GetString(), it->value.GetStringLength()});
   if (!bytes || bytes->empty())
-    return make_error(Errc::validation_error, std::string("\"") + name + "\" is not unpadded base64url");
+    return make_error(Errc::validation_error,
+                      std::string("\"") + name + "\" is not unpadded base64url");
   return *bytes;
 }
 
@@ -50,13 +52,15 @@ std::optional<std::string> string_member(const rapidjson::Value& jwk, const char
 
 Result<PublicKey> from_params(const char* type, OSSL_PARAM_BLD* builder) {
   std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(builder));
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(
+      EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* raw = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) <= 0)
     return make_error(Errc::validation_error, detail::openssl_error("is not a valid key"));
   detail::EvpPkeyPtr pkey(raw);
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> check(
+      EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
   if (!check || EVP_PKEY_public_check(check.get()) != 1)
     return make_error(Errc::validation_error, detail::openssl_error("fails the public key check"));
   return detail::make_public_key(std::move(pkey));
@@ -68,11 +72,13 @@ Result<PublicKey> rsa_key(const rapidjson::Value& jwk) {
   auto e = bytes_member(jwk, "e");
   if (!e) return e.error();
   auto as_bn = [](const std::string& bytes) {
-    return BnPtr(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()), nullptr));
+    return BnPtr(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes.data()),
+                           static_cast<int>(bytes.size()), nullptr));
   };
   BnPtr modulus = as_bn(*n), exponent = as_bn(*e);
   std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> builder(OSSL_PARAM_BLD_new());
-  if (!modulus || !exponent || !builder || !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get()) ||
+  if (!modulus || !exponent || !builder ||
+      !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get()) ||
       !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, exponent.get()))
     return make_error(Errc::internal, "out of memory");
   return from_params("RSA", builder.get());
@@ -87,8 +93,11 @@ Result<PublicKey> ec_key(const rapidjson::Value& jwk) {
     return make_error(Errc::validation_error, "P-256 \"x\" and \"y\" must be 32 bytes each");
   std::string point = "\x04" + *x + *y;  // uncompressed SEC 1 point
   std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> builder(OSSL_PARAM_BLD_new());
-  if (!builder || !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ||
-      !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()))
+  if (!builder ||
+      !OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1",
+                                       0) ||
+      !OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                        point.size()))
     return make_error(Errc::internal, "out of memory");
   return from_params("EC", builder.get());
 }
@@ -99,7 +108,8 @@ std::string not_for_us(const std::string& kty, const std::string& use, const std
   if (!use.empty() && use != "sig") return "use \"" + use + "\" is not sig";
   if (kty != "RSA" && kty != "EC") return "kty \"" + kty + "\" is not RSA or EC";
   if (kty == "EC" && crv != "P-256") return "curve \"" + crv + "\" is not P-256";
-  if (!alg.empty() && alg != (kty == "RSA" ? "RS256" : "ES256")) return "alg \"" + alg + "\" is not accepted";
+  if (!alg.empty() && alg != (kty == "RSA" ? "RS256" : "ES256"))
+    return "alg \"" + alg + "\" is not accepted";
   return {};
 }
 
@@ -107,9 +117,11 @@ std::string not_for_us(const std::string& kty, const std::string& use, const std
 
 Result<Jwks> parse_jwks(std::string_view json) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(),
+                                                                                    json.size());
   if (doc.HasParseError())
-    return make_error(Errc::parse_error, std::string("not JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
+    return make_error(Errc::parse_error, std::string("not JSON: ") +
+                                             rapidjson::GetParseError_En(doc.GetParseError()) +
                                              " at offset " + std::to_string(doc.GetErrorOffset()));
   if (!doc.IsObject() || !doc.HasMember("keys") || !doc["keys"].IsArray())
     return make_error(Errc::validation_error, "a JWKS is an object with a \"keys\" array");
@@ -120,10 +132,13 @@ Result<Jwks> parse_jwks(std::string_view json) {
     const std::string where = "keys[" + std::to_string(i) + "]: ";
     const auto& jwk = keys[i];
     if (!jwk.IsObject()) return make_error(Errc::validation_error, where + "is not an object");
-    auto kty = string_member(jwk, "kty"), use = string_member(jwk, "use"), alg = string_member(jwk, "alg"),
-         crv = string_member(jwk, "crv"), kid = string_member(jwk, "kid");
-    for (auto [name, value] : {std::pair{"kty", &kty}, {"use", &use}, {"alg", &alg}, {"crv", &crv}, {"kid", &kid}})
-      if (!*value) return make_error(Errc::validation_error, where + "\"" + name + "\" is not a string");
+    auto kty = string_member(jwk, "kty"), use = string_member(jwk, "use"),
+         alg = string_member(jwk, "alg"), crv = string_member(jwk, "crv"),
+         kid = string_member(jwk, "kid");
+    for (auto [name, value] :
+         {std::pair{"kty", &kty}, {"use", &use}, {"alg", &alg}, {"crv", &crv}, {"kid", &kid}})
+      if (!*value)
+        return make_error(Errc::validation_error, where + "\"" + name + "\" is not a string");
     if (kty->empty()) return make_error(Errc::validation_error, where + "has no \"kty\"");
     if (auto why = not_for_us(*kty, *use, *alg, *crv); !why.empty()) {
       out.skipped.push_back(where + why);
@@ -133,10 +148,12 @@ Result<Jwks> parse_jwks(std::string_view json) {
     if (!key) return make_error(key.error().code(), where + *kty + " key " + key.error().message());
     if (!kids.insert(*kid).second)
       return make_error(Errc::validation_error,
-                        where + (kid->empty() ? "a second key without \"kid\"" : "kid \"" + *kid + "\" is used twice"));
+                        where + (kid->empty() ? "a second key without \"kid\""
+                                              : "kid \"" + *kid + "\" is used twice"));
     out.keys.push_back({std::move(*kid), std::move(*alg), std::move(*key)});
   }
-  if (out.keys.empty()) return make_error(Errc::validation_error, "has no RSA or EC P-256 signature key");
+  if (out.keys.empty())
+    return make_error(Errc::validation_error, "has no RSA or EC P-256 signature key");
   return out;
 }
 

@@ -14,7 +14,8 @@ namespace hie::security {
 /// A key with the name tokens use to pick it.
 struct NamedKey {
   std::string kid;  ///< empty when the key has none
-  std::string alg;  ///< the JWK's `alg` ("RS256", "ES256") when it names one: the key verifies only that
+  std::string
+      alg;  ///< the JWK's `alg` ("RS256", "ES256") when it names one: the key verifies only that
   PublicKey key;
 };
 

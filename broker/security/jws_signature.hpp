@@ -12,7 +12,8 @@ namespace hie::security {
 /// Verifies `signature` over `signing_input` ("header.payload") with `key`, as RS256 when it
 /// is an RSA key and as ES256 when it is a P-256 key. ES256 signatures are the raw 64 bytes
 /// r || s that JWS uses (not DER). False for any signature that does not verify.
-bool verify_jws_signature(const PublicKey& key, std::string_view signing_input, std::string_view signature);
+bool verify_jws_signature(const PublicKey& key, std::string_view signing_input,
+                          std::string_view signature);
 
 /// An ES256 signature (r || s, 64 bytes) as the DER ECDSA-Sig-Value OpenSSL verifies;
 /// nothing when it is not 64 bytes.

@@ -49,20 +49,24 @@ std::string_view JwsSigner::alg() const { return jws_alg_of(key_->type); }
 Result<std::string> JwsSigner::signature(std::string_view signing_input) const {
   detail::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   std::size_t length = 0;
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_->pkey.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(signing_input.data()),
+  if (!ctx ||
+      EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_->pkey.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &length,
+                     reinterpret_cast<const unsigned char*>(signing_input.data()),
                      signing_input.size()) != 1)
     return make_error(Errc::internal, detail::openssl_error("cannot sign"));
   std::string out(length, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &length,
-                     reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) != 1)
+                     reinterpret_cast<const unsigned char*>(signing_input.data()),
+                     signing_input.size()) != 1)
     return make_error(Errc::internal, detail::openssl_error("cannot sign"));
   out.resize(length);
   if (key_->type == KeyType::ec_p256) return es256_der_to_raw(out);
   return out;
 }
 
-Result<std::string> JwsSigner::sign_parts(std::string_view header_json, std::string_view payload_json) const {
+Result<std::string> JwsSigner::sign_parts(std::string_view header_json,
+                                          std::string_view payload_json) const {
   std::string input = base64url_encode(header_json) + "." + base64url_encode(payload_json);
   auto sig = signature(input);
   if (!sig) return sig.error();

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -19,12 +20,16 @@ namespace {
 /// The header's alg decides everything that follows; refuse anything but RS256 and ES256 early.
 std::optional<TokenError> check_alg(std::string_view alg, std::optional<KeyType>& key_type) {
   std::string lower(alg);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   if (lower == "none") return TokenError(Refusal::alg_none);
   if (lower.starts_with("hs")) return TokenError(Refusal::alg_hmac);
-  if (alg == "RS256") key_type = KeyType::rsa;
-  else if (alg == "ES256") key_type = KeyType::ec_p256;
-  else return TokenError(Refusal::alg_unsupported);
+  if (alg == "RS256")
+    key_type = KeyType::rsa;
+  else if (alg == "ES256")
+    key_type = KeyType::ec_p256;
+  else
+    return TokenError(Refusal::alg_unsupported);
   return std::nullopt;
 }
 
@@ -33,7 +38,8 @@ std::string_view text_of(const rapidjson::Value& v) { return {v.GetString(), v.G
 }  // namespace
 
 struct TokenVerifier::Impl {
-  Impl(std::vector<TrustedIssuer> issuers, VerifierSettings settings, prometheus::Registry* registry)
+  Impl(std::vector<TrustedIssuer> issuers, VerifierSettings settings,
+       prometheus::Registry* registry)
       : issuers(std::move(issuers)), settings(settings), cache(settings.cache_entries) {
     if (registry) metrics = std::make_unique<TokenMetrics>(*registry);
     for (const auto& issuer : this->issuers) by_issuer.emplace(issuer.issuer, &issuer);
@@ -48,11 +54,14 @@ struct TokenVerifier::Impl {
   std::unique_ptr<TokenMetrics> metrics;
 };
 
-TokenResult TokenVerifier::Impl::check(std::string_view token, std::chrono::system_clock::time_point now) const {
+TokenResult TokenVerifier::Impl::check(std::string_view token,
+                                       std::chrono::system_clock::time_point now) const {
   auto first_dot = token.find('.');
-  auto second_dot = first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
-  if (second_dot == std::string_view::npos || token.find('.', second_dot + 1) != std::string_view::npos ||
-      first_dot == 0 || second_dot == first_dot + 1)
+  auto second_dot =
+      first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
+  if (second_dot == std::string_view::npos ||
+      token.find('.', second_dot + 1) != std::string_view::npos || first_dot == 0 ||
+      second_dot == first_dot + 1)
     return TokenError(Refusal::malformed);
   const std::string_view signing_input = token.substr(0, second_dot);
 
@@ -67,7 +76,8 @@ TokenResult TokenVerifier::Impl::check(std::string_view token, std::chrono::syst
   if (auto refusal = check_alg(text_of(alg->value), key_type)) return *refusal;
   if (header.HasMember("crit")) return TokenError(Refusal::crit_unsupported);
   auto kid_member = header.FindMember("kid");
-  if (kid_member != header.MemberEnd() && !kid_member->value.IsString()) return TokenError(Refusal::bad_claim, "kid");
+  if (kid_member != header.MemberEnd() && !kid_member->value.IsString())
+    return TokenError(Refusal::bad_claim, "kid");
 
   auto signature = base64url_decode(token.substr(second_dot + 1));
   auto payload_text = base64url_decode(token.substr(first_dot + 1, second_dot - first_dot - 1));
@@ -87,7 +97,8 @@ TokenResult TokenVerifier::Impl::check(std::string_view token, std::chrono::syst
   const NamedKey* key = nullptr;
   if (kid_member != header.MemberEnd()) {
     auto kid = text_of(kid_member->value);
-    auto found = std::find_if(issuer.keys.begin(), issuer.keys.end(), [&](const NamedKey& k) { return k.kid == kid; });
+    auto found = std::find_if(issuer.keys.begin(), issuer.keys.end(),
+                              [&](const NamedKey& k) { return k.kid == kid; });
     if (found == issuer.keys.end()) return TokenError(Refusal::unknown_kid);
     key = &*found;
   } else if (issuer.keys.size() == 1) {
@@ -97,7 +108,8 @@ TokenResult TokenVerifier::Impl::check(std::string_view token, std::chrono::syst
   }
   if (key->key.type() != *key_type || (!key->alg.empty() && key->alg != text_of(alg->value)))
     return TokenError(Refusal::key_alg_mismatch);
-  if (!verify_jws_signature(key->key, signing_input, *signature)) return TokenError(Refusal::bad_signature);
+  if (!verify_jws_signature(key->key, signing_input, *signature))
+    return TokenError(Refusal::bad_signature);
 
   auto principal = detail::principal_from_claims(claims, issuer, now, settings.clock_skew);
   if (!principal) return principal.error();
@@ -108,14 +120,15 @@ TokenVerifier::TokenVerifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 TokenVerifier::~TokenVerifier() = default;
 
 Result<std::shared_ptr<TokenVerifier>> TokenVerifier::create(std::vector<TrustedIssuer> issuers,
-                                                              VerifierSettings settings,
-                                                              prometheus::Registry* registry) {
+                                                             VerifierSettings settings,
+                                                             prometheus::Registry* registry) {
   std::set<std::string> names;
   for (const auto& issuer : issuers) {
     const std::string where = "issuer \"" + issuer.issuer + "\": ";
     if (issuer.issuer.empty() || issuer.audience.empty())
       return make_error(Errc::config_error, where + "needs an issuer and an audience");
-    if (!names.insert(issuer.issuer).second) return make_error(Errc::config_error, where + "is configured twice");
+    if (!names.insert(issuer.issuer).second)
+      return make_error(Errc::config_error, where + "is configured twice");
     if (issuer.keys.empty()) return make_error(Errc::config_error, where + "has no keys");
     std::set<std::string> kids;
     for (const auto& key : issuer.keys) {
@@ -123,14 +136,16 @@ Result<std::shared_ptr<TokenVerifier>> TokenVerifier::create(std::vector<Trusted
         return make_error(Errc::config_error, where + "kid \"" + key.kid + "\" names two keys");
       // Tokens without kid only ever pick a lone key, and tokens with one never pick this key.
       if (key.kid.empty() && issuer.keys.size() > 1)
-        return make_error(Errc::config_error, where + "a key without kid beside other keys could never be used");
+        return make_error(Errc::config_error,
+                          where + "a key without kid beside other keys could never be used");
     }
   }
   return std::shared_ptr<TokenVerifier>(
       new TokenVerifier(std::make_unique<Impl>(std::move(issuers), settings, registry)));
 }
 
-TokenResult TokenVerifier::verify(std::string_view compact_token, std::chrono::system_clock::time_point now) const {
+TokenResult TokenVerifier::verify(std::string_view compact_token,
+                                  std::chrono::system_clock::time_point now) const {
   auto record = [&](const TokenResult& result) {
     if (impl_->metrics) impl_->metrics->verification(result ? "accepted" : result.error().word());
     return result;
@@ -158,10 +173,13 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
   constexpr std::string_view kScheme = "bearer";
   if (authorization.size() <= kScheme.size() + 1) return std::nullopt;
   for (std::size_t i = 0; i < kScheme.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return std::nullopt;
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i])
+      return std::nullopt;
   auto rest = authorization.substr(kScheme.size());
   if (rest.front() != ' ') return std::nullopt;
-  rest.remove_prefix(rest.find_first_not_of(' ') == std::string_view::npos ? rest.size() : rest.find_first_not_of(' '));
+  rest.remove_prefix(rest.find_first_not_of(' ') == std::string_view::npos
+                         ? rest.size()
+                         : rest.find_first_not_of(' '));
   while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
   if (rest.empty() || rest.find(' ') != std::string_view::npos) return std::nullopt;
   return rest;

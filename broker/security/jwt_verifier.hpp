@@ -3,7 +3,6 @@
 // configuration, giving the Principal a request acts for. OpenSSL stays in the .cpp files.
 
 #include <boost/system/result.hpp>
-
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -68,7 +67,8 @@ class TokenVerifier {
   ~TokenVerifier();
 
   /// Verifies `compact_token` (the part after "Bearer ") as of `now`. Thread-safe.
-  TokenResult verify(std::string_view compact_token, std::chrono::system_clock::time_point now) const;
+  TokenResult verify(std::string_view compact_token,
+                     std::chrono::system_clock::time_point now) const;
 
   const std::vector<TrustedIssuer>& issuers() const;
   std::uint64_t cache_hits() const;

@@ -34,22 +34,26 @@ Result<PublicKey> make_public_key(EvpPkeyPtr pkey) {
   } else if (EVP_PKEY_is_a(pkey.get(), "EC")) {
     char group[64] = {};
     std::size_t length = 0;
-    if (!EVP_PKEY_get_utf8_string_param(pkey.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &length))
-      return make_error(Errc::unsupported, "EC key without a named curve: ES256 keys must be on P-256");
+    if (!EVP_PKEY_get_utf8_string_param(pkey.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                        &length))
+      return make_error(Errc::unsupported,
+                        "EC key without a named curve: ES256 keys must be on P-256");
     if (std::string_view(group) != "prime256v1")
       return make_error(Errc::unsupported, "EC key on curve " + std::string(group) +
                                                ": ES256 keys must be on P-256 (prime256v1)");
     impl->type = KeyType::ec_p256;
     impl->bits = 256;
   } else {
-    return make_error(Errc::unsupported, std::string("key of type ") + EVP_PKEY_get0_type_name(pkey.get()) +
-                                             ": only RSA (RS256) and EC P-256 (ES256) keys are supported");
+    return make_error(Errc::unsupported,
+                      std::string("key of type ") + EVP_PKEY_get0_type_name(pkey.get()) +
+                          ": only RSA (RS256) and EC P-256 (ES256) keys are supported");
   }
   // Keep the public half only: a private key handed in (the development issuer's) is not
   // needed to verify and should not linger in the verifier.
   unsigned char* der = nullptr;
   int der_length = i2d_PUBKEY(pkey.get(), &der);
-  if (der_length <= 0) return make_error(Errc::internal, openssl_error("cannot encode the public key"));
+  if (der_length <= 0)
+    return make_error(Errc::internal, openssl_error("cannot encode the public key"));
   const unsigned char* cursor = der;
   impl->pkey.reset(d2i_PUBKEY(nullptr, &cursor, der_length));
   OPENSSL_free(der);
@@ -78,7 +82,8 @@ Result<PublicKey> parse_public_key_pem(std::string_view pem) {
   }
   if (!pkey) {
     ERR_clear_error();
-    return make_error(Errc::parse_error, "not a PEM public key (-----BEGIN PUBLIC KEY-----) or certificate");
+    return make_error(Errc::parse_error,
+                      "not a PEM public key (-----BEGIN PUBLIC KEY-----) or certificate");
   }
   return detail::make_public_key(std::move(pkey));
 }
@@ -91,7 +96,8 @@ Result<std::string> read_small_file(const std::string& path, std::size_t max_byt
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
     text.append(chunk, static_cast<std::size_t>(in.gcount()));
     if (text.size() > max_bytes)
-      return make_error(Errc::limit_exceeded, "larger than " + std::to_string(max_bytes) + " bytes", path);
+      return make_error(Errc::limit_exceeded, "larger than " + std::to_string(max_bytes) + " bytes",
+                        path);
   }
   if (in.bad()) return make_error(Errc::io_error, "cannot read the file", path);
   return text;

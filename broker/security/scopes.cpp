@@ -13,8 +13,8 @@ constexpr std::uint8_t kAll = bit(Access::create) | bit(Access::read) | bit(Acce
 
 /// Scopes about identity and launch, which say nothing about resources.
 constexpr std::array<std::string_view, 8> kKnownNonResourceScopes = {
-    "openid", "fhirUser", "profile", "launch", "launch/patient", "launch/encounter", "offline_access",
-    "online_access"};
+    "openid",         "fhirUser",         "profile",        "launch",
+    "launch/patient", "launch/encounter", "offline_access", "online_access"};
 
 std::optional<ContextKind> parse_context(std::string_view text) {
   if (text == "patient") return ContextKind::patient;
@@ -38,8 +38,8 @@ std::optional<std::uint8_t> parse_permissions(std::string_view text) {
   if (text == "write") return bit(Access::create) | bit(Access::update) | bit(Access::delete_);
   if (text == "*") return kAll;
   constexpr std::string_view kOrder = "cruds";
-  constexpr std::array<Access, 5> kBits = {Access::create, Access::read, Access::update, Access::delete_,
-                                           Access::search};
+  constexpr std::array<Access, 5> kBits = {Access::create, Access::read, Access::update,
+                                           Access::delete_, Access::search};
   if (text.empty()) return std::nullopt;
   std::uint8_t access = 0;
   std::size_t next = 0;
@@ -56,9 +56,12 @@ std::optional<std::uint8_t> parse_permissions(std::string_view text) {
 
 std::string_view to_string(ContextKind kind) {
   switch (kind) {
-    case ContextKind::patient: return "patient";
-    case ContextKind::user: return "user";
-    case ContextKind::system: return "system";
+    case ContextKind::patient:
+      return "patient";
+    case ContextKind::user:
+      return "user";
+    case ContextKind::system:
+      return "system";
   }
   return "patient";
 }
@@ -115,7 +118,8 @@ bool Scopes::allows(ContextKind context, std::string_view resource_type, Access 
 }
 
 bool Scopes::has_context(ContextKind context) const {
-  return std::any_of(grants_.begin(), grants_.end(), [&](const ScopeGrant& g) { return g.context == context; });
+  return std::any_of(grants_.begin(), grants_.end(),
+                     [&](const ScopeGrant& g) { return g.context == context; });
 }
 
 }  // namespace hie::security

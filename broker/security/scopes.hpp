@@ -28,8 +28,8 @@ struct ScopeGrant {
 /// The scopes of one token, parsed once.
 ///
 /// Grammar: `context/resource.permissions` where context is `patient`, `user` or `system`;
-/// resource is `*` or a resource type name; permissions are v1 `read`, `write` or `*`, or v2 letters
-/// from `cruds` in that order. v1 `read` is v2 `rs`, `write` is `cud`, `*` is `cruds`.
+/// resource is `*` or a resource type name; permissions are v1 `read`, `write` or `*`, or v2
+/// letters from `cruds` in that order. v1 `read` is v2 `rs`, `write` is `cud`, `*` is `cruds`.
 /// `openid`, `fhirUser`, `profile`, `launch`, `launch/patient`, `launch/encounter`,
 /// `offline_access` and `online_access` are known and grant nothing here. Any other word,
 /// and v2 scopes narrowed by a query (`?category=...`), which the broker cannot enforce, are

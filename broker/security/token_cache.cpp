@@ -21,7 +21,8 @@ TokenCache::Digest TokenCache::digest_of(std::string_view token) {
   return d;
 }
 
-std::shared_ptr<const Principal> TokenCache::find(std::string_view token, std::chrono::system_clock::time_point now) {
+std::shared_ptr<const Principal> TokenCache::find(std::string_view token,
+                                                  std::chrono::system_clock::time_point now) {
   if (max_entries_ == 0) {
     misses_.fetch_add(1, std::memory_order_relaxed);
     return nullptr;

@@ -24,7 +24,8 @@ class TokenCache {
 
   /// The principal verified earlier from exactly `token`, unless it has expired by `now`.
   /// Thread-safe; counts a hit or a miss.
-  std::shared_ptr<const Principal> find(std::string_view token, std::chrono::system_clock::time_point now);
+  std::shared_ptr<const Principal> find(std::string_view token,
+                                        std::chrono::system_clock::time_point now);
 
   /// Remembers `principal` for `token` until `principal->expires`, dropping the least
   /// recently used entry when full. Thread-safe.

@@ -1,8 +1,7 @@
 #include "broker/security/token_error.hpp"
 
-#include <boost/throw_exception.hpp>
-
 #include <array>
+#include <boost/throw_exception.hpp>
 
 #include "broker/core/error.hpp"
 
@@ -21,16 +20,20 @@ constexpr std::array kEntries = {
     Entry{Refusal::bad_base64, "bad_base64", "token part is not unpadded base64url"},
     Entry{Refusal::bad_json, "bad_json", "token header or payload is not a JSON object"},
     Entry{Refusal::too_deep, "too_deep", "token JSON nests deeper than 16 levels"},
-    Entry{Refusal::duplicate_member, "duplicate_member", "token header or payload repeats a member"},
+    Entry{Refusal::duplicate_member, "duplicate_member",
+          "token header or payload repeats a member"},
     Entry{Refusal::alg_none, "alg_none", "alg none is refused"},
     Entry{Refusal::alg_hmac, "alg_hmac", "HMAC algorithms (HS256, HS384, HS512) are refused"},
     Entry{Refusal::alg_unsupported, "alg_unsupported", "alg must be RS256 or ES256"},
-    Entry{Refusal::crit_unsupported, "crit_unsupported", "crit header extensions are not supported"},
+    Entry{Refusal::crit_unsupported, "crit_unsupported",
+          "crit header extensions are not supported"},
     Entry{Refusal::missing_issuer, "missing_issuer", "iss claim is missing"},
     Entry{Refusal::untrusted_issuer, "untrusted_issuer", "issuer is not trusted"},
     Entry{Refusal::unknown_kid, "unknown_kid", "unknown kid"},
-    Entry{Refusal::kid_required, "kid_required", "token has no kid and its issuer has several keys"},
-    Entry{Refusal::key_alg_mismatch, "key_alg_mismatch", "the key named by kid is not for this alg"},
+    Entry{Refusal::kid_required, "kid_required",
+          "token has no kid and its issuer has several keys"},
+    Entry{Refusal::key_alg_mismatch, "key_alg_mismatch",
+          "the key named by kid is not for this alg"},
     Entry{Refusal::bad_signature, "bad_signature", "signature does not verify"},
     Entry{Refusal::bad_claim, "bad_claim", "claim has the wrong type"},
     Entry{Refusal::missing_exp, "missing_exp", "exp claim is required"},

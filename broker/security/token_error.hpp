@@ -3,7 +3,6 @@
 // (it never quotes the token), and one fixed word per case for metric labels.
 
 #include <boost/assert/source_location.hpp>
-
 #include <span>
 #include <string>
 #include <string_view>
@@ -52,21 +51,26 @@ class TokenError {
  public:
   TokenError() = default;
   /// `claim` names the claim or header parameter at fault (bad_claim), from our fixed vocabulary.
-  explicit TokenError(Refusal refusal, std::string_view claim = {}) : refusal_(refusal), claim_(claim) {}
+  explicit TokenError(Refusal refusal, std::string_view claim = {})
+      : refusal_(refusal), claim_(claim) {}
 
   Refusal refusal() const { return refusal_; }
   std::string_view word() const { return security::word(refusal_); }
   /// The reason, with the claim at fault when there is one: "claim has the wrong type: exp".
   std::string message() const;
 
-  friend bool operator==(const TokenError& a, const TokenError& b) { return a.refusal_ == b.refusal_; }
+  friend bool operator==(const TokenError& a, const TokenError& b) {
+    return a.refusal_ == b.refusal_;
+  }
 
  private:
   Refusal refusal_ = Refusal::malformed;
   std::string_view claim_;  ///< always a string literal
 };
 
-/// Found by ADL from boost::system::result<T, TokenError>::value(): calling it on a refusal is a bug.
-[[noreturn]] void throw_exception_from_error(const TokenError& error, const boost::source_location& loc);
+/// Found by ADL from boost::system::result<T, TokenError>::value(): calling it on a refusal is a
+/// bug.
+[[noreturn]] void throw_exception_from_error(const TokenError& error,
+                                             const boost::source_location& loc);
 
 }  // namespace hie::security

@@ -25,18 +25,20 @@ TokenMetrics::TokenMetrics(prometheus::Registry& registry) : impl_(std::make_uni
   // Every series exists from the start, so a rate over a refusal that never happened is 0.
   impl_->outcomes.emplace("accepted", &verifications.Add({{"outcome", "accepted"}}));
   for (Refusal refusal : all_refusals())
-    impl_->outcomes.emplace(std::string(word(refusal)), &verifications.Add({{"outcome", std::string(word(refusal))}}));
+    impl_->outcomes.emplace(std::string(word(refusal)),
+                            &verifications.Add({{"outcome", std::string(word(refusal))}}));
   auto& cache = prometheus::BuildCounter()
                     .Name("hie_jwt_cache_lookups_total")
                     .Help("Verified-token cache lookups, by result")
                     .Register(registry);
   impl_->hits = &cache.Add({{"result", "hit"}});
   impl_->misses = &cache.Add({{"result", "miss"}});
-  impl_->ignored = &prometheus::BuildCounter()
-                        .Name("hie_jwt_scope_words_ignored_total")
-                        .Help("Scope words in verified tokens that grant nothing here (not understood)")
-                        .Register(registry)
-                        .Add({});
+  impl_->ignored =
+      &prometheus::BuildCounter()
+           .Name("hie_jwt_scope_words_ignored_total")
+           .Help("Scope words in verified tokens that grant nothing here (not understood)")
+           .Register(registry)
+           .Add({});
 }
 
 TokenMetrics::~TokenMetrics() = default;

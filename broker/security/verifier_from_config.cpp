@@ -32,14 +32,15 @@ Result<TrustedIssuer> load_issuer(const config::JwtIssuer& configured, const std
 }  // namespace
 
 Result<std::shared_ptr<TokenVerifier>> TokenVerifier::create(const config::Jwt& config,
-                                                              prometheus::Registry* registry) {
+                                                             prometheus::Registry* registry) {
   std::vector<TrustedIssuer> issuers;
   for (std::size_t i = 0; i < config.issuers.size(); ++i) {
     auto issuer = load_issuer(config.issuers[i], "security.jwt.issuers[" + std::to_string(i) + "]");
     if (!issuer) return issuer.error();
     issuers.push_back(std::move(*issuer));
   }
-  if (const auto& dev = config.dev_issuer; dev && !(dev->optional && !config::path_exists(dev->private_key))) {
+  if (const auto& dev = config.dev_issuer;
+      dev && !(dev->optional && !config::path_exists(dev->private_key))) {
     auto signer = JwsSigner::load_private_key_file(dev->private_key, dev->kid);
     if (!signer) return at_setting(signer.error(), "security.jwt.dev_issuer.private_key");
     issuers.push_back({dev->issuer, dev->audience, {{dev->kid, "", signer->public_key()}}});

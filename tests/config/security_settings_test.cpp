@@ -30,7 +30,8 @@ class SecuritySettings : public ::testing::Test {
     dir_.file("dev.key", "-");
   }
   Outcome parse(const std::string& security, std::vector<std::string> overrides = {}) {
-    return parse_config("{\n  \"security\": " + security + "\n}\n", "broker.json", overrides, dir_.root().string());
+    return parse_config("{\n  \"security\": " + security + "\n}\n", "broker.json", overrides,
+                        dir_.root().string());
   }
   hie::testing::TempDir dir_;
 };
@@ -75,8 +76,10 @@ TEST_F(SecuritySettings, AMissingKeyFileIsNamedWithItsLineAndSetting) {
       "keys": [ {"kid": "k1", "pem": "keys/absent.pem"} ], "jwks": "keys/absent.json" } ] } })");
   EXPECT_EQ(messages(config),
             (std::vector<std::string>{
-                "broker.json:4: security.jwt.issuers[0].keys[0].pem: file not found: " + dir_.path("keys/absent.pem"),
-                "broker.json:4: security.jwt.issuers[0].jwks: file not found: " + dir_.path("keys/absent.json")}));
+                "broker.json:4: security.jwt.issuers[0].keys[0].pem: file not found: " +
+                    dir_.path("keys/absent.pem"),
+                "broker.json:4: security.jwt.issuers[0].jwks: file not found: " +
+                    dir_.path("keys/absent.json")}));
 }
 
 TEST_F(SecuritySettings, RefusesIssuersWithoutKeysTwiceOrBlank) {
@@ -84,30 +87,39 @@ TEST_F(SecuritySettings, RefusesIssuersWithoutKeysTwiceOrBlank) {
     { "issuer": "https://idp.example", "audience": "a" },
     { "issuer": "https://idp.example", "audience": "", "jwks": "keys/idp-jwks.json" },
     { "audience": "a", "keys": [ {"kid": "k", "pem": "keys/idp.pem"}, {"kid": "k", "pem": "keys/idp.pem"} ] } ] } })");
-  EXPECT_EQ(messages(config),
-            (std::vector<std::string>{
-                "broker.json:3: security.jwt.issuers[0].keys: an issuer needs keys, a jwks file, or both",
-                "broker.json:4: security.jwt.issuers[1].audience: must not be empty",
-                "broker.json:4: security.jwt.issuers[1].issuer: issuer \"https://idp.example\" is configured twice",
-                "broker.json:5: security.jwt.issuers[2].issuer: is required",
-                "broker.json:5: security.jwt.issuers[2].keys[1].kid: kid \"k\" is used twice for this issuer"}));
+  EXPECT_EQ(
+      messages(config),
+      (std::vector<std::string>{
+          "broker.json:3: security.jwt.issuers[0].keys: an issuer needs keys, a jwks file, or both",
+          "broker.json:4: security.jwt.issuers[1].audience: must not be empty",
+          "broker.json:4: security.jwt.issuers[1].issuer: issuer \"https://idp.example\" is "
+          "configured twice",
+          "broker.json:5: security.jwt.issuers[2].issuer: is required",
+          "broker.json:5: security.jwt.issuers[2].keys[1].kid: kid \"k\" is used twice for this "
+          "issuer"}));
 }
 
 TEST_F(SecuritySettings, BoundsSkewAndCacheAndSuggestsMisspeltKeys) {
-  auto config = parse(R"({ "jwt": { "clock_skew_seconds": 601, "token_cache_entries": 10000001, "clock_skew_second": 5 } })");
-  EXPECT_EQ(messages(config),
-            (std::vector<std::string>{
-                "broker.json:2: security.jwt.clock_skew_seconds: must be from 0 to 600",
-                "broker.json:2: security.jwt.token_cache_entries: must be from 0 (no cache) to 10000000",
-                "broker.json:2: security.jwt.clock_skew_second: unknown setting (did you mean "
-                "security.jwt.clock_skew_seconds?)"}));
+  auto config = parse(
+      R"({ "jwt": { "clock_skew_seconds": 601, "token_cache_entries": 10000001, "clock_skew_second": 5 } })");
+  EXPECT_EQ(
+      messages(config),
+      (std::vector<std::string>{
+          "broker.json:2: security.jwt.clock_skew_seconds: must be from 0 to 600",
+          "broker.json:2: security.jwt.token_cache_entries: must be from 0 (no cache) to 10000000",
+          "broker.json:2: security.jwt.clock_skew_second: unknown setting (did you mean "
+          "security.jwt.clock_skew_seconds?)"}));
 }
 
 TEST_F(SecuritySettings, DevIssuerKeyMustExistUnlessOptional) {
-  auto strict = parse(R"({ "jwt": { "dev_issuer": { "private_key": "dev-certs/dev-issuer.key" } } })");
-  EXPECT_EQ(messages(strict), (std::vector<std::string>{"broker.json:2: security.jwt.dev_issuer.private_key: file "
-                                                        "not found: " + dir_.path("dev-certs/dev-issuer.key")}));
-  auto optional = parse(R"({ "jwt": { "dev_issuer": { "private_key": "dev-certs/dev-issuer.key", "optional": true } } })");
+  auto strict =
+      parse(R"({ "jwt": { "dev_issuer": { "private_key": "dev-certs/dev-issuer.key" } } })");
+  EXPECT_EQ(messages(strict),
+            (std::vector<std::string>{"broker.json:2: security.jwt.dev_issuer.private_key: file "
+                                      "not found: " +
+                                      dir_.path("dev-certs/dev-issuer.key")}));
+  auto optional = parse(
+      R"({ "jwt": { "dev_issuer": { "private_key": "dev-certs/dev-issuer.key", "optional": true } } })");
   ASSERT_TRUE(optional) << messages(optional).front();
   EXPECT_TRUE(optional->security.jwt.dev_issuer->optional);
   EXPECT_EQ(optional->security.jwt.dev_issuer->private_key, dir_.path("dev-certs/dev-issuer.key"));
@@ -120,7 +132,8 @@ TEST_F(SecuritySettings, DevIssuerNeedsANameOfItsOwn) {
   EXPECT_EQ(messages(config),
             (std::vector<std::string>{
                 "broker.json:4: security.jwt.dev_issuer.kid: must not be empty",
-                "broker.json:4: security.jwt.dev_issuer.issuer: issuer \"https://idp.example\" is also in "
+                "broker.json:4: security.jwt.dev_issuer.issuer: issuer \"https://idp.example\" is "
+                "also in "
                 "security.jwt.issuers: give the development issuer a name of its own"}));
 }
 

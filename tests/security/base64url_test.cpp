@@ -18,7 +18,8 @@ TEST(Base64url, EncodesWithoutPaddingInTheUrlAlphabet) {
 TEST(Base64url, DecodesWhatItEncodes) {
   std::string all;
   for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
-  for (std::size_t n = 0; n <= all.size(); n += 37) EXPECT_EQ(base64url_decode(base64url_encode(all.substr(0, n))), all.substr(0, n));
+  for (std::size_t n = 0; n <= all.size(); n += 37)
+    EXPECT_EQ(base64url_decode(base64url_encode(all.substr(0, n))), all.substr(0, n));
   EXPECT_EQ(base64url_decode("eyJhbGciOiJFUzI1NiJ9"), R"({"alg":"ES256"})");
 }
 

@@ -55,12 +55,15 @@ TEST_F(VerifierTest, AudienceMustContainTheIssuersAudience) {
   EXPECT_EQ(wrong.error().message(), "audience mismatch");
   EXPECT_EQ(outcome(rs256(patient_claims().erase("aud"))), "audience_mismatch");
   EXPECT_EQ(outcome(rs256(patient_claims().set("aud", "[]"))), "audience_mismatch");
-  EXPECT_EQ(outcome(rs256(patient_claims().set("aud", R"(["a", "https://broker.example/fhir"])"))), "accepted");
+  EXPECT_EQ(outcome(rs256(patient_claims().set("aud", R"(["a", "https://broker.example/fhir"])"))),
+            "accepted");
   EXPECT_EQ(outcome(rs256(patient_claims().set("aud", R"(["a", "b"])"))), "audience_mismatch");
-  EXPECT_EQ(outcome(rs256(patient_claims().set("aud", R"(["https://broker.example/fhir", 1])"))), "bad_claim");
+  EXPECT_EQ(outcome(rs256(patient_claims().set("aud", R"(["https://broker.example/fhir", 1])"))),
+            "bad_claim");
   // The solo issuer's audience is not the idp's.
-  EXPECT_EQ(outcome(signed_token(ec_, R"({"alg":"ES256"})", patient_claims().text("iss", kSolo).json())),
-            "audience_mismatch");
+  EXPECT_EQ(
+      outcome(signed_token(ec_, R"({"alg":"ES256"})", patient_claims().text("iss", kSolo).json())),
+      "audience_mismatch");
 }
 
 TEST_F(VerifierTest, SubjectIsRequired) {
@@ -102,8 +105,9 @@ TEST_F(VerifierTest, SystemTokensNeedNoPurpose) {
   EXPECT_EQ((*result)->kind, ContextKind::system);
   EXPECT_TRUE((*result)->allows("Encounter", Access::search));
   // user/ beside system/: a user, who must say why.
-  EXPECT_EQ(outcome(rs256(patient_claims().erase("patient").text("scope", "system/*.read user/*.read"))),
-            "missing_purpose");
+  EXPECT_EQ(
+      outcome(rs256(patient_claims().erase("patient").text("scope", "system/*.read user/*.read"))),
+      "missing_purpose");
 }
 
 TEST_F(VerifierTest, APatientTokenGrantsOnlyItsPatientScopes) {
@@ -114,7 +118,8 @@ TEST_F(VerifierTest, APatientTokenGrantsOnlyItsPatientScopes) {
 }
 
 TEST_F(VerifierTest, ScopeAsAnArrayAndIgnoredWords) {
-  auto result = verify(rs256(patient_claims().set("scope", R"(["patient/Observation.rs", "nonsense"])")));
+  auto result =
+      verify(rs256(patient_claims().set("scope", R"(["patient/Observation.rs", "nonsense"])")));
   ASSERT_TRUE(result);
   EXPECT_TRUE((*result)->allows("Observation", Access::read));
   EXPECT_EQ((*result)->scopes.ignored_words(), 1u);

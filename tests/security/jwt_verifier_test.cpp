@@ -49,7 +49,8 @@ TEST_F(VerifierTest, RefusesAlgNoneInAnySpelling) {
 
 TEST_F(VerifierTest, RefusesHmacEvenKeyedWithThePublicKey) {
   // The classic confusion attack: HS256 "signed" with the RSA public key as the shared secret.
-  auto token = compact(R"({"alg":"HS256","kid":"r1"})", patient_claims().json(), rsa_key().public_pem.substr(0, 32));
+  auto token = compact(R"({"alg":"HS256","kid":"r1"})", patient_claims().json(),
+                       rsa_key().public_pem.substr(0, 32));
   auto result = verify(token);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().refusal(), Refusal::alg_hmac);
@@ -59,15 +60,19 @@ TEST_F(VerifierTest, RefusesHmacEvenKeyedWithThePublicKey) {
 
 TEST_F(VerifierTest, RefusesEveryOtherAlg) {
   for (std::string alg : {"RS512", "PS256", "ES384", "EdDSA", "rs256", ""}) {
-    auto token = signed_token(rsa_, R"({"alg":")" + alg + R"(","kid":"r1"})", patient_claims().json());
+    auto token =
+        signed_token(rsa_, R"({"alg":")" + alg + R"(","kid":"r1"})", patient_claims().json());
     EXPECT_EQ(outcome(token), "alg_unsupported") << alg;
   }
-  EXPECT_EQ(outcome(signed_token(rsa_, R"({"kid":"r1"})", patient_claims().json())), "alg_unsupported");
-  EXPECT_EQ(outcome(signed_token(rsa_, R"({"alg":256,"kid":"r1"})", patient_claims().json())), "bad_claim");
+  EXPECT_EQ(outcome(signed_token(rsa_, R"({"kid":"r1"})", patient_claims().json())),
+            "alg_unsupported");
+  EXPECT_EQ(outcome(signed_token(rsa_, R"({"alg":256,"kid":"r1"})", patient_claims().json())),
+            "bad_claim");
 }
 
 TEST_F(VerifierTest, RefusesCritExtensions) {
-  auto token = signed_token(rsa_, R"({"alg":"RS256","kid":"r1","crit":["b64"],"b64":false})", patient_claims().json());
+  auto token = signed_token(rsa_, R"({"alg":"RS256","kid":"r1","crit":["b64"],"b64":false})",
+                            patient_claims().json());
   EXPECT_EQ(outcome(token), "crit_unsupported");
 }
 
@@ -75,16 +80,20 @@ TEST_F(VerifierTest, KidChoosesTheKey) {
   EXPECT_EQ(outcome(rs256(patient_claims(), "r2")), "unknown_kid");
   EXPECT_EQ(verify(rs256(patient_claims(), "r2")).error().message(), "unknown kid");
   // ES256 naming the RSA key: the key is not for this alg.
-  EXPECT_EQ(outcome(signed_token(ec_, R"({"alg":"ES256","kid":"r1"})", patient_claims().json())), "key_alg_mismatch");
-  EXPECT_EQ(outcome(signed_token(rsa_, R"({"alg":"RS256","kid":7})", patient_claims().json())), "bad_claim");
+  EXPECT_EQ(outcome(signed_token(ec_, R"({"alg":"ES256","kid":"r1"})", patient_claims().json())),
+            "key_alg_mismatch");
+  EXPECT_EQ(outcome(signed_token(rsa_, R"({"alg":"RS256","kid":7})", patient_claims().json())),
+            "bad_claim");
 }
 
 TEST_F(VerifierTest, NoKidOnlyForAnIssuerWithOneKey) {
-  EXPECT_EQ(outcome(signed_token(rsa_, R"({"alg":"RS256"})", patient_claims().json())), "kid_required");
+  EXPECT_EQ(outcome(signed_token(rsa_, R"({"alg":"RS256"})", patient_claims().json())),
+            "kid_required");
   auto solo = patient_claims().text("iss", kSolo).text("aud", "solo");
   EXPECT_EQ(outcome(signed_token(ec_, R"({"alg":"ES256"})", solo.json())), "accepted");
   // A kid the lone key does not have is still unknown.
-  EXPECT_EQ(outcome(signed_token(ec_, R"({"alg":"ES256","kid":"e1"})", solo.json())), "unknown_kid");
+  EXPECT_EQ(outcome(signed_token(ec_, R"({"alg":"ES256","kid":"e1"})", solo.json())),
+            "unknown_kid");
 }
 
 TEST_F(VerifierTest, RefusesASignatureByAnotherKey) {
@@ -100,10 +109,12 @@ TEST_F(VerifierTest, RefusesATamperedPayloadOrHeader) {
     auto first_dot = token.find('.'), second_dot = token.rfind('.');
     // Another patient's number in place of the signed one.
     auto other = base64url_encode(patient_claims().text("patient", "4010232137").json());
-    EXPECT_EQ(outcome(token.substr(0, first_dot + 1) + other + token.substr(second_dot)), "bad_signature");
+    EXPECT_EQ(outcome(token.substr(0, first_dot + 1) + other + token.substr(second_dot)),
+              "bad_signature");
     // The same header with a key URL added (never followed, and not what was signed).
     auto header = base64url_decode(token.substr(0, first_dot)).value();
-    auto changed = base64url_encode(header.substr(0, header.size() - 1) + R"(,"x5u":"https://evil.example/k"})");
+    auto changed = base64url_encode(header.substr(0, header.size() - 1) +
+                                    R"(,"x5u":"https://evil.example/k"})");
     EXPECT_EQ(outcome(changed + token.substr(first_dot)), "bad_signature");
     // A flipped bit in the signature.
     std::string flipped = token;
@@ -118,7 +129,8 @@ TEST_F(VerifierTest, RefusesATamperedPayloadOrHeader) {
 }
 
 TEST_F(VerifierTest, RefusesUntrustedOrMissingIssuer) {
-  EXPECT_EQ(outcome(rs256(patient_claims().text("iss", "https://evil.example"))), "untrusted_issuer");
+  EXPECT_EQ(outcome(rs256(patient_claims().text("iss", "https://evil.example"))),
+            "untrusted_issuer");
   EXPECT_EQ(verify(rs256(patient_claims().text("iss", "https://idp.example/"))).error().message(),
             "issuer is not trusted");
   EXPECT_EQ(outcome(rs256(patient_claims().erase("iss"))), "missing_issuer");
@@ -129,35 +141,42 @@ TEST_F(VerifierTest, RefusesUntrustedOrMissingIssuer) {
 
 TEST_F(VerifierTest, RefusesMalformedTokens) {
   const auto good = rs256(patient_claims());
-  for (const std::string& token : std::vector<std::string>{"", "abc", "a.b", "a.b.c.d", ".b.c", "a..c", good + "."})
+  for (const std::string& token :
+       std::vector<std::string>{"", "abc", "a.b", "a.b.c.d", ".b.c", "a..c", good + "."})
     EXPECT_EQ(outcome(token), "malformed") << token;
   EXPECT_EQ(verify("a.b").error().message(), "token is not three dot-separated parts");
   // Padding, the standard alphabet, whitespace: each a bad_base64.
   auto first_dot = good.find('.');
   EXPECT_EQ(outcome(good.substr(0, first_dot) + "=" + good.substr(first_dot)), "bad_base64");
   EXPECT_EQ(outcome("+" + good.substr(1)), "bad_base64");
-  EXPECT_EQ(outcome(good.substr(0, first_dot + 1) + " " + good.substr(first_dot + 1)), "bad_base64");
+  EXPECT_EQ(outcome(good.substr(0, first_dot + 1) + " " + good.substr(first_dot + 1)),
+            "bad_base64");
   EXPECT_EQ(outcome(good + "="), "bad_base64");
   // Not JSON, not an object, trailing text, invalid UTF-8.
-  for (std::string header : {"{", "[]", "\"alg\"", R"({"alg":"RS256"} x)", "{\"alg\":\"RS256\xff\"}"})
+  for (std::string header :
+       {"{", "[]", "\"alg\"", R"({"alg":"RS256"} x)", "{\"alg\":\"RS256\xff\"}"})
     EXPECT_EQ(outcome(compact(header, patient_claims().json(), "sig")), "bad_json") << header;
   EXPECT_EQ(outcome(signed_token(rsa_, R"({"alg":"RS256","kid":"r1"})", "not json")), "bad_json");
   EXPECT_EQ(outcome(signed_token(rsa_, R"({"alg":"RS256","kid":"r1"})", "[1]")), "bad_json");
 }
 
 TEST_F(VerifierTest, RefusesRepeatedMembers) {
-  EXPECT_EQ(outcome(compact(R"({"alg":"RS256","alg":"none"})", patient_claims().json(), "sig")), "duplicate_member");
+  EXPECT_EQ(outcome(compact(R"({"alg":"RS256","alg":"none"})", patient_claims().json(), "sig")),
+            "duplicate_member");
   auto twice = patient_claims().json();
   twice.insert(1, R"("patient":"4010232137",)");
-  EXPECT_EQ(outcome(signed_token(rsa_, R"({"alg":"RS256","kid":"r1"})", twice)), "duplicate_member");
+  EXPECT_EQ(outcome(signed_token(rsa_, R"({"alg":"RS256","kid":"r1"})", twice)),
+            "duplicate_member");
 }
 
 TEST_F(VerifierTest, BoundsNestingAndSize) {
-  std::string deep16 = std::string(15, '[') + std::string(15, ']');  // + the object itself: 16 levels
+  std::string deep16 =
+      std::string(15, '[') + std::string(15, ']');  // + the object itself: 16 levels
   std::string deep17 = std::string(16, '[') + std::string(16, ']');
   EXPECT_EQ(outcome(rs256(patient_claims().set("x", deep16))), "accepted");
   EXPECT_EQ(outcome(rs256(patient_claims().set("x", deep17))), "too_deep");
-  EXPECT_EQ(outcome(compact(R"({"alg":"RS256","x":)" + std::string(5000, '[') + "}", "{}", "s")), "too_deep");
+  EXPECT_EQ(outcome(compact(R"({"alg":"RS256","x":)" + std::string(5000, '[') + "}", "{}", "s")),
+            "too_deep");
 
   // The longest token up to 8192 bytes is accepted; the next one is refused before decoding.
   // (Tokens grow by one or two characters per padding byte, so 8192 itself may be skipped.)

@@ -54,13 +54,15 @@ TEST(PublicKeyPem, FileErrorsNameTheFile) {
   auto missing = load_public_key_pem_file(dir.path("absent.pem"));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().describe(), dir.path("absent.pem") + ": cannot read the file");
-  auto bad = load_public_key_pem_file(dir.file("bad.pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"));
+  auto bad = load_public_key_pem_file(
+      dir.file("bad.pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().location(), dir.path("bad.pem"));
 }
 
 TEST(Jwks, ReadsRsaAndEcKeysWithTheirKids) {
-  auto jwks = parse_jwks(jwks_of({jwk_with(rsa_key(), "r1", R"("use":"sig","alg":"RS256")"), jwk_with(ec_key(), "e1")}));
+  auto jwks = parse_jwks(jwks_of(
+      {jwk_with(rsa_key(), "r1", R"("use":"sig","alg":"RS256")"), jwk_with(ec_key(), "e1")}));
   ASSERT_TRUE(jwks) << message_of(jwks);
   ASSERT_EQ(jwks->keys.size(), 2u);
   EXPECT_EQ(jwks->keys[0].kid, "r1");
@@ -79,11 +81,10 @@ TEST(Jwks, ReadsRsaAndEcKeysWithTheirKids) {
 }
 
 TEST(Jwks, LeavesOutKeysForOtherPurposesAndSaysWhy) {
-  auto jwks = parse_jwks(jwks_of({jwk_with(rsa_key(), "enc", R"("use":"enc")"),
-                                  R"({"kty":"oct","k":"c2VjcmV0","kid":"hmac"})",
-                                  jwk_with(testing::ec_p384_key(), "p384"),
-                                  jwk_with(rsa_key(), "r512", R"("alg":"RS512")"),
-                                  jwk_with(ec_key(), "e1")}));
+  auto jwks = parse_jwks(jwks_of(
+      {jwk_with(rsa_key(), "enc", R"("use":"enc")"), R"({"kty":"oct","k":"c2VjcmV0","kid":"hmac"})",
+       jwk_with(testing::ec_p384_key(), "p384"), jwk_with(rsa_key(), "r512", R"("alg":"RS512")"),
+       jwk_with(ec_key(), "e1")}));
   ASSERT_TRUE(jwks) << message_of(jwks);
   ASSERT_EQ(jwks->keys.size(), 1u);
   EXPECT_EQ(jwks->keys[0].kid, "e1");
@@ -94,31 +95,36 @@ TEST(Jwks, LeavesOutKeysForOtherPurposesAndSaysWhy) {
 }
 
 TEST(Jwks, NamesTheKeyAndTheFaultOfABrokenSet) {
-  EXPECT_EQ(message_of(parse_jwks(R"({"keys":[{"kty":"RSA","e":"AQAB","kid":"x"}]})")), "keys[0]: RSA key has no \"n\"");
+  EXPECT_EQ(message_of(parse_jwks(R"({"keys":[{"kty":"RSA","e":"AQAB","kid":"x"}]})")),
+            "keys[0]: RSA key has no \"n\"");
   EXPECT_EQ(message_of(parse_jwks(R"({"keys":[{"kty":"RSA","n":"a+b","e":"AQAB"}]})")),
             "keys[0]: RSA key \"n\" is not unpadded base64url");
-  EXPECT_EQ(message_of(parse_jwks(R"({"keys":[{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA"}]})")),
-            "keys[0]: EC key P-256 \"x\" and \"y\" must be 32 bytes each");
+  EXPECT_EQ(
+      message_of(parse_jwks(R"({"keys":[{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA"}]})")),
+      "keys[0]: EC key P-256 \"x\" and \"y\" must be 32 bytes each");
   // 32-byte coordinates that are not a point on the curve.
   const std::string thirty_two_ones = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE";
-  auto off_curve = parse_jwks(R"({"keys":[{"kty":"EC","crv":"P-256","x":")" + thirty_two_ones + R"(","y":")" +
-                              thirty_two_ones + R"("}]})");
+  auto off_curve = parse_jwks(R"({"keys":[{"kty":"EC","crv":"P-256","x":")" + thirty_two_ones +
+                              R"(","y":")" + thirty_two_ones + R"("}]})");
   ASSERT_FALSE(off_curve);
-  EXPECT_EQ(off_curve.error().message().rfind("keys[0]: EC key ", 0), 0u) << off_curve.error().message();
+  EXPECT_EQ(off_curve.error().message().rfind("keys[0]: EC key ", 0), 0u)
+      << off_curve.error().message();
   EXPECT_EQ(message_of(parse_jwks(jwks_of({jwk_with(rsa_key(), "k"), jwk_with(ec_key(), "k")}))),
             "keys[1]: kid \"k\" is used twice");
   EXPECT_EQ(message_of(parse_jwks(R"({"keys":[{"kty":"oct","k":"c2VjcmV0"}]})")),
             "has no RSA or EC P-256 signature key");
   EXPECT_EQ(message_of(parse_jwks(R"({"key":[]})")), "a JWKS is an object with a \"keys\" array");
   EXPECT_EQ(message_of(parse_jwks("{")).rfind("not JSON: ", 0), 0u);
-  EXPECT_EQ(message_of(parse_jwks(R"({"keys":[{"kty":"RSA","kid":7}]})")), "keys[0]: \"kid\" is not a string");
+  EXPECT_EQ(message_of(parse_jwks(R"({"keys":[{"kty":"RSA","kid":7}]})")),
+            "keys[0]: \"kid\" is not a string");
 }
 
 TEST(Jwks, FileErrorsNameTheFile) {
   hie::testing::TempDir dir;
   auto jwks = load_jwks_file(dir.file("jwks.json", R"({"keys":[]})"));
   ASSERT_FALSE(jwks);
-  EXPECT_EQ(jwks.error().describe(), dir.path("jwks.json") + ": has no RSA or EC P-256 signature key");
+  EXPECT_EQ(jwks.error().describe(),
+            dir.path("jwks.json") + ": has no RSA or EC P-256 signature key");
 }
 
 TEST(JwsSigner, SignsEs256AsRawRAndSAndRs256ByTheKey) {
@@ -129,7 +135,8 @@ TEST(JwsSigner, SignsEs256AsRawRAndSAndRs256ByTheKey) {
   EXPECT_EQ(rsa.alg(), "RS256");
   EXPECT_EQ(rsa.signature("x").value().size(), 256u);
   auto token = rsa.sign(R"({"sub":"a"})").value();
-  EXPECT_EQ(token.substr(0, token.find('.')), base64url_encode(R"({"alg":"RS256","typ":"JWT","kid":"r1"})"));
+  EXPECT_EQ(token.substr(0, token.find('.')),
+            base64url_encode(R"({"alg":"RS256","typ":"JWT","kid":"r1"})"));
   EXPECT_FALSE(JwsSigner::from_private_key_pem(ec_key().public_pem, "x"));
 }
 

@@ -46,15 +46,18 @@ TEST(Scopes, V2LettersGrantExactlyWhatTheyName) {
 }
 
 TEST(Scopes, IdentityAndLaunchScopesAreToleratedAndGrantNothing) {
-  auto scopes = Scopes::parse("openid fhirUser launch/patient offline_access profile online_access launch");
+  auto scopes =
+      Scopes::parse("openid fhirUser launch/patient offline_access profile online_access launch");
   EXPECT_TRUE(scopes.grants().empty());
   EXPECT_EQ(scopes.ignored_words(), 0u);
 }
 
 TEST(Scopes, UnparsableWordsAreIgnoredButCounted) {
   auto scopes = Scopes::parse(
-      "patient/*.read  patient/Observation.sr patient/Observation.rr patient/Observation.x clinician/*.read "
-      "patient/observation.read patient/Observation patient/.read patient/Observation.rs?category=laboratory "
+      "patient/*.read  patient/Observation.sr patient/Observation.rr patient/Observation.x "
+      "clinician/*.read "
+      "patient/observation.read patient/Observation patient/.read "
+      "patient/Observation.rs?category=laboratory "
       "admin");
   ASSERT_EQ(scopes.grants().size(), 1u);  // only patient/*.read
   EXPECT_EQ(scopes.grants()[0].resource_type, "*");
@@ -62,7 +65,8 @@ TEST(Scopes, UnparsableWordsAreIgnoredButCounted) {
 }
 
 TEST(Scopes, ArrayFormParsesLikeTheString) {
-  auto scopes = Scopes::parse(std::vector<std::string>{"user/Observation.rs", "openid", "nonsense"});
+  auto scopes =
+      Scopes::parse(std::vector<std::string>{"user/Observation.rs", "openid", "nonsense"});
   EXPECT_TRUE(scopes.allows(ContextKind::user, "Observation", Access::search));
   EXPECT_EQ(scopes.ignored_words(), 1u);
 }

@@ -22,7 +22,8 @@ std::string bio_text(BIO* bio) {
 
 std::string bn_param(EVP_PKEY* pkey, const char* name) {
   BIGNUM* bn = nullptr;
-  if (!EVP_PKEY_get_bn_param(pkey, name, &bn)) throw std::runtime_error(std::string("no parameter ") + name);
+  if (!EVP_PKEY_get_bn_param(pkey, name, &bn))
+    throw std::runtime_error(std::string("no parameter ") + name);
   std::string bytes(static_cast<std::size_t>(BN_num_bytes(bn)), '\0');
   BN_bn2bin(bn, reinterpret_cast<unsigned char*>(bytes.data()));
   BN_free(bn);
@@ -39,13 +40,16 @@ TestKey describe(EVP_PKEY* pkey) {
   PEM_write_bio_PUBKEY(pub, pkey);
   key.public_pem = bio_text(pub);
   if (EVP_PKEY_is_a(pkey, "RSA")) {
-    key.jwk = R"({"kty":"RSA","n":")" + base64url_encode(bn_param(pkey, OSSL_PKEY_PARAM_RSA_N)) + R"(","e":")" +
-              base64url_encode(bn_param(pkey, OSSL_PKEY_PARAM_RSA_E)) + R"("})";
+    key.jwk = R"({"kty":"RSA","n":")" + base64url_encode(bn_param(pkey, OSSL_PKEY_PARAM_RSA_N)) +
+              R"(","e":")" + base64url_encode(bn_param(pkey, OSSL_PKEY_PARAM_RSA_E)) + R"("})";
   } else {
-    auto pad = [](std::string s) { return std::string(32 - std::min<std::size_t>(32, s.size()), '\0') + s; };
+    auto pad = [](std::string s) {
+      return std::string(32 - std::min<std::size_t>(32, s.size()), '\0') + s;
+    };
     std::string crv = EVP_PKEY_get_bits(pkey) == 256 ? "P-256" : "P-384";
-    key.jwk = R"({"kty":"EC","crv":")" + crv + R"(","x":")" + base64url_encode(pad(bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X))) +
-              R"(","y":")" + base64url_encode(pad(bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y))) + R"("})";
+    key.jwk = R"({"kty":"EC","crv":")" + crv + R"(","x":")" +
+              base64url_encode(pad(bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X))) + R"(","y":")" +
+              base64url_encode(pad(bn_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y))) + R"("})";
   }
   EVP_PKEY_free(pkey);
   return key;

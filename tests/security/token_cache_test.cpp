@@ -39,7 +39,8 @@ TEST(TokenCache, FindsWhatWasInsertedUntilItExpires) {
 TEST(TokenCache, StaysWithinItsBoundDroppingTheLeastRecentlyUsed) {
   TokenCache cache(3);
   const TimePoint now{seconds(kNow)};
-  for (std::string token : {"t1", "t2", "t3"}) cache.insert(token, principal_until(kNow + 100, token));
+  for (std::string token : {"t1", "t2", "t3"})
+    cache.insert(token, principal_until(kNow + 100, token));
   ASSERT_NE(cache.find("t1", now), nullptr);  // t1 is now the most recent; t2 the least
   cache.insert("t4", principal_until(kNow + 100, "t4"));
   EXPECT_EQ(cache.size(), 3u);
@@ -102,7 +103,8 @@ TEST_F(VerifierTest, SecondVerifyIsACacheHitWithTheSamePrincipal) {
 TEST_F(VerifierTest, CacheHoldsAtMostItsEntries) {
   verifier_ = make_verifier({seconds(60), 2});
   std::vector<std::string> tokens;
-  for (int i = 0; i < 3; ++i) tokens.push_back(es256(patient_claims().text("jti", "t" + std::to_string(i))));
+  for (int i = 0; i < 3; ++i)
+    tokens.push_back(es256(patient_claims().text("jti", "t" + std::to_string(i))));
   for (const auto& t : tokens) ASSERT_EQ(outcome(t), "accepted");
   EXPECT_EQ(verifier_->cached_tokens(), 2u);
   EXPECT_EQ(verifier_->cache_misses(), 3u);
@@ -120,7 +122,8 @@ TEST_F(VerifierTest, CountsOutcomesCacheLookupsAndIgnoredScopesAsMetrics) {
   EXPECT_EQ(outcome(token), "accepted");
   EXPECT_EQ(outcome(compact(R"({"alg":"none"})", patient_claims().json(), "")), "alg_none");
   auto text = prometheus::TextSerializer().Serialize(registry.Collect());
-  EXPECT_NE(text.find(R"(hie_jwt_verifications_total{outcome="accepted"} 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(hie_jwt_verifications_total{outcome="accepted"} 2)"), std::string::npos)
+      << text;
   EXPECT_NE(text.find(R"(hie_jwt_verifications_total{outcome="alg_none"} 1)"), std::string::npos);
   EXPECT_NE(text.find(R"(hie_jwt_verifications_total{outcome="expired"} 0)"), std::string::npos);
   EXPECT_NE(text.find(R"(hie_jwt_cache_lookups_total{result="hit"} 1)"), std::string::npos);

@@ -21,15 +21,20 @@ class Claims {
     members_[name] = raw_json;
     return *this;
   }
-  Claims& text(const std::string& name, const std::string& value) { return set(name, "\"" + value + "\""); }
-  Claims& number(const std::string& name, std::int64_t value) { return set(name, std::to_string(value)); }
+  Claims& text(const std::string& name, const std::string& value) {
+    return set(name, "\"" + value + "\"");
+  }
+  Claims& number(const std::string& name, std::int64_t value) {
+    return set(name, std::to_string(value));
+  }
   Claims& erase(const std::string& name) {
     members_.erase(name);
     return *this;
   }
   std::string json() const {
     std::string out = "{";
-    for (const auto& [name, value] : members_) out += (out.size() > 1 ? "," : "") + ("\"" + name + "\":" + value);
+    for (const auto& [name, value] : members_)
+      out += (out.size() > 1 ? "," : "") + ("\"" + name + "\":" + value);
     return out + "}";
   }
 
@@ -38,12 +43,15 @@ class Claims {
 };
 
 /// header.payload.signature from texts, base64url-encoded here (signature bytes given raw).
-inline std::string compact(const std::string& header, const std::string& payload, const std::string& signature) {
-  return base64url_encode(header) + "." + base64url_encode(payload) + "." + base64url_encode(signature);
+inline std::string compact(const std::string& header, const std::string& payload,
+                           const std::string& signature) {
+  return base64url_encode(header) + "." + base64url_encode(payload) + "." +
+         base64url_encode(signature);
 }
 
 /// Signs with `signer` under exactly `header`.
-inline std::string signed_token(const JwsSigner& signer, const std::string& header, const std::string& payload) {
+inline std::string signed_token(const JwsSigner& signer, const std::string& header,
+                                const std::string& payload) {
   return signer.sign_parts(header, payload).value();
 }
 

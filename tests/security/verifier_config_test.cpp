@@ -12,8 +12,11 @@ namespace {
 class VerifierFromConfig : public ::testing::Test {
  protected:
   VerifierFromConfig() {
-    config::JwtIssuer idp{kIdp, kAudience, {{"r1", dir_.file("idp.pem", rsa_key().public_pem)}},
-                          dir_.file("idp-jwks.json", R"({"keys":[)" + jwk_with(ec_key(), "e1") + "]}")};
+    config::JwtIssuer idp{
+        kIdp,
+        kAudience,
+        {{"r1", dir_.file("idp.pem", rsa_key().public_pem)}},
+        dir_.file("idp-jwks.json", R"({"keys":[)" + jwk_with(ec_key(), "e1") + "]}")};
     jwt_.issuers.push_back(idp);
     jwt_.dev_issuer = config::DevIssuer{};
     jwt_.dev_issuer->private_key = dir_.file("dev-issuer.key", ec_key().private_pem);
@@ -30,7 +33,11 @@ class VerifierFromConfig : public ::testing::Test {
 
 Claims claims_for(const std::string& iss, const std::string& aud) {
   Claims c;
-  c.text("iss", iss).text("aud", aud).text("sub", "s").text("patient", kNhsNumber).number("exp", kNow + 60);
+  c.text("iss", iss)
+      .text("aud", aud)
+      .text("sub", "s")
+      .text("patient", kNhsNumber)
+      .number("exp", kNow + 60);
   return c;
 }
 
@@ -43,10 +50,12 @@ TEST_F(VerifierFromConfig, TrustsPemJwksAndDevIssuerKeys) {
   EXPECT_TRUE((*verifier)->verify(rsa_.sign(claims_for(kIdp, kAudience).json()).value(), now));
   EXPECT_TRUE((*verifier)->verify(ec_.sign(claims_for(kIdp, kAudience).json()).value(), now));
   auto dev = JwsSigner::from_private_key_pem(ec_key().private_pem, "dev").value();
-  auto dev_token = dev.sign(claims_for("https://hiebroker.dev/issuer", "hiebroker-dev").json()).value();
+  auto dev_token =
+      dev.sign(claims_for("https://hiebroker.dev/issuer", "hiebroker-dev").json()).value();
   EXPECT_TRUE((*verifier)->verify(dev_token, now));
   // The dev issuer's audience is its own.
-  EXPECT_FALSE((*verifier)->verify(dev.sign(claims_for("https://hiebroker.dev/issuer", kAudience).json()).value(), now));
+  EXPECT_FALSE((*verifier)->verify(
+      dev.sign(claims_for("https://hiebroker.dev/issuer", kAudience).json()).value(), now));
 }
 
 TEST_F(VerifierFromConfig, AnOptionalDevIssuerWithoutItsKeyIsLeftOut) {
@@ -56,8 +65,9 @@ TEST_F(VerifierFromConfig, AnOptionalDevIssuerWithoutItsKeyIsLeftOut) {
   ASSERT_TRUE(verifier) << message_of(verifier);
   EXPECT_EQ((*verifier)->issuers().size(), 1u);
   jwt_.dev_issuer->optional = false;
-  EXPECT_EQ(message_of(TokenVerifier::create(jwt_)),
-            "security.jwt.dev_issuer.private_key: " + dir_.path("absent.key") + ": cannot read the file");
+  EXPECT_EQ(
+      message_of(TokenVerifier::create(jwt_)),
+      "security.jwt.dev_issuer.private_key: " + dir_.path("absent.key") + ": cannot read the file");
 }
 
 TEST_F(VerifierFromConfig, KeyFileErrorsNameTheSettingAndTheFile) {
@@ -72,20 +82,25 @@ TEST_F(VerifierFromConfig, KeyFileErrorsNameTheSettingAndTheFile) {
   jwt_.issuers[0].keys.clear();
   jwt_.issuers[0].jwks = dir_.file("jwks.json", "[]");
   EXPECT_EQ(message_of(TokenVerifier::create(jwt_)),
-            "security.jwt.issuers[0].jwks: " + dir_.path("jwks.json") + ": a JWKS is an object with a \"keys\" array");
+            "security.jwt.issuers[0].jwks: " + dir_.path("jwks.json") +
+                ": a JWKS is an object with a \"keys\" array");
   jwt_.dev_issuer->private_key = dir_.file("dev.key", ec_key().public_pem);
   jwt_.issuers.clear();
   EXPECT_EQ(message_of(TokenVerifier::create(jwt_)),
-            "security.jwt.dev_issuer.private_key: " + dir_.path("dev.key") + ": not an unencrypted PEM private key");
+            "security.jwt.dev_issuer.private_key: " + dir_.path("dev.key") +
+                ": not an unencrypted PEM private key");
 }
 
 TEST_F(VerifierFromConfig, AKidNamingTwoKeysOrAKeylessIssuerIsRefused) {
   jwt_.issuers[0].keys[0].kid = "e1";  // the JWKS has e1 too
-  EXPECT_EQ(message_of(TokenVerifier::create(jwt_)), "issuer \"https://idp.example\": kid \"e1\" names two keys");
-  jwt_.issuers[0].keys[0].kid = "";
   EXPECT_EQ(message_of(TokenVerifier::create(jwt_)),
-            "issuer \"https://idp.example\": a key without kid beside other keys could never be used");
-  EXPECT_EQ(message_of(TokenVerifier::create(std::vector<TrustedIssuer>{{"https://x.example", "a", {}}}, VerifierSettings{})),
+            "issuer \"https://idp.example\": kid \"e1\" names two keys");
+  jwt_.issuers[0].keys[0].kid = "";
+  EXPECT_EQ(
+      message_of(TokenVerifier::create(jwt_)),
+      "issuer \"https://idp.example\": a key without kid beside other keys could never be used");
+  EXPECT_EQ(message_of(TokenVerifier::create(
+                std::vector<TrustedIssuer>{{"https://x.example", "a", {}}}, VerifierSettings{})),
             "issuer \"https://x.example\": has no keys");
 }
 

@@ -24,7 +24,8 @@ class VerifierTest : public ::testing::Test {
   static std::shared_ptr<TokenVerifier> make_verifier(VerifierSettings settings = {},
                                                       prometheus::Registry* registry = nullptr) {
     std::vector<TrustedIssuer> issuers = {
-        {kIdp, kAudience,
+        {kIdp,
+         kAudience,
          {{"r1", "", parse_public_key_pem(rsa_key().public_pem).value()},
           {"e1", "", parse_public_key_pem(ec_key().public_pem).value()}}},
         {kSolo, "solo", {{"", "", parse_public_key_pem(ec_key().public_pem).value()}}}};
@@ -34,20 +35,25 @@ class VerifierTest : public ::testing::Test {
   /// A patient token of the idp that the verifier accepts as of kNow.
   static Claims patient_claims() {
     Claims c;
-    c.text("iss", kIdp).text("aud", kAudience).text("sub", "patient-42").text("patient", kNhsNumber);
+    c.text("iss", kIdp)
+        .text("aud", kAudience)
+        .text("sub", "patient-42")
+        .text("patient", kNhsNumber);
     c.text("scope", "openid patient/*.read").number("exp", kNow + 300).number("iat", kNow);
     return c;
   }
 
   std::string rs256(const Claims& claims, const std::string& kid = "r1") const {
-    return signed_token(rsa_, R"({"alg":"RS256","typ":"JWT","kid":")" + kid + R"("})", claims.json());
+    return signed_token(rsa_, R"({"alg":"RS256","typ":"JWT","kid":")" + kid + R"("})",
+                        claims.json());
   }
   std::string es256(const Claims& claims, const std::string& kid = "e1") const {
     return signed_token(ec_, R"({"alg":"ES256","kid":")" + kid + R"("})", claims.json());
   }
 
   TokenResult verify(const std::string& token, std::int64_t at = kNow) const {
-    return verifier_->verify(token, std::chrono::system_clock::time_point(std::chrono::seconds(at)));
+    return verifier_->verify(token,
+                             std::chrono::system_clock::time_point(std::chrono::seconds(at)));
   }
   /// The refusal word, or "accepted".
   std::string outcome(const std::string& token, std::int64_t at = kNow) const {
