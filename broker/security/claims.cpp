@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "broker/model/nhs_number.hpp"
+#include "broker/security/detail/jose_json.hpp"
 
 namespace hie::security::detail {
 namespace {
@@ -13,11 +14,6 @@ using Checked = boost::system::result<Principal, TokenError>;
 
 /// Latest instant kept: beyond it, a system_clock time_point (nanoseconds) would overflow.
 constexpr double kMaxSeconds = 8.0e9;
-
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-  auto it = object.FindMember(name);
-  return it == object.MemberEnd() ? nullptr : &it->value;
-}
 
 std::string text(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
 
@@ -29,7 +25,7 @@ bool is_act_reason_code(const std::string& code) {
 
 /// Reads an optional string claim into `out`; false when present but not a string.
 bool optional_string(const rapidjson::Value& claims, const char* name, std::string& out) {
-  const auto* v = member(claims, name);
+  const auto* v = find_member(claims, name);
   if (!v) return true;
   if (!v->IsString()) return false;
   out = text(*v);
@@ -44,19 +40,19 @@ Checked principal_from_claims(const rapidjson::Value& claims, const TrustedIssue
   const double now_seconds = std::chrono::duration<double>(now.time_since_epoch()).count();
   const double skew = static_cast<double>(clock_skew.count());
 
-  const auto* exp = member(claims, "exp");
+  const auto* exp = find_member(claims, "exp");
   if (!exp) return TokenError(Refusal::missing_exp);
   if (!exp->IsNumber() || !std::isfinite(exp->GetDouble()))
     return TokenError(Refusal::bad_claim, "exp");
   const double expires = exp->GetDouble();
   if (now_seconds >= expires + skew) return TokenError(Refusal::expired);
-  if (const auto* nbf = member(claims, "nbf")) {
+  if (const auto* nbf = find_member(claims, "nbf")) {
     if (!nbf->IsNumber() || !std::isfinite(nbf->GetDouble()))
       return TokenError(Refusal::bad_claim, "nbf");
     if (nbf->GetDouble() > now_seconds + skew) return TokenError(Refusal::not_yet_valid);
   }
 
-  const auto* aud = member(claims, "aud");
+  const auto* aud = find_member(claims, "aud");
   bool audience_found = false;
   if (aud && aud->IsString()) {
     audience_found = text(*aud) == issuer.audience;
@@ -81,7 +77,7 @@ Checked principal_from_claims(const rapidjson::Value& claims, const TrustedIssue
     return TokenError(Refusal::bad_claim, "fhirUser");
   if (!optional_string(claims, "jti", p.token_id)) return TokenError(Refusal::bad_claim, "jti");
 
-  if (const auto* scope = member(claims, "scope")) {
+  if (const auto* scope = find_member(claims, "scope")) {
     if (scope->IsString()) {
       p.scopes = Scopes::parse(std::string_view(scope->GetString(), scope->GetStringLength()));
     } else if (scope->IsArray()) {
@@ -96,7 +92,7 @@ Checked principal_from_claims(const rapidjson::Value& claims, const TrustedIssue
     }
   }
 
-  if (const auto* patient = member(claims, "patient")) {
+  if (const auto* patient = find_member(claims, "patient")) {
     // Our convention: the patient claim is the patient's NHS number, as ten bare digits.
     if (!patient->IsString()) return TokenError(Refusal::bad_patient);
     auto nhs =

@@ -4,6 +4,7 @@
 #include <rapidjson/reader.h>
 
 #include <set>
+#include <utility>
 
 namespace hie::security::detail {
 namespace {
@@ -63,7 +64,7 @@ std::optional<Refusal> parse_jose_object(std::string_view text, rapidjson::Docum
   if (too_deep) return Refusal::too_deep;
   if (!parsed || !out.IsObject()) return Refusal::bad_json;
   std::set<std::string_view> names;
-  for (const auto& member : out.GetObject())
+  for (const auto& member : std::as_const(out).GetObject())
     if (!names.emplace(member.name.GetString(), member.name.GetStringLength()).second)
       return Refusal::duplicate_member;
   return std::nullopt;

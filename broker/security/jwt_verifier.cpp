@@ -69,15 +69,14 @@ TokenResult TokenVerifier::Impl::check(std::string_view token,
   if (!header_text) return TokenError(Refusal::bad_base64);
   rapidjson::Document header;
   if (auto refusal = detail::parse_jose_object(*header_text, header)) return TokenError(*refusal);
-  auto alg = header.FindMember("alg");
-  if (alg == header.MemberEnd()) return TokenError(Refusal::alg_unsupported);
-  if (!alg->value.IsString()) return TokenError(Refusal::bad_claim, "alg");
+  const auto* alg = detail::find_member(header, "alg");
+  if (!alg) return TokenError(Refusal::alg_unsupported);
+  if (!alg->IsString()) return TokenError(Refusal::bad_claim, "alg");
   std::optional<KeyType> key_type;
-  if (auto refusal = check_alg(text_of(alg->value), key_type)) return *refusal;
-  if (header.HasMember("crit")) return TokenError(Refusal::crit_unsupported);
-  auto kid_member = header.FindMember("kid");
-  if (kid_member != header.MemberEnd() && !kid_member->value.IsString())
-    return TokenError(Refusal::bad_claim, "kid");
+  if (auto refusal = check_alg(text_of(*alg), key_type)) return *refusal;
+  if (detail::find_member(header, "crit")) return TokenError(Refusal::crit_unsupported);
+  const auto* kid = detail::find_member(header, "kid");
+  if (kid && !kid->IsString()) return TokenError(Refusal::bad_claim, "kid");
 
   auto signature = base64url_decode(token.substr(second_dot + 1));
   auto payload_text = base64url_decode(token.substr(first_dot + 1, second_dot - first_dot - 1));
@@ -87,18 +86,18 @@ TokenResult TokenVerifier::Impl::check(std::string_view token,
   if (auto refusal = detail::parse_jose_object(*payload_text, claims)) return TokenError(*refusal);
 
   // The issuer is read before the signature is checked: it says which keys to check it with.
-  auto iss = claims.FindMember("iss");
-  if (iss == claims.MemberEnd()) return TokenError(Refusal::missing_issuer);
-  if (!iss->value.IsString()) return TokenError(Refusal::bad_claim, "iss");
-  auto issuer_it = by_issuer.find(text_of(iss->value));
+  const auto* iss = detail::find_member(claims, "iss");
+  if (!iss) return TokenError(Refusal::missing_issuer);
+  if (!iss->IsString()) return TokenError(Refusal::bad_claim, "iss");
+  auto issuer_it = by_issuer.find(text_of(*iss));
   if (issuer_it == by_issuer.end()) return TokenError(Refusal::untrusted_issuer);
   const TrustedIssuer& issuer = *issuer_it->second;
 
   const NamedKey* key = nullptr;
-  if (kid_member != header.MemberEnd()) {
-    auto kid = text_of(kid_member->value);
+  if (kid) {
+    auto wanted = text_of(*kid);
     auto found = std::find_if(issuer.keys.begin(), issuer.keys.end(),
-                              [&](const NamedKey& k) { return k.kid == kid; });
+                              [&](const NamedKey& k) { return k.kid == wanted; });
     if (found == issuer.keys.end()) return TokenError(Refusal::unknown_kid);
     key = &*found;
   } else if (issuer.keys.size() == 1) {
@@ -106,7 +105,7 @@ TokenResult TokenVerifier::Impl::check(std::string_view token,
   } else {
     return TokenError(Refusal::kid_required);
   }
-  if (key->key.type() != *key_type || (!key->alg.empty() && key->alg != text_of(alg->value)))
+  if (key->key.type() != *key_type || (!key->alg.empty() && key->alg != text_of(*alg)))
     return TokenError(Refusal::key_alg_mismatch);
   if (!verify_jws_signature(key->key, signing_input, *signature))
     return TokenError(Refusal::bad_signature);

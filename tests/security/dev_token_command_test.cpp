@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "broker/config/load_config.hpp"
 #include "broker/security/base64url.hpp"
@@ -148,6 +149,33 @@ TEST(DevTokenCommand, AMissingDevKeyIsNamed) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_EQ(refused.err, strict + ":2: security.jwt.dev_issuer.private_key: file not found: " +
                              dir.path("dev-certs/dev-issuer.key") + "\n");
+}
+
+TEST(DevTokenCommand, DemoConfigRunsBeforeGenDevCertsAndSignsAfter) {
+  // config/demo.json in a folder of its own, so that its dev-certs/ is the test's.
+  TempDir dir;
+  const std::filesystem::path source = std::string(HIE_SOURCE_DIR) + "/config";
+  std::filesystem::copy_file(source / "demo.json", dir.path("demo.json"));
+  std::filesystem::copy(source / "mappings", dir.path("mappings"),
+                        std::filesystem::copy_options::recursive);
+  const std::string config = dir.path("demo.json");
+
+  auto check = run_command({kBinary, "check-config", config});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  auto before = run_command({kBinary, "dev-token", "--config", config, "--patient", "3870146052"});
+  EXPECT_EQ(before.exit_code, 1);
+  EXPECT_NE(before.err.find("scripts/gen-dev-certs writes it"), std::string::npos) << before.err;
+
+  auto certs = run_command(
+      {std::string(HIE_SOURCE_DIR) + "/scripts/gen-dev-certs", "--out", dir.path("dev-certs")});
+  ASSERT_EQ(certs.exit_code, 0) << certs.err;
+  auto after = run_command({kBinary, "dev-token", "--config", config, "--patient", "3870146052"});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  auto principal =
+      verifier_for(config)->verify(trimmed(after.out), std::chrono::system_clock::now());
+  ASSERT_TRUE(principal) << principal.error().message();
+  EXPECT_EQ((*principal)->issuer, "https://hiebroker.dev/issuer");
+  EXPECT_EQ((*principal)->patient, "3870146052");
 }
 
 TEST(DevTokenCommand, CheckConfigAndServeRefuseAKeyFileThatIsNotAKey) {

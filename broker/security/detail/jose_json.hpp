@@ -16,4 +16,10 @@ constexpr int kMaxJsonDepth = 16;
 /// Parses `text` into `out`. On failure, the refusal: bad_json, too_deep or duplicate_member.
 std::optional<Refusal> parse_jose_object(std::string_view text, rapidjson::Document& out);
 
+/// The member `name` of the JSON object `object`, or nullptr.
+inline const rapidjson::Value* find_member(const rapidjson::Value& object, const char* name) {
+  auto it = object.FindMember(name);
+  return it == object.MemberEnd() ? nullptr : &it->value;
+}
+
 }  // namespace hie::security::detail
