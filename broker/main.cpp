@@ -15,6 +15,8 @@ constexpr const char* kUsage =
     "  check-config FILE [--set PATH=VALUE]...     validate a configuration file\n"
     "  translate --from FORMAT FILE...             translate files into one FHIR Bundle\n"
     "  journal --config FILE [--set PATH=VALUE]... print the durable journal as JSON lines\n"
+    "  dev-token --config FILE --patient NHSNUMBER [--scope S] [--ttl SECONDS]\n"
+    "                                              print a development bearer token\n"
     "\n"
     "  hiebroker COMMAND --help   help on one command\n"
     "  hiebroker --version        print the version\n";
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
   if (command == "check-config") return hie::cli::check_config_command(argc, argv);
   if (command == "translate") return hie::cli::translate_command(argc, argv);
   if (command == "journal") return hie::cli::journal_command(argc, argv);
+  if (command == "dev-token") return hie::cli::dev_token_command(argc, argv);
   std::cerr << "hiebroker: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

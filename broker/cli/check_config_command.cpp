@@ -37,6 +37,7 @@ int check_config_command(int argc, char** argv) {
     return 1;
   }
   if (!exchange_adapters_or_report(*config)) return 1;
+  if (!token_verifier_or_report(*config)) return 1;
   std::cout << file << ": ok (" << config->exchanges.size() << " exchanges)\n";
   return 0;
 }

@@ -44,4 +44,14 @@ std::optional<routing::ExchangeAdapters> exchange_adapters_or_report(const confi
   return adapters;
 }
 
+std::optional<std::shared_ptr<security::TokenVerifier>> token_verifier_or_report(const config::Config& config,
+                                                                                 prometheus::Registry* registry) {
+  auto verifier = security::TokenVerifier::create(config.security.jwt, registry);
+  if (!verifier) {
+    std::cerr << config.source_path << ": " << verifier.error().describe() << "\n";
+    return std::nullopt;
+  }
+  return std::move(*verifier);
+}
+
 }  // namespace hie::cli

@@ -3,6 +3,7 @@
 // its flags, answer --help, insist on --config, and load the configuration, reporting problems
 // the same way for every command.
 
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <variant>
@@ -11,6 +12,7 @@
 #include "broker/cli/args.hpp"
 #include "broker/config/config.hpp"
 #include "broker/routing/exchange_adapters.hpp"
+#include "broker/security/jwt_verifier.hpp"
 
 namespace hie::cli {
 
@@ -26,5 +28,11 @@ std::optional<config::Config> load_config_or_report(const Args& args);
 /// Every exchange's adapter, its mapping file read; on a problem (an unknown format, a bad mapping)
 /// prints each as "FILE: exchanges[N] (ID): ..." and returns nothing (the command exits 1).
 std::optional<routing::ExchangeAdapters> exchange_adapters_or_report(const config::Config& config);
+
+/// The bearer token verifier of `security.jwt`, every key file read; on a problem (a key file
+/// that is not a key) prints "FILE: SETTING: KEYFILE: why" and returns nothing (exit 1).
+/// `registry`: where to count verifications; may be null.
+std::optional<std::shared_ptr<security::TokenVerifier>> token_verifier_or_report(
+    const config::Config& config, prometheus::Registry* registry = nullptr);
 
 }  // namespace hie::cli

@@ -14,6 +14,7 @@
 #include "broker/api/router.hpp"
 #include "broker/cli/config_flags.hpp"
 #include "broker/cli/commands.hpp"
+#include "broker/config/paths.hpp"
 #include "broker/logging/log.hpp"
 #include "broker/net/http_session.hpp"
 #include "broker/net/listener.hpp"
@@ -120,6 +121,13 @@ int serve_command(int argc, char** argv) {
       .Register(*registry)
       .Add({{"version", HIE_VERSION}})
       .Set(1);
+  // Every key file is read now: a bad one stops the broker before it listens.
+  auto token_verifier = token_verifier_or_report(config, registry.get());
+  if (!token_verifier) return 1;
+  if (const auto& dev = config.security.jwt.dev_issuer; dev && dev->optional && !config::path_exists(dev->private_key))
+    log::warn({}, "security.jwt.dev_issuer: {} does not exist, so development tokens are off "
+                  "(scripts/gen-dev-certs writes it)", dev->private_key);
+  log::info({}, "bearer tokens: {} trusted issuers", (*token_verifier)->issuers().size());
   auto readiness = std::make_shared<api::Readiness>();
   api::Router router(*registry);
   api::add_health_routes(router, registry, readiness);

@@ -107,6 +107,43 @@ struct Logging {
   LogFormat format = LogFormat::text;
 };
 
+/// One key of an issuer given as a PEM file (SubjectPublicKeyInfo or a certificate).
+struct JwtKeyFile {
+  std::string kid;  ///< matched against the token header's `kid`; may be empty for a lone key
+  std::string pem;  ///< resolved against the config file's folder
+};
+
+/// An identity provider whose bearer tokens the broker accepts.
+struct JwtIssuer {
+  std::string issuer;    ///< the exact `iss` value
+  std::string audience;  ///< must be in the token's `aud`
+  std::vector<JwtKeyFile> keys;
+  std::string jwks;  ///< a JWKS file (RSA and EC P-256 keys); empty: none
+};
+
+/// The development issuer behind `hiebroker dev-token`; its key also verifies.
+struct DevIssuer {
+  std::string issuer = "https://hiebroker.dev/issuer";
+  std::string audience = "hiebroker-dev";
+  std::string private_key;  ///< PEM private key (EC P-256 or RSA), resolved like other paths
+  std::string kid = "dev";
+  /// When the key file does not exist: false stops serve/check-config; true turns the
+  /// development issuer off (config/demo.json, which runs before scripts/gen-dev-certs).
+  bool optional = false;
+};
+
+/// Bearer JWT verification: who is trusted, and how strictly.
+struct Jwt {
+  std::vector<JwtIssuer> issuers;
+  std::chrono::seconds clock_skew{60};  ///< tolerance on exp and nbf
+  std::size_t token_cache_entries = 10'000;  ///< verified tokens kept; 0: verify every time
+  std::optional<DevIssuer> dev_issuer;
+};
+
+struct Security {
+  Jwt jwt;
+};
+
 struct Config {
   std::string source_path;  ///< the file it was read from, for messages
   unsigned threads = 2;     ///< I/O threads running the io_context
@@ -115,6 +152,7 @@ struct Config {
   std::vector<Exchange> exchanges;
   Limits limits;
   Logging logging;
+  Security security;
 };
 
 /// The exchange with `id`, or nullptr.

@@ -12,6 +12,8 @@
 
 #include "broker/config/json_source.hpp"
 #include "broker/config/object_reader.hpp"
+#include "broker/config/paths.hpp"
+#include "broker/config/read_security.hpp"
 #include "broker/config/value_formats.hpp"
 
 namespace hie::config {
@@ -22,11 +24,6 @@ namespace fs = std::filesystem;
 bool is_ip_address(const std::string& text) {
   unsigned char scratch[sizeof(in6_addr)];
   return inet_pton(AF_INET, text.c_str(), scratch) == 1 || inet_pton(AF_INET6, text.c_str(), scratch) == 1;
-}
-
-std::string resolve_path(const std::string& base_dir, const std::string& path) {
-  if (path.empty() || fs::path(path).is_absolute() || base_dir.empty()) return path;
-  return (fs::path(base_dir) / path).lexically_normal().string();
 }
 
 void read_tls(ObjectReader& parent, const char* key, std::optional<TlsSettings>& out,
@@ -284,6 +281,7 @@ boost::system::result<Config, ConfigErrors> parse_config(std::string_view text, 
   read_exchanges(root, default_systems, config.exchanges, base_dir);
   read_limits(root, config.limits);
   read_logging(root, config.logging);
+  read_security(root, config.security, base_dir);
   root.finish();
   check_cross_references(root, config);
   if (!errors.empty()) {

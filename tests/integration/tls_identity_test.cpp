@@ -48,8 +48,9 @@ TEST(TlsIdentity, GenDevCertsMakesWhatDemoTlsNeedsOnceAndServeNamesAMissingFile)
   ASSERT_EQ(first.exit_code, 0) << first.err;
   for (std::string name : {"ca", "broker", "north-hie", "city-hie", "valley-hie"})
     EXPECT_NE(first.out.find("wrote " + dir.path("dev-certs/" + name + ".crt")), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("wrote " + dir.path("dev-certs/dev-issuer.key")), std::string::npos) << first.out;
   const auto made = snapshot(dir, "dev-certs");
-  EXPECT_EQ(made.size(), 10u);
+  EXPECT_EQ(made.size(), 11u);  // five certificates, their keys, and the development token issuer's key
 
   auto again = run_command({kGenDevCerts, "--out", dir.path("dev-certs")});
   ASSERT_EQ(again.exit_code, 0) << again.err;
