@@ -14,9 +14,10 @@
 namespace hie::api {
 
 /// Runs `start(callback)`; `callback(T)` may run on any thread, once. Resumes with that T.
+/// Not a coroutine itself: the awaitable comes straight from Asio, with no frame of our own.
 template <class T, class Start>
 boost::asio::awaitable<T> await_callback(Start start) {
-  co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(T)>(
+  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(T)>(
       [start = std::move(start)](auto handler) mutable {
         auto executor = boost::asio::get_associated_executor(handler);
         start(std::move_only_function<void(T)>(

@@ -107,6 +107,27 @@ class FhirApi {
                                              net::HttpResponse response);
   std::string base_url(const net::HttpRequest& request, const net::RequestContext& context) const;
 
+  // The engine and the store answer by callback. These are plain functions, not coroutines, so
+  // the lambdas carrying their arguments are built outside any coroutine frame: GCC 12 relocates
+  // class objects captured by a lambda inside a coroutine bytewise, which breaks std::string.
+  asio::awaitable<Result<routing::QueryResult>> run_query(routing::PatientQuery query) {
+    return await_callback<Result<routing::QueryResult>>(
+        [this, query = std::move(query)](auto done) mutable { engine_.run(std::move(query), std::move(done)); });
+  }
+  asio::awaitable<Result<std::vector<store::AuditRecord>>> read_audit(store::AuditQuery query) {
+    return await_callback<Result<std::vector<store::AuditRecord>>>([this, query](auto done) mutable {
+      asio::post(blocking_, [this, query, done = std::move(done)]() mutable { done(store_.audit_events(query)); });
+    });
+  }
+  asio::awaitable<Status> write_consent(store::ConsentRecord record) {
+    return await_callback<Status>(
+        [this, record = std::move(record)](auto done) mutable { store_.put_consent(std::move(record), std::move(done)); });
+  }
+  asio::awaitable<Status> write_audit(store::AuditRecord record) {
+    return await_callback<Status>(
+        [this, record = std::move(record)](auto done) mutable { store_.append_audit(std::move(record), std::move(done)); });
+  }
+
   FhirApiSettings settings_;
   std::shared_ptr<const security::TokenVerifier> verifier_;
   routing::QueryEngine& engine_;
@@ -132,10 +153,10 @@ std::variant<std::shared_ptr<const security::Principal>, net::HttpResponse> Fhir
   };
   std::string_view header = request[http::field::authorization];
   if (header.empty()) return unauthorized({}, "a bearer token is required");
-  if (header.size() < 7 || !(header.substr(0, 7) == "Bearer " || header.substr(0, 7) == "bearer "))
-    return unauthorized("invalid_request", "the Authorization header must be: Bearer TOKEN");
+  const auto token = security::bearer_token(header);
+  if (!token) return unauthorized("invalid_request", "the Authorization header must be: Bearer TOKEN");
   if (!verifier_) return unauthorized("invalid_token", "this broker has no token issuer configured");
-  auto verified = verifier_->verify(header.substr(7), std::chrono::system_clock::now());
+  auto verified = verifier_->verify(*token, std::chrono::system_clock::now());
   if (!verified) {
     log::warn({context.connection_id, context.request_id}, "bearer token refused: {}", verified.error().word());
     return unauthorized("invalid_token", verified.error().message());
@@ -221,9 +242,14 @@ asio::awaitable<net::HttpResponse> FhirApi::query(net::HttpRequest& request, con
                                                   const security::Principal& principal, Disclosure& audit,
                                                   std::string base) {
   routing::PatientQuery query;
-  query.identity = fhir.kind == Kind::patient_search
-                       ? store::PatientIdentity{fhir.identifier_system, fhir.identifier_value}
-                       : store::PatientIdentity{std::string(model::NhsNumber::system), fhir.patient_id};
+  // No ?: with class temporaries in a coroutine: GCC 12 copies such a temporary bytewise.
+  if (fhir.kind == Kind::patient_search) {
+    query.identity.system = fhir.identifier_system;
+    query.identity.value = fhir.identifier_value;
+  } else {
+    query.identity.system = std::string(model::NhsNumber::system);
+    query.identity.value = fhir.patient_id;
+  }
   // Which types the caller may see: what it asked for, as far as its scopes reach.
   std::vector<std::string> types;
   if (fhir.kind == Kind::type_search) {
@@ -250,8 +276,7 @@ asio::awaitable<net::HttpResponse> FhirApi::query(net::HttpRequest& request, con
     if (d.prefix == "le" || d.prefix == "lt" || d.prefix == "eq") query.date_le = d.value;
   }
 
-  auto result = co_await await_callback<Result<routing::QueryResult>>(
-      [this, query](auto done) mutable { engine_.run(std::move(query), std::move(done)); });
+  auto result = co_await run_query(std::move(query));
   if (!result) {
     audit.http_status = result.error().code() == Errc::limit_exceeded ? 503 : 500;
     co_return co_await audited(request, audit, error_response(request, result.error()));
@@ -299,9 +324,7 @@ asio::awaitable<net::HttpResponse> FhirApi::audit_search(net::HttpRequest& reque
                                                          Disclosure& audit, std::string base) {
   const std::size_t count = fhir.count.value_or(100);
   store::AuditQuery q{fhir.patient_id, std::min(kMaxPageSize * 2, fhir.offset + count + 1), 0};
-  auto rows = co_await await_callback<Result<std::vector<store::AuditRecord>>>([this, q](auto done) mutable {
-    asio::post(blocking_, [this, q, done = std::move(done)]() mutable { done(store_.audit_events(q)); });
-  });
+  auto rows = co_await read_audit(q);
   if (!rows) {
     log::error({}, "audit trail read failed: {}", rows.error().describe());
     co_return outcome_response(request, 500, "exception", "the audit trail could not be read");
@@ -347,8 +370,7 @@ asio::awaitable<net::HttpResponse> FhirApi::consent_create(net::HttpRequest& req
     co_return co_await audited(request, audit, outcome_response(request, 422, "processing", record.error().describe()));
   }
   record->updated_by = "patient";
-  auto written = co_await await_callback<Status>(
-      [this, r = *record](auto done) mutable { store_.put_consent(std::move(r), std::move(done)); });
+  auto written = co_await write_consent(std::move(*record));
   if (!written) {
     log::error({}, "consent write failed: {}", written.error().describe());
     co_return outcome_response(request, 500, "exception", "the consent could not be stored; nothing changed");
@@ -364,11 +386,11 @@ asio::awaitable<net::HttpResponse> FhirApi::audited(const net::HttpRequest& requ
                                                     net::HttpResponse response) {
   if (audit.http_status == 200 && response.result_int() != 200) audit.http_status = response.result_int();
   auto event = model::to_json(model::Resource{audit_event(audit)});
-  Status written = event ? Status{} : Status{event.error()};
+  Status written;
+  if (!event) written = event.error();
   if (event) {
     store::AuditRecord row{0, audit.recorded, audit.patient_id, std::move(*event)};
-    written = co_await await_callback<Status>(
-        [this, row = std::move(row)](auto done) mutable { store_.append_audit(std::move(row), std::move(done)); });
+    written = co_await write_audit(std::move(row));
   }
   if (!written) {
     // Without its audit row a disclosure must not happen.

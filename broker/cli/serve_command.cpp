@@ -5,11 +5,13 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <thread>
 
+#include "broker/api/fhir_routes.hpp"
 #include "broker/api/health_routes.hpp"
 #include "broker/api/router.hpp"
 #include "broker/cli/config_flags.hpp"
@@ -24,6 +26,7 @@
 #include "broker/peers/exchange_directory.hpp"
 #include "broker/peers/mllp_ingest.hpp"
 #include "broker/peers/peer_endpoint.hpp"
+#include "broker/routing/query_engine.hpp"
 #include "broker/routing/translator.hpp"
 #include "broker/store/retention.hpp"
 #include "broker/store/sqlite_store.hpp"
@@ -155,7 +158,7 @@ int serve_command(int argc, char** argv) {
   std::unique_ptr<routing::Translator> translator;
   if (store) {
     locator = std::make_unique<routing::RecordLocator>(*store, config.limits.record_locator_cache_entries);
-    translator = std::make_unique<routing::Translator>(*store, config.exchanges, std::move(*exchange_adapters),
+    translator = std::make_unique<routing::Translator>(*store, config.exchanges, *exchange_adapters,
                                                        registry.get(), locator.get());
     translator->start();
   }
@@ -204,6 +207,31 @@ int serve_command(int argc, char** argv) {
         [l = locator.get()](const std::vector<store::PatientSighting>& sightings) { l->learned(sightings); }};
     peer_endpoint = std::make_shared<peers::PeerEndpoint>(std::move(peer_settings), directory, *store, ingest_metrics,
                                                           std::make_shared<peers::PeerMetrics>(*registry));
+  }
+  // The shared care record: queries fan out to live exchanges over /peer, stored ones are read
+  // from the store; /fhir/* answers patients and clinicians.
+  std::unique_ptr<routing::QueryEngine> query_engine;
+  if (store) {
+    routing::AskExchange ask = [peers = std::weak_ptr<peers::PeerEndpoint>(peer_endpoint)](
+                                   const config::Exchange& exchange, peers::protocol::QueryRequest request,
+                                   std::function<void(peers::PeerAnswer)> done) {
+      auto endpoint = peers.lock();
+      if (!endpoint || exchange.transport != config::Transport::websocket) {
+        done({peers::PeerAnswer::Outcome::not_connected,
+              "the broker cannot reach this exchange's transport (" + std::string(config::to_string(exchange.transport)) +
+                  ") at query time",
+              {}, {}});
+        return;
+      }
+      endpoint->query(exchange.id, std::move(request), std::move(done));
+    };
+    query_engine = std::make_unique<routing::QueryEngine>(routing::QueryEngineSettings{}, config.exchanges,
+                                                          *exchange_adapters, *store, *locator, std::move(ask));
+    std::vector<std::string> exchange_ids;
+    for (const auto& e : config.exchanges) exchange_ids.push_back(e.id);
+    std::ranges::sort(exchange_ids);
+    api::add_fhir_routes(router, {HIE_VERSION, store::format_utc(std::chrono::system_clock::now()), {}, exchange_ids},
+                         *token_verifier, *query_engine, *store);
   }
   auto http_runner = [&](const std::optional<config::TlsSettings>& tls) {
     net::WebSocketRoutes websockets;

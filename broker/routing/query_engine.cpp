@@ -51,6 +51,25 @@ std::string consent_refusal(const std::optional<store::ConsentRecord>& consent, 
   return {};
 }
 
+/// An exchange asked about the patient with this NHS number answers for that patient, even when
+/// its records do not carry the number (a C-CDA document may hold only a local MRN): the record
+/// locator has linked them. Their Patients get the number so the merge can join them; a Patient
+/// that carries a different NHS number is left as it is (the merge keeps it apart and says so).
+void add_located_nhs_number(std::vector<model::Resource>& resources, const std::string& nhs_number) {
+  if (nhs_number.empty()) return;
+  for (auto& resource : resources) {
+    auto* patient = std::get_if<model::Patient>(&resource);
+    if (!patient) continue;
+    const bool has_one = std::ranges::any_of(
+        patient->identifier, [](const model::Identifier& id) { return id.system == model::NhsNumber::system; });
+    if (has_one) continue;
+    model::Identifier id;
+    id.system = std::string(model::NhsNumber::system);
+    id.value = nhs_number;
+    patient->identifier.push_back(std::move(id));
+  }
+}
+
 }  // namespace
 
 /// One query in flight: a slot per exchange, filled once, by an answer or by the deadline.
@@ -89,6 +108,7 @@ class Fanout : public std::enable_shared_from_this<Fanout> {
     if (filled_.size() <= index) filled_.resize(result_.exchanges.size(), false);
     if (finished_flag_ || filled_[index]) return;
     answer.exchange = slot.exchange;
+    add_located_nhs_number(answer.resources, result_.nhs_number);
     slot = std::move(answer);
     filled_[index] = true;
     if (--remaining_ == 0) finish(lock);
