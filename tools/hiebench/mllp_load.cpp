@@ -1,8 +1,5 @@
 #include "tools/hiebench/mllp_load.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,6 +9,7 @@
 #include <thread>
 
 #include "adapters/hl7v2/mllp_codec.hpp"
+#include "tools/hiebench/load_support.hpp"
 
 namespace hie::tools {
 namespace {
@@ -23,22 +21,6 @@ std::string message(const std::string& control_id) {
   return "MSH|^~\\&|BENCH|BENCHFAC|HIE|HIE|20240102030405+0000||ADT^A08^ADT_A01|" + control_id +
          "|P|2.5.1\rEVN|A08|20240102030405+0000\rPID|1||9434765919^^^NHS^NH~B" + control_id +
          "^^^HOSP^MR||BENCH^PATIENT||19700101|M|||1 HIGH STREET^^LEEDS^^LS1 1AA\rPV1|1|I|WARD1^BED1\r";
-}
-
-int connect_to(const std::string& host, std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1 ||
-      ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
 }
 
 /// Reads one ACK frame's payload; empty on error or after 10 s.
@@ -70,11 +52,7 @@ std::string msa_code(const std::string& ack) {
 
 }  // namespace
 
-double MllpLoadResult::percentile_ms(double p) const {
-  if (latencies_ms.empty()) return 0;
-  const auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(latencies_ms.size() - 1) + 0.5);
-  return latencies_ms[std::min(index, latencies_ms.size() - 1)];
-}
+double MllpLoadResult::percentile_ms(double p) const { return percentile(latencies_ms, p); }
 
 MllpLoadResult run_mllp_load(const MllpLoadOptions& options) {
   MllpLoadResult total;
