@@ -21,20 +21,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-model::Coding coding(std::string system, std::string code, std::string display) {
-  model::Coding c;
-  c.system = std::move(system);
-  c.code = std::move(code);
-  c.display = std::move(display);
-  return c;
-}
-
-model::CodeableConcept concept_of(model::Coding c) {
-  model::CodeableConcept cc;
-  cc.coding.push_back(std::move(c));
-  return cc;
-}
-
 model::CodeableConcept text_concept(std::string text) {
   model::CodeableConcept cc;
   cc.text = std::move(text);

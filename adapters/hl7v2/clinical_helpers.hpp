@@ -11,6 +11,7 @@
 #include "adapters/hl7v2/mapping_context.hpp"
 #include "adapters/hl7v2/v2_types.hpp"
 #include "adapters/text_encoding.hpp"
+#include "broker/model/coding.hpp"
 #include "broker/model/datatypes.hpp"
 
 namespace hie::adapters::hl7v2::clinical {
@@ -20,10 +21,8 @@ std::string upper(std::string_view s);
 /// `s` in ASCII lower case.
 std::string lower(std::string_view s);
 
-/// A Coding of `code` in `system`, with `display` when given.
-model::Coding coding(std::string system, std::string code, std::string display = {});
-/// A CodeableConcept with the one coding `c`.
-model::CodeableConcept concept_of(model::Coding c);
+using model::coding;
+using model::concept_of;
 /// A CodeableConcept with text only.
 model::CodeableConcept text_concept(std::string text);
 

@@ -1,17 +1,12 @@
 #include "broker/api/audit_trail.hpp"
 
+#include "broker/model/coding.hpp"
 #include "broker/routing/merge.hpp"
 
 namespace hie::api {
 namespace {
 
-model::Coding coding(std::string system, std::string code, std::string display = {}) {
-  model::Coding c;
-  c.system = std::move(system);
-  c.code = std::move(code);
-  c.display = std::move(display);
-  return c;
-}
+using model::coding;
 
 /// DICOM outcome codes, as FHIR R4 AuditEvent.outcome uses them.
 std::string outcome_code(const Disclosure& d) {

@@ -2,24 +2,14 @@
 
 #include "adapters/identifier_systems.hpp"
 #include "adapters/stable_id.hpp"
+#include "broker/model/coding.hpp"
 #include "broker/routing/merge.hpp"
 
 namespace hie::routing::merge {
 namespace {
 
-model::Coding coding(std::string_view system, std::string code, std::string display) {
-  model::Coding c;
-  c.system = system;
-  c.code = std::move(code);
-  c.display = std::move(display);
-  return c;
-}
-
-model::CodeableConcept concept_of(model::Coding c) {
-  model::CodeableConcept cc;
-  cc.coding.push_back(std::move(c));
-  return cc;
-}
+using model::coding;
+using model::concept_of;
 
 }  // namespace
 
