@@ -33,15 +33,15 @@ Result<BundleSummary> read_bundle(std::string_view body) {
                           ? std::string("JSON without a resourceType")
                           : "resourceType " + std::string(type.substr(0, 64)) + ", not Bundle");
   BundleSummary summary;
-  if (auto links = document.FindMember("link");
-      links != document.MemberEnd() && links->value.IsArray())
+  const rapidjson::Value& root = document;  // const iterators: clang finds mutable ones ambiguous
+  if (auto links = root.FindMember("link"); links != root.MemberEnd() && links->value.IsArray())
     for (const auto& link : links->value.GetArray())
       if (string_member(link, "relation") == "next") {
         summary.next = string_member(link, "url");
         break;
       }
-  if (auto entries = document.FindMember("entry");
-      entries != document.MemberEnd() && entries->value.IsArray())
+  if (auto entries = root.FindMember("entry");
+      entries != root.MemberEnd() && entries->value.IsArray())
     for (const auto& entry : entries->value.GetArray()) {
       if (!entry.IsObject()) continue;
       auto resource = entry.FindMember("resource");
