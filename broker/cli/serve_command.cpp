@@ -237,7 +237,9 @@ int serve_command(int argc, char** argv) {
       }
       endpoint->query(exchange.id, std::move(request), std::move(done));
     };
-    query_engine = std::make_unique<routing::QueryEngine>(routing::QueryEngineSettings{}, config.exchanges,
+    routing::QueryEngineSettings engine_settings;
+    engine_settings.default_deadline = config.limits.query_timeout;
+    query_engine = std::make_unique<routing::QueryEngine>(engine_settings, config.exchanges,
                                                           *exchange_adapters, *store, *locator, std::move(ask));
     std::vector<std::string> exchange_ids;
     for (const auto& e : config.exchanges) exchange_ids.push_back(e.id);
