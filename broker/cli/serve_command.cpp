@@ -24,6 +24,7 @@
 #include "broker/net/tls_context.hpp"
 #include "adapters/registry.hpp"
 #include "broker/peers/exchange_directory.hpp"
+#include "broker/peers/fhir_rest_client.hpp"
 #include "broker/peers/mllp_ingest.hpp"
 #include "broker/peers/peer_endpoint.hpp"
 #include "broker/routing/query_engine.hpp"
@@ -208,13 +209,24 @@ int serve_command(int argc, char** argv) {
     peer_endpoint = std::make_shared<peers::PeerEndpoint>(std::move(peer_settings), directory, *store, ingest_metrics,
                                                           std::make_shared<peers::PeerMetrics>(*registry));
   }
-  // The shared care record: queries fan out to live exchanges over /peer, stored ones are read
-  // from the store; /fhir/* answers patients and clinicians.
+  // Live fhir-rest exchanges are asked over HTTPS at query time; a client_tls CA, certificate or
+  // key that cannot be used stops start-up here rather than failing every query later.
+  auto fhir_rest = peers::FhirRestClient::create(io, peers::fhir_rest_settings(config.limits), config.exchanges);
+  if (!fhir_rest) {
+    std::cerr << "hiebroker serve: " << fhir_rest.error().message() << " (" << fhir_rest.error().location() << ")\n";
+    return 1;
+  }
+  // The shared care record: queries fan out to live exchanges over /peer or to their FHIR REST
+  // servers, stored ones are read from the store; /fhir/* answers patients and clinicians.
   std::unique_ptr<routing::QueryEngine> query_engine;
   if (store) {
-    routing::AskExchange ask = [peers = std::weak_ptr<peers::PeerEndpoint>(peer_endpoint)](
+    routing::AskExchange ask = [peers = std::weak_ptr<peers::PeerEndpoint>(peer_endpoint), fhir_rest = *fhir_rest](
                                    const config::Exchange& exchange, peers::protocol::QueryRequest request,
                                    std::function<void(peers::PeerAnswer)> done) {
+      if (exchange.transport == config::Transport::fhir_rest) {
+        fhir_rest.query(exchange, std::move(request), std::move(done));
+        return;
+      }
       auto endpoint = peers.lock();
       if (!endpoint || exchange.transport != config::Transport::websocket) {
         done({peers::PeerAnswer::Outcome::not_connected,
@@ -225,7 +237,9 @@ int serve_command(int argc, char** argv) {
       }
       endpoint->query(exchange.id, std::move(request), std::move(done));
     };
-    query_engine = std::make_unique<routing::QueryEngine>(routing::QueryEngineSettings{}, config.exchanges,
+    routing::QueryEngineSettings engine_settings;
+    engine_settings.default_deadline = config.limits.query_timeout;
+    query_engine = std::make_unique<routing::QueryEngine>(engine_settings, config.exchanges,
                                                           *exchange_adapters, *store, *locator, std::move(ask));
     std::vector<std::string> exchange_ids;
     for (const auto& e : config.exchanges) exchange_ids.push_back(e.id);

@@ -66,6 +66,15 @@ struct Credentials {
   std::string base_url;            ///< FHIR REST base URL, for transport fhir-rest
 };
 
+/// TLS towards a fhir-rest exchange's server (an https base_url). Paths are resolved against the
+/// config file's folder. The server's certificate is always verified, and must name the host of
+/// the base URL.
+struct ClientTlsSettings {
+  std::string ca;    ///< PEM CA bundle the server's certificate must chain to; empty: the system's
+  std::string cert;  ///< PEM certificate chain presented to the server (mutual TLS); empty: none
+  std::string key;   ///< the private key of `cert`
+};
+
 /// FHIR identifier system URI by assigning authority (or identifier type code), e.g.
 /// {"HOSP", "https://hospital.example/mrn"}; keys are matched exactly.
 using IdentifierSystems = std::map<std::string, std::string>;
@@ -86,6 +95,11 @@ struct Exchange {
   IdentifierSystems identifier_systems;
   /// Days the journal and stored resources keep this exchange's data; 0 keeps them forever.
   std::size_t retention_days = 0;
+  /// TLS settings for calling the exchange's FHIR server (transport fhir-rest).
+  ClientTlsSettings client_tls;
+  /// How long a query to this live exchange may take, end to end; 0 when the exchange sets none
+  /// (the query engine then uses `limits.query_timeout`).
+  std::chrono::milliseconds query_timeout{0};
 };
 
 struct Limits {
@@ -98,6 +112,8 @@ struct Limits {
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_exchange = 16;
   std::size_t record_locator_cache_entries = 100'000;
+  /// Deadline of a query to a live exchange that sets no query_timeout of its own.
+  std::chrono::milliseconds query_timeout{5000};
 };
 
 enum class LogFormat { text, json };

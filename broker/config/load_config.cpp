@@ -15,6 +15,7 @@
 #include "broker/config/paths.hpp"
 #include "broker/config/read_security.hpp"
 #include "broker/config/value_formats.hpp"
+#include "broker/core/http_url.hpp"
 
 namespace hie::config {
 namespace {
@@ -25,6 +26,9 @@ bool is_ip_address(const std::string& text) {
   unsigned char scratch[sizeof(in6_addr)];
   return inet_pton(AF_INET, text.c_str(), scratch) == 1 || inet_pton(AF_INET6, text.c_str(), scratch) == 1;
 }
+
+/// A query waits for its slowest exchange; longer than this is no longer an interactive answer.
+constexpr std::chrono::milliseconds kMaxQueryTimeout{300'000};
 
 void read_tls(ObjectReader& parent, const char* key, std::optional<TlsSettings>& out,
               const std::string& base_dir) {
@@ -149,7 +153,37 @@ void read_credentials(ObjectReader& item, const std::string& exchange_id, Creden
   }
   creds->optional("sending_facilities", out.sending_facilities);
   creds->optional("base_url", out.base_url);
+  if (!out.base_url.empty()) {
+    auto url = parse_http_url(out.base_url);
+    if (!url || url->has_query || url->has_fragment)
+      creds->fail("base_url", "expected an http:// or https:// URL with a host and no query or fragment (got \"" +
+                                  out.base_url + "\")");
+  }
   creds->finish();
+}
+
+/// Reads an exchange's `client_tls`: its files are checked like a listener's, and it is only taken
+/// where there is an https server to call.
+void read_client_tls(ObjectReader& item, const Exchange& exchange, ClientTlsSettings& out,
+                     const std::string& base_dir) {
+  auto tls = item.object("client_tls");
+  if (!tls) return;
+  tls->optional("ca", out.ca);
+  tls->optional("cert", out.cert);
+  tls->optional("key", out.key);
+  for (auto [name, value] : {std::pair{"ca", &out.ca}, {"cert", &out.cert}, {"key", &out.key}}) {
+    if (value->empty()) continue;
+    *value = resolve_path(base_dir, *value);
+    std::error_code ec;
+    if (!fs::exists(*value, ec)) tls->fail(name, "file not found: " + *value);
+  }
+  if (out.cert.empty() != out.key.empty())
+    tls->fail(out.cert.empty() ? "cert" : "key", "a client certificate needs both cert and key");
+  tls->finish();
+  if (exchange.transport != Transport::fhir_rest)
+    item.fail("client_tls", "is only for transport fhir-rest (the broker calls the exchange's FHIR server)");
+  else if (auto url = parse_http_url(exchange.credentials.base_url); url && !url->is_tls())
+    item.fail("client_tls", "credentials.base_url is plain http://: use https:// for TLS");
 }
 
 void read_exchanges(ObjectReader& root, const IdentifierSystems& default_systems, std::vector<Exchange>& out,
@@ -176,6 +210,12 @@ void read_exchanges(ObjectReader& root, const IdentifierSystems& default_systems
     item.one_of("mode", mode, {"live", "stored"});
     e.mode = mode == "stored" ? ExchangeMode::stored : ExchangeMode::live;
     read_credentials(item, e.id, e.credentials, certificate_owners);
+    read_client_tls(item, e, e.client_tls, base_dir);
+    std::chrono::milliseconds own_timeout{-1};  // stays negative when the exchange sets none
+    item.optional("query_timeout_ms", own_timeout);
+    if (own_timeout.count() >= 0) e.query_timeout = own_timeout;
+    if (own_timeout.count() == 0 || own_timeout > kMaxQueryTimeout)
+      item.fail("query_timeout_ms", "must be from 1 to " + std::to_string(kMaxQueryTimeout.count()));
     item.optional("default_utc_offset", e.default_utc_offset);
     if (!e.default_utc_offset.empty() && !is_utc_offset(e.default_utc_offset))
       item.fail("default_utc_offset", "expected Z or +HH:MM / -HH:MM, at most 14:00 (got \"" + e.default_utc_offset + "\")");
@@ -208,6 +248,9 @@ void read_limits(ObjectReader& root, Limits& out) {
   limits->optional("max_connections", out.max_connections);
   limits->optional("max_connections_per_exchange", out.max_connections_per_exchange);
   limits->optional("record_locator_cache_entries", out.record_locator_cache_entries);
+  limits->optional("query_timeout_ms", out.query_timeout);
+  if (out.query_timeout.count() == 0 || out.query_timeout > kMaxQueryTimeout)
+    limits->fail("query_timeout_ms", "must be from 1 to " + std::to_string(kMaxQueryTimeout.count()));
   if (out.record_locator_cache_entries > 10'000'000)
     limits->fail("record_locator_cache_entries", "must be from 0 (no cache) to 10000000");
   // Upper bounds keep one request's reservation (Beast reserves the announced body) sane.

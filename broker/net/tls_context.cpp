@@ -54,4 +54,34 @@ Result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(
   return ctx;
 }
 
+Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(
+    const config::ClientTlsSettings& settings) {
+  namespace ssl = boost::asio::ssl;
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_compression);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  if (SSL_CTX_set_cipher_list(native, kDefaultCiphers) != 1)
+    return make_error(Errc::internal, "no usable cipher in the default list");
+
+  boost::system::error_code ec;
+  if (settings.ca.empty())
+    ctx->set_default_verify_paths(ec);
+  else
+    ctx->load_verify_file(settings.ca, ec);
+  if (ec)
+    return make_error(Errc::config_error, "cannot use CA bundle: " + openssl_reason(ec),
+                      settings.ca.empty() ? "the system's CA store" : settings.ca);
+  if (!settings.cert.empty()) {
+    ctx->use_certificate_chain_file(settings.cert, ec);
+    if (ec) return make_error(Errc::config_error, "cannot use certificate: " + openssl_reason(ec), settings.cert);
+    ctx->use_private_key_file(settings.key, ssl::context::pem, ec);
+    if (ec) return make_error(Errc::config_error, "cannot use private key: " + openssl_reason(ec), settings.key);
+    if (SSL_CTX_check_private_key(native) != 1)
+      return make_error(Errc::config_error, "private key does not match the certificate", settings.key);
+  }
+  ctx->set_verify_mode(ssl::verify_peer);
+  return ctx;
+}
+
 }  // namespace hie::net

@@ -1,5 +1,6 @@
 #pragma once
-// Builds OpenSSL server contexts from configuration: TLS 1.2+ only, optional mutual TLS.
+// Builds OpenSSL contexts from configuration: TLS 1.2+ only, optional mutual TLS; servers for
+// the listeners, clients for calling an exchange's FHIR server.
 
 #include <memory>
 
@@ -15,5 +16,11 @@ namespace hie::net {
 /// A server context for `settings`; the error names the file that could not be used.
 Result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(
     const config::TlsSettings& settings);
+
+/// A client context for `settings`: the server's certificate is verified against `ca` (the
+/// system's trusted CAs when empty), and `cert`/`key` are presented when set. Each connection
+/// still has to name the host to check (SSL_set1_host); the error names the unusable file.
+Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(
+    const config::ClientTlsSettings& settings);
 
 }  // namespace hie::net

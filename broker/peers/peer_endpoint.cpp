@@ -7,17 +7,6 @@
 
 namespace hie::peers {
 
-std::string_view to_string(PeerAnswer::Outcome outcome) {
-  switch (outcome) {
-    case PeerAnswer::Outcome::answered: return "answered";
-    case PeerAnswer::Outcome::error: return "error";
-    case PeerAnswer::Outcome::timed_out: return "timed_out";
-    case PeerAnswer::Outcome::not_connected: return "not_connected";
-    case PeerAnswer::Outcome::disconnected: return "disconnected";
-  }
-  return "error";
-}
-
 PeerEndpoint::PeerEndpoint(PeerEndpointSettings settings, std::shared_ptr<const ExchangeDirectory> directory,
                            store::Store& store, std::shared_ptr<IngestMetrics> ingest_metrics,
                            std::shared_ptr<PeerMetrics> peer_metrics)

@@ -12,6 +12,7 @@
 
 #include "broker/net/websocket_endpoint.hpp"
 #include "broker/peers/exchange_directory.hpp"
+#include "broker/peers/peer_answer.hpp"
 #include "broker/peers/ingest_metrics.hpp"
 #include "broker/peers/peer_metrics.hpp"
 #include "broker/peers/peer_protocol.hpp"
@@ -28,16 +29,6 @@ struct PeerEndpointSettings {
   /// An announce was committed: the record locator forgets what it may have changed.
   std::function<void(const std::vector<store::PatientSighting>&)> announced;
 };
-
-/// A broker-to-peer query's end.
-struct PeerAnswer {
-  enum class Outcome { answered, error, timed_out, not_connected, disconnected };
-  Outcome outcome = Outcome::answered;
-  std::string error;  ///< the peer's error word, or why there is no answer
-  std::string format;
-  std::vector<std::string> payloads;
-};
-std::string_view to_string(PeerAnswer::Outcome outcome);
 
 class PeerEndpoint final : public net::WebSocketEndpoint, public std::enable_shared_from_this<PeerEndpoint> {
  public:

@@ -176,7 +176,9 @@ struct QueryEngine::Impl {
     return it == exchanges.end() ? nullptr : &*it;
   }
 
-  std::chrono::milliseconds deadline_of(const config::Exchange&) const { return settings.default_deadline; }
+  std::chrono::milliseconds deadline_of(const config::Exchange& e) const {
+    return e.query_timeout.count() > 0 ? e.query_timeout : settings.default_deadline;
+  }
 
   void start(PatientQuery query, Done done, std::function<void()> finished);
   void read_stored(const std::shared_ptr<Fanout>& fanout, std::size_t index, const config::Exchange& exchange,

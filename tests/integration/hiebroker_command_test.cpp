@@ -117,6 +117,20 @@ TEST(HiebrokerCommand, MissingTlsFileStopsServeAndIsNamed) {
   EXPECT_NE(result.err.find("file not found: /nonexistent/broker.crt"), std::string::npos) << result.err;
 }
 
+TEST(HiebrokerCommand, AnUnusableClientTlsFileStopsServeAndIsNamed) {
+  TempDir dir;
+  auto ca = dir.file("valley-ca.pem", "not a certificate\n");
+  auto result = run_command(serve_argv(dir, {"--set", "exchanges.valley-hie.transport=fhir-rest",
+                                             "--set", "exchanges.valley-hie.format=fhir",
+                                             "--set", "exchanges.valley-hie.credentials.base_url=https://valley.example/fhir",
+                                             "--set", "exchanges.valley-hie.client_tls={\"ca\": \"" + ca + "\"}"}));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("hiebroker serve: exchange valley-hie: client_tls: cannot use CA bundle: "),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("(" + ca + ")"), std::string::npos) << result.err;
+}
+
 TEST(HiebrokerCommand, PortInUseIsAClearError) {
   TempDir dir;
   ChildProcess first(serve_argv(dir), dir.path("stderr.log"));

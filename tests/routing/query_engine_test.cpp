@@ -173,6 +173,22 @@ TEST_F(QueryEngineTest, EveryHolderIsAskedAndEachOutcomeIsReportedByTheDeadline)
   silent_({peers::PeerAnswer::Outcome::answered, {}, "hl7v2", {}});
 }
 
+TEST_F(QueryEngineTest, AnExchangesOwnQueryTimeoutWinsOverTheDefault) {
+  // The transport keeps each exchange's deadline (the request says it); the engine's own wait is
+  // the longest of them.
+  for (auto& e : exchanges_)
+    if (e.id == "silent") e.query_timeout = 150ms;
+  QueryEngine engine({.default_deadline = 300ms, .grace = 50ms}, exchanges_, adapters_, *store_, *locator_, transport());
+  auto result = run(engine, {{kNhs, "9434765919"}, {}, {}, {}});
+  ASSERT_TRUE(result) << result.error().describe();
+  EXPECT_EQ(of(*result, "silent").kind, Kind::timed_out);
+  ASSERT_EQ(asked_.size(), 4u);
+  for (std::size_t i = 0; i < asked_.size(); ++i)
+    EXPECT_EQ(requests_[i].deadline, asked_[i] == "silent" ? 150ms : 300ms) << asked_[i];
+  ASSERT_TRUE(silent_);
+  silent_({peers::PeerAnswer::Outcome::timed_out, {}, {}, {}});
+}
+
 TEST_F(QueryEngineTest, ALocalIdentifierFindsThePatientAndTheTypesFilterTheRecords) {
   QueryEngine engine({.default_deadline = 200ms, .grace = 50ms}, exchanges_, adapters_, *store_, *locator_, transport());
   auto result = run(engine, {{"https://hospital.example/mrn", "Mnorth"}, {"Observation"}, {}, {}});
