@@ -226,6 +226,13 @@ void QueryEngine::Impl::start(PatientQuery query, Done done, std::function<void(
     }
     consent = std::move(*read);
   }
+  // A FHIR REST exchange never sends the broker anything, so the locator cannot know whom it
+  // holds: it is asked every time (a patient it does not hold is a not-found, not a failure).
+  for (const auto& e : exchanges)
+    if (e.transport == config::Transport::fhir_rest && e.mode == config::ExchangeMode::live &&
+        std::ranges::find(location->exchanges, e.id) == location->exchanges.end())
+      location->exchanges.push_back(e.id);
+  std::ranges::sort(location->exchanges);
   QueryResult result;
   result.nhs_number = location->nhs_number;
   for (const auto& id : location->exchanges) result.exchanges.push_back({id, ExchangeResult::Kind::failed, {}, {}, {}, 0});

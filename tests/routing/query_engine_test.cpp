@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -243,6 +244,40 @@ TEST_F(QueryEngineTest, QueriesBeyondTheBoundAreRefusedUntilOneFinishes) {
   // The slot is given back once the first query finished.
   for (int i = 0; i < 50 && engine.in_flight() != 0; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(engine.in_flight(), 0u);
+}
+
+}  // namespace
+}  // namespace hie::routing
+
+namespace hie::routing {
+namespace {
+
+TEST_F(QueryEngineTest, AFhirRestExchangeIsAskedEvenThoughTheLocatorCannotKnowIt) {
+  auto rest = exchange("rest-hie", config::ExchangeMode::live);
+  rest.transport = config::Transport::fhir_rest;
+  rest.format = "fhir";
+  auto with_rest = exchanges_;
+  with_rest.push_back(rest);
+  std::vector<std::string> problems;
+  auto adapters = ExchangeAdapters::build(with_rest, adapters::all_adapters(), problems);
+  QueryEngine engine({.default_deadline = 200ms, .grace = 50ms}, with_rest, adapters, *store_, *locator_,
+                     [this](const config::Exchange& e, peers::protocol::QueryRequest request,
+                            std::function<void(peers::PeerAnswer)> done) {
+                       asked_.push_back(e.id);
+                       if (e.id == "rest-hie") done({peers::PeerAnswer::Outcome::error, "not-found", {}, {}});
+                       else transport()(e, std::move(request), std::move(done));
+                     });
+  auto result = run(engine, {{kNhs, "9434765919"}, {}, {}, {}});
+  ASSERT_TRUE(result) << result.error().describe();
+  EXPECT_EQ(of(*result, "rest-hie").kind, Kind::not_found);
+  EXPECT_NE(std::ranges::find(asked_, "rest-hie"), asked_.end());
+  // A patient nobody else holds: the FHIR REST exchange is still asked.
+  asked_.clear();
+  auto unknown = run(engine, {{kNhs, "4010232137"}, {}, {}, {}});
+  ASSERT_TRUE(unknown);
+  ASSERT_EQ(unknown->exchanges.size(), 1u);
+  EXPECT_EQ(unknown->exchanges[0].exchange, "rest-hie");
+  if (silent_) silent_({peers::PeerAnswer::Outcome::timed_out, {}, {}, {}});
 }
 
 }  // namespace
