@@ -4,14 +4,16 @@
 #include <boost/beast/http/field.hpp>
 
 #include <algorithm>
-#include <set>
 
 #include "broker/api/audit_trail.hpp"
+#include "broker/api/audited_response.hpp"
+#include "broker/api/bearer_auth.hpp"
 #include "broker/api/await_callback.hpp"
 #include "broker/api/capability_statement.hpp"
 #include "broker/api/consent_request.hpp"
 #include "broker/api/fhir_request.hpp"
 #include "broker/api/fhir_response.hpp"
+#include "broker/api/merged_answer.hpp"
 #include "broker/api/router.hpp"
 #include "broker/api/search_filter.hpp"
 #include "broker/logging/log.hpp"
@@ -34,44 +36,6 @@ namespace {
 
 std::string now_utc() { return store::format_utc(std::chrono::system_clock::now()); }
 
-/// "Type/id" of a resource in the merged record.
-std::string reference_of(const model::Resource& resource) {
-  return std::string(model::resource_type(resource)) + "/" + std::visit([](const auto& r) { return r.id; }, resource);
-}
-
-/// Keeps the resources `keep` accepts, with their Provenance and the conflicts about their types.
-template <class Keep>
-void filter_record(routing::MergedRecord& record, Keep keep) {
-  std::set<std::string> dropped, kept_types;
-  std::erase_if(record.resources, [&](const model::Resource& r) {
-    if (keep(r)) {
-      kept_types.emplace(model::resource_type(r));
-      return false;
-    }
-    dropped.insert(reference_of(r));
-    return true;
-  });
-  std::erase_if(record.provenance, [&](const model::Provenance& p) {
-    return p.target.empty() || dropped.contains(p.target.front().reference);
-  });
-  std::erase_if(record.conflicts, [&](const routing::MergeConflict& c) { return !kept_types.contains(c.resource_type); });
-}
-
-routing::ExchangeOutcome::Kind outcome_kind(routing::ExchangeResult::Kind kind) {
-  using In = routing::ExchangeResult::Kind;
-  using Out = routing::ExchangeOutcome::Kind;
-  switch (kind) {
-    case In::answered:
-    case In::stored: return Out::answered;
-    case In::not_found: return Out::not_found;
-    case In::timed_out: return Out::timed_out;
-    case In::not_connected: return Out::not_connected;
-    case In::skipped_by_consent: return Out::skipped_by_consent;
-    case In::failed: return Out::failed;
-  }
-  return Out::failed;
-}
-
 bool safe_host(std::string_view host) {
   return !host.empty() && host.size() <= 255 && std::ranges::all_of(host, [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
@@ -92,9 +56,6 @@ class FhirApi {
   asio::awaitable<net::HttpResponse> handle(net::HttpRequest& request, const net::RequestContext& context);
 
  private:
-  /// The caller's verified token, or the 401 to answer.
-  std::variant<std::shared_ptr<const security::Principal>, net::HttpResponse> authenticate(
-      const net::HttpRequest& request, const net::RequestContext& context) const;
   // `base`: the FHIR base URL links are built from.
   asio::awaitable<net::HttpResponse> query(net::HttpRequest& request, const FhirRequest& fhir,
                                            const security::Principal& principal, Disclosure& audit, std::string base);
@@ -102,9 +63,6 @@ class FhirApi {
                                                   Disclosure& audit, std::string base);
   asio::awaitable<net::HttpResponse> consent_create(net::HttpRequest& request, const security::Principal& principal,
                                                     Disclosure& audit, std::string base);
-  /// Writes the audit row; the response goes out only once it is durable.
-  asio::awaitable<net::HttpResponse> audited(const net::HttpRequest& request, Disclosure& audit,
-                                             net::HttpResponse response);
   std::string base_url(const net::HttpRequest& request, const net::RequestContext& context) const;
 
   // The engine and the store answer by callback. These are plain functions, not coroutines, so
@@ -119,13 +77,9 @@ class FhirApi {
       asio::post(blocking_, [this, query, done = std::move(done)]() mutable { done(store_.audit_events(query)); });
     });
   }
-  asio::awaitable<Status> write_consent(store::ConsentRecord record) {
-    return await_callback<Status>(
-        [this, record = std::move(record)](auto done) mutable { store_.put_consent(std::move(record), std::move(done)); });
-  }
-  asio::awaitable<Status> write_audit(store::AuditRecord record) {
-    return await_callback<Status>(
-        [this, record = std::move(record)](auto done) mutable { store_.append_audit(std::move(record), std::move(done)); });
+  asio::awaitable<net::HttpResponse> audited(const net::HttpRequest& request, Disclosure& audit,
+                                             net::HttpResponse response) {
+    return audited_response(store_, request, audit, std::move(response));
   }
 
   FhirApiSettings settings_;
@@ -142,28 +96,6 @@ std::string FhirApi::base_url(const net::HttpRequest& request, const net::Reques
          "/fhir";
 }
 
-std::variant<std::shared_ptr<const security::Principal>, net::HttpResponse> FhirApi::authenticate(
-    const net::HttpRequest& request, const net::RequestContext& context) const {
-  auto unauthorized = [&](std::string_view error, std::string_view description) {
-    auto response = outcome_response(request, 401, "login", description);
-    std::string challenge = "Bearer realm=\"hiebroker\"";
-    if (!error.empty()) challenge += ", error=\"" + std::string(error) + "\", error_description=\"" + std::string(description) + "\"";
-    response.set(http::field::www_authenticate, challenge);
-    return response;
-  };
-  std::string_view header = request[http::field::authorization];
-  if (header.empty()) return unauthorized({}, "a bearer token is required");
-  const auto token = security::bearer_token(header);
-  if (!token) return unauthorized("invalid_request", "the Authorization header must be: Bearer TOKEN");
-  if (!verifier_) return unauthorized("invalid_token", "this broker has no token issuer configured");
-  auto verified = verifier_->verify(*token, std::chrono::system_clock::now());
-  if (!verified) {
-    log::warn({context.connection_id, context.request_id}, "bearer token refused: {}", verified.error().word());
-    return unauthorized("invalid_token", verified.error().message());
-  }
-  return *verified;
-}
-
 asio::awaitable<net::HttpResponse> FhirApi::handle(net::HttpRequest& request, const net::RequestContext& context) {
   auto fhir = read_fhir_request(request.method_string(), request.target());
   if (!fhir) co_return error_response(request, fhir.error());
@@ -171,7 +103,7 @@ asio::awaitable<net::HttpResponse> FhirApi::handle(net::HttpRequest& request, co
   if (fhir->kind == Kind::metadata)
     co_return fhir_response(request, 200, capability_statement(base, settings_.version, settings_.started));
 
-  auto caller = authenticate(request, context);
+  auto caller = authenticate(verifier_.get(), request, context);
   if (auto* refusal = std::get_if<net::HttpResponse>(&caller)) co_return std::move(*refusal);
   const security::Principal& principal = *std::get<std::shared_ptr<const security::Principal>>(caller);
 
@@ -282,15 +214,10 @@ asio::awaitable<net::HttpResponse> FhirApi::query(net::HttpRequest& request, con
     co_return co_await audited(request, audit, error_response(request, result.error()));
   }
 
-  std::vector<routing::SourceAnswer> answers;
-  std::vector<routing::ExchangeOutcome> outcomes;
-  for (auto& e : result->exchanges) {
-    audit.exchanges.push_back({e.exchange, std::string(routing::to_string(e.kind))});
-    outcomes.push_back({e.exchange, outcome_kind(e.kind), e.detail});
-    if (e.kind == routing::ExchangeResult::Kind::answered || e.kind == routing::ExchangeResult::Kind::stored)
-      answers.push_back({e.exchange, e.retrieved, e.kind == routing::ExchangeResult::Kind::stored, std::move(e.resources)});
-  }
-  routing::MergedRecord record = routing::merge_answers(std::move(answers));
+  MergedAnswer merged = merge_result(std::move(*result));
+  audit.exchanges = merged.audited;
+  routing::MergedRecord& record = merged.record;
+  const auto& outcomes = merged.outcomes;
   filter_record(record, [&](const model::Resource& r) {
     const std::string_view type = model::resource_type(r);
     if (std::ranges::find(types, type) == types.end()) return false;
@@ -370,7 +297,7 @@ asio::awaitable<net::HttpResponse> FhirApi::consent_create(net::HttpRequest& req
     co_return co_await audited(request, audit, outcome_response(request, 422, "processing", record.error().describe()));
   }
   record->updated_by = "patient";
-  auto written = co_await write_consent(std::move(*record));
+  auto written = co_await write_consent(store_, std::move(*record));
   if (!written) {
     log::error({}, "consent write failed: {}", written.error().describe());
     co_return outcome_response(request, 500, "exception", "the consent could not be stored; nothing changed");
@@ -380,24 +307,6 @@ asio::awaitable<net::HttpResponse> FhirApi::consent_create(net::HttpRequest& req
   auto response = fhir_response(request, 201, request.body());
   response.set(http::field::location, base + "/Consent/" + principal.patient);
   co_return co_await audited(request, audit, std::move(response));
-}
-
-asio::awaitable<net::HttpResponse> FhirApi::audited(const net::HttpRequest& request, Disclosure& audit,
-                                                    net::HttpResponse response) {
-  if (audit.http_status == 200 && response.result_int() != 200) audit.http_status = response.result_int();
-  auto event = model::to_json(model::Resource{audit_event(audit)});
-  Status written;
-  if (!event) written = event.error();
-  if (event) {
-    store::AuditRecord row{0, audit.recorded, audit.patient_id, std::move(*event)};
-    written = co_await write_audit(std::move(row));
-  }
-  if (!written) {
-    // Without its audit row a disclosure must not happen.
-    log::error({}, "audit write failed: {}", written.error().describe());
-    co_return outcome_response(request, 500, "exception", "the audit trail could not be written; nothing was disclosed");
-  }
-  co_return response;
 }
 
 void add_fhir_routes(Router& router, FhirApiSettings settings, std::shared_ptr<const security::TokenVerifier> verifier,

@@ -11,8 +11,10 @@
 #include <iostream>
 #include <thread>
 
+#include "broker/api/admin_consent_routes.hpp"
 #include "broker/api/fhir_routes.hpp"
 #include "broker/api/health_routes.hpp"
+#include "broker/api/peer_queries.hpp"
 #include "broker/api/router.hpp"
 #include "broker/cli/config_flags.hpp"
 #include "broker/cli/commands.hpp"
@@ -200,12 +202,18 @@ int serve_command(int argc, char** argv) {
   // /peer: exchanges over WebSocket, on any HTTP listener that runs TLS (a certificate is the
   // exchange's identity). It journals what they publish, so it needs the store.
   auto ingest_metrics = std::make_shared<peers::IngestMetrics>(*registry);
+  auto peer_query_answerer = std::make_shared<api::PeerQueryAnswerer>();  // set once the engine exists
   std::shared_ptr<peers::PeerEndpoint> peer_endpoint;
   if (store) {
     peers::PeerEndpointSettings peer_settings{
         config.limits.max_connections_per_exchange, std::string("hiebroker ") + HIE_VERSION,
         [t = translator.get()] { t->nudge(); },
-        [l = locator.get()](const std::vector<store::PatientSighting>& sightings) { l->learned(sightings); }};
+        [l = locator.get()](const std::vector<store::PatientSighting>& sightings) { l->learned(sightings); },
+        // Peers' own queries go to the query engine, made below (it asks peers through this endpoint).
+        [answerer = peer_query_answerer](const config::Exchange& requester, peers::protocol::Query query,
+                                         std::function<void(Result<std::string>)> answer) {
+          (*answerer)(requester, std::move(query), std::move(answer));
+        }};
     peer_endpoint = std::make_shared<peers::PeerEndpoint>(std::move(peer_settings), directory, *store, ingest_metrics,
                                                           std::make_shared<peers::PeerMetrics>(*registry));
   }
@@ -246,6 +254,7 @@ int serve_command(int argc, char** argv) {
     std::ranges::sort(exchange_ids);
     api::add_fhir_routes(router, {HIE_VERSION, store::format_utc(std::chrono::system_clock::now()), {}, exchange_ids},
                          *token_verifier, *query_engine, *store);
+    api::add_admin_consent_routes(router, *token_verifier, *store, exchange_ids);
   }
   auto http_runner = [&](const std::optional<config::TlsSettings>& tls) {
     net::WebSocketRoutes websockets;
@@ -275,6 +284,17 @@ int serve_command(int argc, char** argv) {
     if (!open_listener({"mllp", "mllp", mllp->bind, mllp->port, config.limits, nullptr, {}}, mllp->tls,
                        net::mllp_session_runner(std::move(ingest))))
       return 1;
+  }
+  // Peers reach the broker over the TLS listener: the fullUrls of their answers name it.
+  if (query_engine) {
+    std::string base = "urn:hiebroker:fhir";
+    for (auto& listener : listeners)
+      if (listener->name() == "https" || (listener->name() == "http" && config.listeners.http && config.listeners.http->tls)) {
+        auto endpoint = listener->local_endpoint();
+        base = "https://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port()) + "/fhir";
+        break;
+      }
+    *peer_query_answerer = api::peer_query_answerer(*query_engine, *store, base);
   }
   if (listeners.empty()) {
     std::cerr << "hiebroker serve: no listener configured (listeners.http, listeners.https, listeners.mllp)\n";

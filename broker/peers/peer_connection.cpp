@@ -75,10 +75,8 @@ asio::awaitable<void> PeerConnection::on_message(std::string text, bool binary) 
     on_result(in, std::move(*result));
   } else if (std::holds_alternative<protocol::Ping>(in.body)) {
     reply("ping", "ok", protocol::pong(next_id(), in.id));
-  } else if (std::holds_alternative<protocol::Query>(in.body)) {
-    // Queries from peers are answered by the query engine, which is not built yet.
-    reply("query", "unavailable",
-          protocol::result_error(next_id(), in.id, "unavailable", "this broker does not answer peer queries yet"));
+  } else if (auto* query = std::get_if<protocol::Query>(&in.body)) {
+    on_query(in, std::move(*query));
   } else if (std::holds_alternative<protocol::Subscribe>(in.body)) {
     refuse("subscribe", in.id, "refused", "this broker does not offer subscriptions yet");
   } else {
@@ -181,6 +179,29 @@ asio::awaitable<void> PeerConnection::on_announce(const protocol::Incoming& in, 
   log::write(log::Level::info, {peer_.connection_id, {}}, "peer announced patients",
              {{"exchange", exchange_.id}, {"patients", patients}});
   reply("announce", "ok", protocol::announce_ack(next_id(), in.id, patients));
+}
+
+void PeerConnection::on_query(const protocol::Incoming& in, protocol::Query query) {
+  const auto& answer_query = endpoint_->settings_.answer_query;
+  if (!answer_query) {
+    reply("query", "unavailable",
+          protocol::result_error(next_id(), in.id, "unavailable", "this broker does not answer peer queries"));
+    return;
+  }
+  // The answer comes from the engine's threads: back onto this connection's strand to send it.
+  answer_query(exchange_, std::move(query), [self = shared_from_this(), re = in.id](Result<std::string> answer) {
+    asio::post(self->peer_.strand, [self, re, answer = std::move(answer)]() mutable {
+      if (self->closed_) return;
+      if (answer) {
+        self->reply("query", "ok", protocol::result(self->next_id(), re, "fhir", *answer));
+      } else {
+        const bool busy = answer.error().code() == Errc::limit_exceeded;
+        self->reply("query", busy ? "unavailable" : "refused",
+                    protocol::result_error(self->next_id(), re, busy ? "unavailable" : "refused",
+                                           answer.error().message()));
+      }
+    });
+  });
 }
 
 void PeerConnection::on_result(const protocol::Incoming& in, protocol::QueryResult result) {

@@ -37,6 +37,7 @@ class PeerConnection final : public net::WebSocketConnection, public std::enable
   boost::asio::awaitable<void> on_announce(const protocol::Incoming& in, protocol::Announce announce);
   void on_hello(const protocol::Incoming& in, const protocol::Hello& hello);
   void on_result(const protocol::Incoming& in, protocol::QueryResult result);
+  void on_query(const protocol::Incoming& in, protocol::Query query);
   void start_query(protocol::QueryRequest request, std::function<void(PeerAnswer)> done);
   void finish_query(const std::string& id, PeerAnswer answer);
 

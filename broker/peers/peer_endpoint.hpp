@@ -28,6 +28,11 @@ struct PeerEndpointSettings {
   std::function<void()> stored;      ///< a new message is journaled (wakes the translator)
   /// An announce was committed: the record locator forgets what it may have changed.
   std::function<void(const std::vector<store::PatientSighting>&)> announced;
+  /// A peer's own query: `answer` runs once, on any thread, with the merged record (FHIR JSON, a
+  /// searchset Bundle) or the error that stopped it. Empty: peers' queries answer "unavailable".
+  std::function<void(const config::Exchange& requester, protocol::Query query,
+                      std::function<void(Result<std::string>)> answer)>
+      answer_query;
 };
 
 class PeerEndpoint final : public net::WebSocketEndpoint, public std::enable_shared_from_this<PeerEndpoint> {

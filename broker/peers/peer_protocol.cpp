@@ -74,6 +74,37 @@ std::optional<std::string> read_announce(const Value& object, Announce& announce
   return std::nullopt;
 }
 
+/// A peer's query: `patient` as in the broker's own query, optional `resource_types` and `date`.
+std::optional<std::string> read_query(const Value& object, Query& query) {
+  auto patient = object.FindMember("patient");
+  if (patient == object.MemberEnd() || !patient->value.IsArray() || patient->value.Empty())
+    return "patient: expected a non-empty array of {system, value}";
+  if (patient->value.Size() > 16) return "patient: more than 16 identifiers";
+  for (rapidjson::SizeType i = 0; i < patient->value.Size(); ++i) {
+    const std::string at = "patient[" + std::to_string(i) + "]";
+    const Value& identifier = patient->value[i];
+    if (!identifier.IsObject()) return at + ": expected an object";
+    store::PatientIdentity identity;
+    if (auto problem = read_string(identifier, "system", identity.system, 1024)) return at + "." + *problem;
+    if (auto problem = read_string(identifier, "value", identity.value, 256)) return at + "." + *problem;
+    query.patient.push_back(std::move(identity));
+  }
+  if (auto types = object.FindMember("resource_types"); types != object.MemberEnd()) {
+    if (!types->value.IsArray() || types->value.Size() > 32) return "resource_types: expected an array of names";
+    for (const auto& type : types->value.GetArray()) {
+      if (!type.IsString() || type.GetStringLength() == 0 || type.GetStringLength() > 64)
+        return "resource_types: expected an array of names";
+      query.resource_types.emplace_back(type.GetString(), type.GetStringLength());
+    }
+  }
+  if (auto date = object.FindMember("date"); date != object.MemberEnd()) {
+    if (!date->value.IsObject()) return "date: expected {ge, le}";
+    if (auto problem = read_string(date->value, "ge", query.date_ge, 40, false)) return "date." + *problem;
+    if (auto problem = read_string(date->value, "le", query.date_le, 40, false)) return "date." + *problem;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> read_result(const Value& object, QueryResult& result) {
   if (auto problem = read_string(object, "error", result.error, 64, false)) return problem;
   if (!result.error.empty()) {
@@ -167,7 +198,9 @@ std::variant<Incoming, Unreadable> read_message(std::string_view text) {
     read_string(document, "detail", nack.detail, 1024, false);
     in.body = std::move(nack);
   } else if (in.type == "query") {
-    in.body = Query{};
+    Query query;
+    problem = read_query(document, query);
+    in.body = std::move(query);
   } else if (in.type == "subscribe") {
     in.body = Subscribe{};
   } else {
@@ -220,6 +253,13 @@ std::string result_error(std::string_view id, std::string_view re, std::string_v
   return envelope("result", id, re, [&](Writer& w) {
     string_member(w, "error", error);
     if (!detail.empty()) string_member(w, "detail", detail);
+  });
+}
+
+std::string result(std::string_view id, std::string_view re, std::string_view format, std::string_view payload) {
+  return envelope("result", id, re, [&](Writer& w) {
+    string_member(w, "format", format);
+    string_member(w, "payload", payload);
   });
 }
 

@@ -41,7 +41,12 @@ struct Ack {};
 struct Nack {
   std::string reason, detail;
 };
-struct Query {};      ///< a peer asking the broker (answered by the query engine)
+/// A peer asking the broker for a patient's shared record (answered by the query engine).
+struct Query {
+  std::vector<store::PatientIdentity> patient;  ///< at least one identifier of the patient
+  std::vector<std::string> resource_types;      ///< empty: every type
+  std::string date_ge, date_le;                 ///< empty: unbounded
+};
 struct Subscribe {};  ///< a peer subscribing to events
 
 using Body = std::variant<Hello, Publish, Announce, QueryResult, Ping, Pong, Ack, Nack, Query, Subscribe>;
@@ -69,6 +74,8 @@ std::string ack(std::string_view id, std::string_view re);
 std::string nack(std::string_view id, std::string_view re, std::string_view reason, std::string_view detail);
 std::string pong(std::string_view id, std::string_view re);
 std::string result_error(std::string_view id, std::string_view re, std::string_view error, std::string_view detail);
+/// The broker's answer to a peer's query: records in `format` (the merged record: "fhir").
+std::string result(std::string_view id, std::string_view re, std::string_view format, std::string_view payload);
 
 /// A query the broker asks a peer.
 struct QueryRequest {

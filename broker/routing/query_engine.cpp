@@ -232,6 +232,7 @@ void QueryEngine::Impl::start(PatientQuery query, Done done, std::function<void(
     if (e.transport == config::Transport::fhir_rest && e.mode == config::ExchangeMode::live &&
         std::ranges::find(location->exchanges, e.id) == location->exchanges.end())
       location->exchanges.push_back(e.id);
+  std::erase(location->exchanges, query.requester_exchange);
   std::ranges::sort(location->exchanges);
   QueryResult result;
   result.nhs_number = location->nhs_number;

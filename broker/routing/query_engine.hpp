@@ -26,6 +26,7 @@ struct PatientQuery {
   store::PatientIdentity identity;
   std::vector<std::string> resource_types;  ///< empty: every type
   std::string date_ge, date_le;             ///< passed on to live exchanges; empty: unbounded
+  std::string requester_exchange;           ///< an exchange asking: not asked about its own records
 };
 
 /// One exchange's part of the answer.

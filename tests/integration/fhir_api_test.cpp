@@ -8,11 +8,13 @@
 #include <set>
 #include <thread>
 
+#include "broker/security/jws_signer.hpp"
 #include "tests/integration/broker_process.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/fhir_validator.hpp"
 #include "tests/support/raw_http_client.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/ws_client.hpp"
 
 namespace hie::testing {
 namespace {
@@ -36,11 +38,16 @@ RawResponse fhir_get(std::uint16_t port, const std::string& target, const std::s
   return c.read_response(timeout);
 }
 
-RawResponse fhir_post(std::uint16_t port, const std::string& target, const std::string& token, const std::string& body) {
+RawResponse fhir_send(const std::string& method, std::uint16_t port, const std::string& target, const std::string& token,
+                      const std::string& body) {
   RawConnection c(port);
-  c.send("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/fhir+json\r\nConnection: close\r\n"
+  c.send(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/fhir+json\r\nConnection: close\r\n"
          "Authorization: Bearer " + token + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   return c.read_response(20s);
+}
+
+RawResponse fhir_post(std::uint16_t port, const std::string& target, const std::string& token, const std::string& body) {
+  return fhir_send("POST", port, target, token, body);
 }
 
 rapidjson::Document parse(const std::string& json) {
@@ -80,6 +87,7 @@ class FhirApi : public ::testing::Test {
     auto mllp = read_listening_port(*broker_, "mllp");
     ASSERT_TRUE(http && https && mllp) << "see " << dir_->path("broker.log");
     http_port_ = *http;
+    https_port_ = *https;
     for (std::string exchange : {"valley", "city"}) {
       sims_.push_back(new ChildProcess(
           {kSim, "peer", "--url", "wss://127.0.0.1:" + std::to_string(*https) + "/peer", "--dataset",
@@ -123,6 +131,7 @@ class FhirApi : public ::testing::Test {
   static inline std::vector<ChildProcess*> sims_;
   static inline std::vector<std::string> config_flags_;
   static inline std::uint16_t http_port_ = 0;
+  static inline std::uint16_t https_port_ = 0;
   static inline std::string jane_token_;
 };
 
@@ -225,6 +234,44 @@ TEST_F(FhirApi, AnOptOutOfOneExchangeIsEnforcedAndSaidInTheOutcome) {
   EXPECT_EQ(provenance_sources(again).size(), 3u);
 }
 
+TEST_F(FhirApi, AnOperatorSetsAConsentThroughTheAdminApi) {
+  // An operator's system token, signed by the development issuer the test broker trusts.
+  auto signer = security::JwsSigner::load_private_key_file(dir_->path("dev-certs/dev-issuer.key"), "dev");
+  ASSERT_TRUE(signer) << signer.error().describe();
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto operator_token = signer->sign(R"({"iss":"https://hiebroker.dev/issuer","aud":"hiebroker-dev","sub":"operator-1",)"
+                                     R"("scope":"system/Consent.ru","iat":)" + std::to_string(now) +
+                                     R"(,"exp":)" + std::to_string(now + 600) + "}");
+  ASSERT_TRUE(operator_token) << operator_token.error().describe();
+  const std::string target = std::string("/admin/consents/") + kJane;
+  const std::string opt_out = std::string(R"({"resourceType":"Consent","status":"active",
+    "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+    "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
+    "patient":{"reference":"Patient/)") + kJane + R"("},"provision":{"type":"deny"}})";
+  // A patient's token is not an operator's.
+  EXPECT_EQ(fhir_send("PUT", http_port_, target, jane_token_, opt_out).status, 403);
+  auto put = fhir_send("PUT", http_port_, target, *operator_token, opt_out);
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto got = fhir_get(http_port_, target, *operator_token);
+  EXPECT_EQ(got.status, 200);
+  EXPECT_NE(got.body.find(R"("type":"deny")"), std::string::npos);
+  // Opted out: nobody is asked, and the answer says why.
+  auto r = fhir_get(http_port_, std::string("/fhir/Patient/") + kJane + "/$everything", jane_token_);
+  ASSERT_EQ(r.status, 200);
+  auto bundle = parse(r.body);
+  EXPECT_TRUE(provenance_sources(bundle).empty());
+  EXPECT_EQ(bundle["total"].GetInt(), 0);
+  EXPECT_NE(r.body.find("skipped-by-consent"), std::string::npos);
+  // Shared again; the operator's change is in Jane's audit trail.
+  std::string share = opt_out;
+  share.replace(share.find("\"active\""), 8, "\"inactive\"");
+  ASSERT_EQ(fhir_send("PUT", http_port_, target, *operator_token, share).status, 200);
+  auto again = parse(fhir_get(http_port_, std::string("/fhir/Patient/") + kJane + "/$everything", jane_token_).body);
+  EXPECT_EQ(provenance_sources(again).size(), 3u);
+  auto audit = fhir_get(http_port_, std::string("/fhir/AuditEvent?patient=") + kJane, jane_token_);
+  EXPECT_NE(audit.body.find("operator-1"), std::string::npos);
+}
+
 TEST_F(FhirApi, ASilentExchangeGivesAPartialAnswerWithinTheDeadline) {
   sims_.front()->signal(SIGSTOP);  // valley-hie: connected, never answering
   const auto started = std::chrono::steady_clock::now();
@@ -237,6 +284,39 @@ TEST_F(FhirApi, ASilentExchangeGivesAPartialAnswerWithinTheDeadline) {
   EXPECT_EQ(provenance_sources(bundle), (std::set<std::string>{"city-hie", "north-hie"}));
   EXPECT_NE(r.body.find("timed-out"), std::string::npos);
   EXPECT_TRUE(is_valid_fhir(r.body));
+}
+
+TEST_F(FhirApi, AnExchangeAsksOverThePeerProtocolAndGetsTheOthersRecordsMerged) {
+  const std::string certs = dir_->path("dev-certs");
+  TlsClientOptions city{certs + "/ca.crt", certs + "/city-hie.crt", certs + "/city-hie.key"};
+  WsClient peer(https_port_, city);
+  ASSERT_TRUE(peer.upgraded()) << peer.error();
+  peer.send_text(R"({"type":"hello","id":"h1","protocol":1,"exchange":"city-hie","formats":["csv"]})");
+  ASSERT_TRUE(peer.read());
+  peer.send_text(std::string(R"({"type":"query","id":"q1","patient":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":")") +
+                 kJane + R"("}],"resource_types":["Observation"]})");
+  auto reply = peer.read(15s);
+  ASSERT_TRUE(reply);
+  auto message = parse(*reply);
+  EXPECT_STREQ(message["type"].GetString(), "result");
+  EXPECT_STREQ(message["re"].GetString(), "q1");
+  ASSERT_TRUE(message.HasMember("payload")) << reply->substr(0, 300);
+  EXPECT_STREQ(message["format"].GetString(), "fhir");
+  const std::string bundle_json = message["payload"].GetString();
+  auto bundle = parse(bundle_json);
+  EXPECT_STREQ(bundle["type"].GetString(), "searchset");
+  // The asking exchange is not asked about its own records; the other two answered.
+  EXPECT_EQ(provenance_sources(bundle), (std::set<std::string>{"north-hie", "valley-hie"}));
+  std::set<std::string> types;
+  for (const auto& e : bundle["entry"].GetArray()) types.insert(e["resource"]["resourceType"].GetString());
+  EXPECT_FALSE(types.contains("Condition"));
+  EXPECT_TRUE(types.contains("Observation"));
+  EXPECT_TRUE(is_valid_fhir(bundle_json));
+  // A malformed query is refused by name, and the connection goes on.
+  peer.send_text(R"({"type":"query","id":"q2","patient":[]})");
+  auto nack = peer.read();
+  ASSERT_TRUE(nack);
+  EXPECT_NE(nack->find(R"("reason":"malformed")"), std::string::npos) << *nack;
 }
 
 TEST_F(FhirApi, FhirKitClientReadsEverythingUnmodified) {

@@ -72,7 +72,8 @@ class PeerEndpointTest : public ::testing::Test {
     auto directory = std::make_shared<const ExchangeDirectory>(
         std::vector{exchange("north-hie", "north-hie"), exchange("south-hie", "south-hie")});
     PeerEndpointSettings settings{max_connections_per_exchange, "hiebroker test", [this] { ++stored_; },
-                                  [this](const std::vector<store::PatientSighting>& s) { announced_ += s.size(); }};
+                                  [this](const std::vector<store::PatientSighting>& s) { announced_ += s.size(); },
+                                  {}};
     endpoint_ = std::make_shared<PeerEndpoint>(std::move(settings), directory, *store_,
                                                std::make_shared<IngestMetrics>(registry_),
                                                std::make_shared<PeerMetrics>(registry_));

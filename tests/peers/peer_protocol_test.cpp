@@ -72,6 +72,25 @@ TEST(PeerProtocol, NamesWhatIsWrongWithAMessageItCannotRead) {
   EXPECT_EQ(read_bad(many + "]}").detail, "announce.patients: more than 10000 in one announce");
 }
 
+TEST(PeerProtocol, ReadsAPeersQueryAndNamesWhatIsWrongWithIt) {
+  auto in = read_ok(
+      R"({"type":"query","id":"q1","patient":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"3870146052"}],)"
+      R"("resource_types":["Observation","Condition"],"date":{"ge":"2025-01-01","le":"2026-11-26"}})");
+  const auto& query = std::get<Query>(in.body);
+  ASSERT_EQ(query.patient.size(), 1u);
+  EXPECT_EQ(query.patient[0].value, "3870146052");
+  EXPECT_EQ(query.resource_types, (std::vector<std::string>{"Observation", "Condition"}));
+  EXPECT_EQ(query.date_ge, "2025-01-01");
+  EXPECT_EQ(query.date_le, "2026-11-26");
+  EXPECT_EQ(read_bad(R"({"type":"query","id":"q2"})").detail, "query.patient: expected a non-empty array of {system, value}");
+  EXPECT_EQ(read_bad(R"({"type":"query","id":"q3","patient":[{"system":"s"}]})").detail, "query.patient[0].value: is required");
+  EXPECT_EQ(read_bad(R"({"type":"query","id":"q4","patient":[{"system":"s","value":"v"}],"resource_types":[1]})").detail,
+            "query.resource_types: expected an array of names");
+  EXPECT_EQ(read_bad(R"({"type":"query","id":"q5","patient":[{"system":"s","value":"v"}],"date":"2025"})").detail,
+            "query.date: expected {ge, le}");
+  EXPECT_EQ(result("b1", "q1", "fhir", "{}"), R"({"type":"result","id":"b1","re":"q1","format":"fhir","payload":"{}"})");
+}
+
 TEST(PeerProtocol, WritesRepliesThatNameTheRequest) {
   EXPECT_EQ(hello_ack("b1", "h1", "hiebroker 0.1.0"),
             R"({"type":"ack","id":"b1","re":"h1","protocol":1,"broker":"hiebroker 0.1.0"})");

@@ -126,7 +126,7 @@ TEST_F(QueryEngineTest, EveryHolderIsAskedAndEachOutcomeIsReportedByTheDeadline)
   ASSERT_TRUE(consented.get_future().get());
 
   const auto started = std::chrono::steady_clock::now();
-  auto result = run(engine, {{kNhs, "9434765919"}, {}, {}, {}});
+  auto result = run(engine, {{kNhs, "9434765919"}, {}, {}, {}, {}});
   const auto took = std::chrono::steady_clock::now() - started;
   ASSERT_TRUE(result) << result.error().describe();
   EXPECT_LT(took, 2s);
@@ -180,7 +180,7 @@ TEST_F(QueryEngineTest, AnExchangesOwnQueryTimeoutWinsOverTheDefault) {
   for (auto& e : exchanges_)
     if (e.id == "silent") e.query_timeout = 150ms;
   QueryEngine engine({.default_deadline = 300ms, .grace = 50ms}, exchanges_, adapters_, *store_, *locator_, transport());
-  auto result = run(engine, {{kNhs, "9434765919"}, {}, {}, {}});
+  auto result = run(engine, {{kNhs, "9434765919"}, {}, {}, {}, {}});
   ASSERT_TRUE(result) << result.error().describe();
   EXPECT_EQ(of(*result, "silent").kind, Kind::timed_out);
   ASSERT_EQ(asked_.size(), 4u);
@@ -192,7 +192,7 @@ TEST_F(QueryEngineTest, AnExchangesOwnQueryTimeoutWinsOverTheDefault) {
 
 TEST_F(QueryEngineTest, ALocalIdentifierFindsThePatientAndTheTypesFilterTheRecords) {
   QueryEngine engine({.default_deadline = 200ms, .grace = 50ms}, exchanges_, adapters_, *store_, *locator_, transport());
-  auto result = run(engine, {{"https://hospital.example/mrn", "Mnorth"}, {"Observation"}, {}, {}});
+  auto result = run(engine, {{"https://hospital.example/mrn", "Mnorth"}, {"Observation"}, {}, {}, {}});
   ASSERT_TRUE(result) << result.error().describe();
   EXPECT_EQ(result->nhs_number, "9434765919");
   EXPECT_EQ(result->exchanges.size(), 5u);  // through the NHS number, every holder
@@ -213,7 +213,7 @@ TEST_F(QueryEngineTest, AnOptedOutPatientIsAskedOfNobody) {
   std::promise<Status> consented;
   store_->put_consent({"9434765919", true, {}, "", "patient", "{}"}, [&](Status s) { consented.set_value(std::move(s)); });
   ASSERT_TRUE(consented.get_future().get());
-  auto result = run(engine, {{kNhs, "9434765919"}, {}, {}, {}});
+  auto result = run(engine, {{kNhs, "9434765919"}, {}, {}, {}, {}});
   ASSERT_TRUE(result);
   EXPECT_TRUE(asked_.empty());
   for (const auto& e : result->exchanges) {
@@ -225,7 +225,7 @@ TEST_F(QueryEngineTest, AnOptedOutPatientIsAskedOfNobody) {
 TEST_F(QueryEngineTest, AnUnknownPatientIsAnEmptyAnswerAtOnce) {
   QueryEngine engine({.default_deadline = 5s}, exchanges_, adapters_, *store_, *locator_, transport());
   const auto started = std::chrono::steady_clock::now();
-  auto result = run(engine, {{kNhs, "4010232137"}, {}, {}, {}});
+  auto result = run(engine, {{kNhs, "4010232137"}, {}, {}, {}, {}});
   ASSERT_TRUE(result);
   EXPECT_TRUE(result->exchanges.empty());
   EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
@@ -236,8 +236,8 @@ TEST_F(QueryEngineTest, QueriesBeyondTheBoundAreRefusedUntilOneFinishes) {
   QueryEngine engine({.max_in_flight = 1, .default_deadline = 300ms}, exchanges_, adapters_, *store_, *locator_,
                      transport());
   std::promise<Result<QueryResult>> first;
-  engine.run({{kNhs, "9434765919"}, {}, {}, {}}, [&](Result<QueryResult> r) { first.set_value(std::move(r)); });
-  auto second = run(engine, {{kNhs, "9434765919"}, {}, {}, {}});
+  engine.run({{kNhs, "9434765919"}, {}, {}, {}, {}}, [&](Result<QueryResult> r) { first.set_value(std::move(r)); });
+  auto second = run(engine, {{kNhs, "9434765919"}, {}, {}, {}, {}});
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code(), Errc::limit_exceeded);
   ASSERT_TRUE(first.get_future().get());
@@ -267,13 +267,13 @@ TEST_F(QueryEngineTest, AFhirRestExchangeIsAskedEvenThoughTheLocatorCannotKnowIt
                        if (e.id == "rest-hie") done({peers::PeerAnswer::Outcome::error, "not-found", {}, {}});
                        else transport()(e, std::move(request), std::move(done));
                      });
-  auto result = run(engine, {{kNhs, "9434765919"}, {}, {}, {}});
+  auto result = run(engine, {{kNhs, "9434765919"}, {}, {}, {}, {}});
   ASSERT_TRUE(result) << result.error().describe();
   EXPECT_EQ(of(*result, "rest-hie").kind, Kind::not_found);
   EXPECT_NE(std::ranges::find(asked_, "rest-hie"), asked_.end());
   // A patient nobody else holds: the FHIR REST exchange is still asked.
   asked_.clear();
-  auto unknown = run(engine, {{kNhs, "4010232137"}, {}, {}, {}});
+  auto unknown = run(engine, {{kNhs, "4010232137"}, {}, {}, {}, {}});
   ASSERT_TRUE(unknown);
   ASSERT_EQ(unknown->exchanges.size(), 1u);
   EXPECT_EQ(unknown->exchanges[0].exchange, "rest-hie");

@@ -1,0 +1,36 @@
+#include "broker/api/bearer_auth.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+#include "broker/api/fhir_response.hpp"
+#include "broker/logging/log.hpp"
+#include "broker/security/jwt_verifier.hpp"
+
+namespace hie::api {
+
+namespace http = boost::beast::http;
+
+Caller authenticate(const security::TokenVerifier* verifier, const net::HttpRequest& request,
+                    const net::RequestContext& context) {
+  auto unauthorized = [&](std::string_view error, std::string_view description) {
+    auto response = outcome_response(request, 401, "login", description);
+    std::string challenge = "Bearer realm=\"hiebroker\"";
+    if (!error.empty())
+      challenge += ", error=\"" + std::string(error) + "\", error_description=\"" + std::string(description) + "\"";
+    response.set(http::field::www_authenticate, challenge);
+    return response;
+  };
+  std::string_view header = request[http::field::authorization];
+  if (header.empty()) return unauthorized({}, "a bearer token is required");
+  const auto token = security::bearer_token(header);
+  if (!token) return unauthorized("invalid_request", "the Authorization header must be: Bearer TOKEN");
+  if (!verifier) return unauthorized("invalid_token", "this broker has no token issuer configured");
+  auto verified = verifier->verify(*token, std::chrono::system_clock::now());
+  if (!verified) {
+    log::warn({context.connection_id, context.request_id}, "bearer token refused: {}", verified.error().word());
+    return unauthorized("invalid_token", verified.error().message());
+  }
+  return *verified;
+}
+
+}  // namespace hie::api
