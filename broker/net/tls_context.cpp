@@ -16,6 +16,18 @@ std::string openssl_reason(const boost::system::error_code& ec) {
   return ec.message().empty() ? "OpenSSL error" : ec.message();
 }
 
+/// The certificate chain and its private key, checked to belong together; errors name the file.
+Status use_certificate_and_key(boost::asio::ssl::context& ctx, const std::string& cert, const std::string& key) {
+  boost::system::error_code ec;
+  ctx.use_certificate_chain_file(cert, ec);
+  if (ec) return make_error(Errc::config_error, "cannot use certificate: " + openssl_reason(ec), cert);
+  ctx.use_private_key_file(key, boost::asio::ssl::context::pem, ec);
+  if (ec) return make_error(Errc::config_error, "cannot use private key: " + openssl_reason(ec), key);
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1)
+    return make_error(Errc::config_error, "private key does not match the certificate", key);
+  return {};
+}
+
 }  // namespace
 
 Result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(
@@ -30,14 +42,9 @@ Result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(
   if (SSL_CTX_set_cipher_list(native, ciphers.c_str()) != 1)
     return make_error(Errc::config_error, "no usable cipher in the configured list", "tls.ciphers");
 
-  boost::system::error_code ec;
-  ctx->use_certificate_chain_file(settings.cert, ec);
-  if (ec) return make_error(Errc::config_error, "cannot use certificate: " + openssl_reason(ec), settings.cert);
-  ctx->use_private_key_file(settings.key, ssl::context::pem, ec);
-  if (ec) return make_error(Errc::config_error, "cannot use private key: " + openssl_reason(ec), settings.key);
-  if (SSL_CTX_check_private_key(native) != 1)
-    return make_error(Errc::config_error, "private key does not match the certificate", settings.key);
+  if (auto used = use_certificate_and_key(*ctx, settings.cert, settings.key); !used) return used.error();
 
+  boost::system::error_code ec;
   if (!settings.ca.empty()) {
     ctx->load_verify_file(settings.ca, ec);
     if (ec) return make_error(Errc::config_error, "cannot use CA bundle: " + openssl_reason(ec), settings.ca);
@@ -72,14 +79,8 @@ Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(
   if (ec)
     return make_error(Errc::config_error, "cannot use CA bundle: " + openssl_reason(ec),
                       settings.ca.empty() ? "the system's CA store" : settings.ca);
-  if (!settings.cert.empty()) {
-    ctx->use_certificate_chain_file(settings.cert, ec);
-    if (ec) return make_error(Errc::config_error, "cannot use certificate: " + openssl_reason(ec), settings.cert);
-    ctx->use_private_key_file(settings.key, ssl::context::pem, ec);
-    if (ec) return make_error(Errc::config_error, "cannot use private key: " + openssl_reason(ec), settings.key);
-    if (SSL_CTX_check_private_key(native) != 1)
-      return make_error(Errc::config_error, "private key does not match the certificate", settings.key);
-  }
+  if (!settings.cert.empty())
+    if (auto used = use_certificate_and_key(*ctx, settings.cert, settings.key); !used) return used.error();
   ctx->set_verify_mode(ssl::verify_peer);
   return ctx;
 }

@@ -79,6 +79,7 @@ class Fanout : public std::enable_shared_from_this<Fanout> {
       : strand_(asio::make_strand(pool)),
         timer_(strand_),
         result_(std::move(result)),
+        filled_(result_.exchanges.size(), false),
         remaining_(result_.exchanges.size()),
         done_(std::move(done)),
         finished_(std::move(finished)) {}
@@ -105,7 +106,6 @@ class Fanout : public std::enable_shared_from_this<Fanout> {
   void fill(std::size_t index, ExchangeResult answer) {
     std::unique_lock lock(mutex_);
     auto& slot = result_.exchanges[index];
-    if (filled_.size() <= index) filled_.resize(result_.exchanges.size(), false);
     if (finished_flag_ || filled_[index]) return;
     answer.exchange = slot.exchange;
     add_located_nhs_number(answer.resources, result_.nhs_number);
@@ -114,14 +114,10 @@ class Fanout : public std::enable_shared_from_this<Fanout> {
     if (--remaining_ == 0) finish(lock);
   }
 
-  /// Marks `index` as settled before any work (consent, unknown exchange).
-  void settle(std::size_t index, ExchangeResult answer) { fill(index, std::move(answer)); }
-
  private:
   void expire() {
     std::unique_lock lock(mutex_);
     if (finished_flag_) return;
-    filled_.resize(result_.exchanges.size(), false);
     for (std::size_t i = 0; i < result_.exchanges.size(); ++i)
       if (!filled_[i]) {
         auto& slot = result_.exchanges[i];
@@ -248,9 +244,9 @@ void QueryEngine::Impl::start(PatientQuery query, Done done, std::function<void(
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const config::Exchange* e = exchange(ids[i]);
     if (!e) {
-      fanout->settle(i, {{}, ExchangeResult::Kind::failed, "the exchange is no longer configured", now_utc(), {}, 0});
+      fanout->fill(i, {{}, ExchangeResult::Kind::failed, "the exchange is no longer configured", now_utc(), {}, 0});
     } else if (auto refusal = consent_refusal(consent, e->id); !refusal.empty()) {
-      fanout->settle(i, {{}, ExchangeResult::Kind::skipped_by_consent, refusal, now_utc(), {}, 0});
+      fanout->fill(i, {{}, ExchangeResult::Kind::skipped_by_consent, refusal, now_utc(), {}, 0});
     } else if (e->mode == config::ExchangeMode::stored) {
       asio::post(pool, [this, fanout, i, e, query, patient_keys] { read_stored(fanout, i, *e, query, patient_keys); });
     } else {
