@@ -1,5 +1,7 @@
 #include "broker/peers/fhir_bundle_reader.hpp"
 
+#include <algorithm>
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
@@ -11,6 +13,17 @@ std::string_view string_member(const rapidjson::Value& object, const char* name)
   auto it = object.FindMember(name);
   if (it == object.MemberEnd() || !it->value.IsString()) return {};
   return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+/// How an error names a resourceType that is not Bundle: a type name as it is, anything else
+/// (a server's arbitrary string, perhaps with line breaks) not echoed, to keep the reason one line.
+std::string describe_type(std::string_view type) {
+  if (type.empty()) return "JSON without a resourceType";
+  const bool type_name = type.size() <= 64 && std::ranges::all_of(type, [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  });
+  return type_name ? "resourceType " + std::string(type) + ", not Bundle"
+                   : std::string("resourceType not a FHIR type name, not Bundle");
 }
 
 }  // namespace
@@ -28,10 +41,7 @@ Result<BundleSummary> read_bundle(std::string_view body) {
                                              std::to_string(document.GetErrorOffset()));
   const auto type = string_member(document, "resourceType");
   if (type != "Bundle")
-    return make_error(Errc::parse_error,
-                      type.empty()
-                          ? std::string("JSON without a resourceType")
-                          : "resourceType " + std::string(type.substr(0, 64)) + ", not Bundle");
+    return make_error(Errc::parse_error, describe_type(type));
   BundleSummary summary;
   const rapidjson::Value& root = document;  // const iterators: clang finds mutable ones ambiguous
   if (auto links = root.FindMember("link"); links != root.MemberEnd() && links->value.IsArray())

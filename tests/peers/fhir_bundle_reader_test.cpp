@@ -41,6 +41,9 @@ TEST(FhirBundleReader, AnythingElseIsAnError) {
   EXPECT_EQ(read_bundle(R"({"resourceType":"OperationOutcome"})").error().message(),
             "resourceType OperationOutcome, not Bundle");
   EXPECT_EQ(read_bundle(R"([1,2])").error().message(), "JSON without a resourceType");
+  // Found by fhir_response_fuzz: a resourceType with an escaped line break stays out of the reason.
+  EXPECT_EQ(read_bundle(R"({"resourceType":"Btn\t<table>\n<tr>","id":""})").error().message(),
+            "resourceType not a FHIR type name, not Bundle");
   EXPECT_EQ(read_bundle(R"({"resourceType":"Bundle","entry":[)").error().code(), Errc::parse_error);
 }
 
