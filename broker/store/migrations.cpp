@@ -7,7 +7,7 @@ namespace hie::store {
 namespace {
 
 // Append only: a released step never changes, a change is a new step.
-constexpr std::array<std::string_view, 4> kSteps = {
+constexpr std::array<std::string_view, 5> kSteps = {
     // 1: the journal. control_id is NULL for rows that had none; only accepted rows are unique
     // per (exchange, control_id), so a refused message never blocks its corrected resend.
     R"sql(
@@ -77,6 +77,56 @@ CREATE TABLE audit_events (
   json TEXT NOT NULL
 );
 CREATE INDEX audit_events_patient ON audit_events (patient_key, id);
+)sql",
+    // 5: events between exchanges. `kinds` is space-delimited with a space at each end, so a
+    // kind matches with instr(kinds, ' kind '). deliveries.seq orders each subscriber's queue.
+    R"sql(
+CREATE TABLE subscriptions (
+  id TEXT PRIMARY KEY,
+  subscriber TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  kinds TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  created TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE subscription_patients (
+  subscription TEXT NOT NULL,
+  system TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (subscription, system, value)
+) WITHOUT ROWID;
+CREATE INDEX subscription_patients_identifier ON subscription_patients (system, value);
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  journal_id INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  patient_key TEXT NOT NULL,
+  occurred TEXT NOT NULL,
+  fhir_json TEXT NOT NULL
+);
+CREATE INDEX events_occurred ON events (occurred);
+CREATE TABLE event_identifiers (
+  event_id TEXT NOT NULL,
+  system TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (event_id, system, value)
+) WITHOUT ROWID;
+CREATE TABLE deliveries (
+  seq INTEGER PRIMARY KEY,
+  subscriber TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  patient_key TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  enqueued TEXT NOT NULL,
+  settled TEXT,
+  UNIQUE (subscriber, event_id)
+);
+CREATE INDEX deliveries_pending ON deliveries (subscriber, seq) WHERE state = 'pending';
+CREATE INDEX deliveries_dead ON deliveries (subscriber, seq) WHERE state = 'dead';
 )sql",
 };
 

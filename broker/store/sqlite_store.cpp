@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "broker/store/migrations.hpp"
+#include "broker/store/sqlite_events.hpp"
 
 namespace hie::store {
 namespace {
@@ -66,6 +67,14 @@ Result<Database> open_configured(const std::string& path, OpenMode mode) {
   if (auto set = db->exec(mode == OpenMode::read_only ? "PRAGMA busy_timeout=5000;" : kPragmas); !set)
     return set.error();
   return db;
+}
+
+/// A count-reporting completion for a write whose caller wants only success or the error.
+Store::CountDone status_done(Store::WriteDone done) {
+  return [done = std::move(done)](Result<std::size_t> counted) mutable {
+    if (counted) done(Status{});
+    else done(counted.error());
+  };
 }
 
 }  // namespace
@@ -248,7 +257,8 @@ Status SqliteStore::write(const TranslationBatch& batch) {
     s.upsert_resource.bind(5, r.journal_id).bind(6, now).bind(7, r.json);
     if (auto done = s.upsert_resource.run(); !done) return done;
   }
-  return {};
+  // After the sightings, so a subscriber's "held" patients include what this batch taught.
+  return sqlite_events::write_events(writer_, batch.events, now);
 }
 
 void SqliteStore::commit(std::deque<Pending>& batch) {
@@ -266,6 +276,10 @@ void SqliteStore::commit(std::deque<Pending>& batch) {
       else p->deleted = *deleted;
     } else if (auto* r = std::get_if<PendingRecord>(&*it)) {
       status = write(r->record);
+    } else if (auto* w = std::get_if<PendingWork>(&*it)) {
+      auto counted = w->work(writer_, format_utc(std::chrono::system_clock::now()));
+      if (!counted) status = counted.error();
+      else w->count = *counted;
     } else {
       status = write(std::get<PendingTranslations>(*it).batch);
     }
@@ -293,6 +307,8 @@ void SqliteStore::commit(std::deque<Pending>& batch) {
       pruned->done(pruned->deleted);
     } else if (auto* r = std::get_if<PendingRecord>(&p)) {
       r->done(Status{});
+    } else if (auto* w = std::get_if<PendingWork>(&p)) {
+      w->done(w->count);
     } else {
       std::get<PendingTranslations>(p).done(Status{});
     }
@@ -342,6 +358,47 @@ Result<PatientLocation> SqliteStore::locate(const PatientIdentity& identity) {
     out.exchanges.push_back(stmt->column_text(0));
   }
   return out;
+}
+
+void SqliteStore::replace_subscriptions(SubscriptionChange change, WriteDone done) {
+  enqueue(PendingWork{[change = std::move(change)](Database& db, const std::string& now) {
+                        return sqlite_events::write_subscriptions(db, change, now);
+                      },
+                      status_done(std::move(done))});
+}
+
+void SqliteStore::settle_deliveries(std::vector<DeliverySettlement> settlements, WriteDone done) {
+  enqueue(PendingWork{[settlements = std::move(settlements)](Database& db, const std::string& now) {
+                        return sqlite_events::write_settlements(db, settlements, now);
+                      },
+                      status_done(std::move(done))});
+}
+
+void SqliteStore::replay(ReplayRequest request, CountDone done) {
+  enqueue(PendingWork{[request = std::move(request)](Database& db, const std::string& now) {
+                        return sqlite_events::write_replay(db, request, now);
+                      },
+                      std::move(done)});
+}
+
+Result<std::vector<SubscriptionRecord>> SqliteStore::subscriptions() {
+  std::lock_guard lock(reader_mutex_);
+  return sqlite_events::read_subscriptions(reader_);
+}
+
+Result<std::vector<DeliveryRecord>> SqliteStore::pending_deliveries(const DeliveryQuery& query) {
+  std::lock_guard lock(reader_mutex_);
+  return sqlite_events::read_pending(reader_, query);
+}
+
+Result<std::vector<DeliveryRecord>> SqliteStore::dead_letters(const DeliveryQuery& query) {
+  std::lock_guard lock(reader_mutex_);
+  return sqlite_events::read_dead_letters(reader_, query);
+}
+
+Result<std::vector<BacklogRecord>> SqliteStore::backlogs() {
+  std::lock_guard lock(reader_mutex_);
+  return sqlite_events::read_backlogs(reader_);
 }
 
 StoreStats SqliteStore::stats() const {

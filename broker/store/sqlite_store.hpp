@@ -42,6 +42,13 @@ class SqliteStore final : public Store {
   void put_consent(ConsentRecord record, WriteDone done) override;
   void append_audit(AuditRecord record, WriteDone done) override;
   Result<std::vector<AuditRecord>> audit_events(const AuditQuery& query) override;
+  void replace_subscriptions(SubscriptionChange change, WriteDone done) override;
+  Result<std::vector<SubscriptionRecord>> subscriptions() override;
+  Result<std::vector<DeliveryRecord>> pending_deliveries(const DeliveryQuery& query) override;
+  Result<std::vector<DeliveryRecord>> dead_letters(const DeliveryQuery& query) override;
+  void settle_deliveries(std::vector<DeliverySettlement> settlements, WriteDone done) override;
+  Result<std::vector<BacklogRecord>> backlogs() override;
+  void replay(ReplayRequest request, CountDone done) override;
   StoreStats stats() const override;
 
  private:
@@ -63,7 +70,13 @@ class SqliteStore final : public Store {
     std::variant<ConsentRecord, AuditRecord> record;
     WriteDone done;
   };
-  using Pending = std::variant<PendingAppend, PendingTranslations, PendingPrune, PendingRecord>;
+  /// Any other write: run in the next commit, `done` gets what it counted.
+  struct PendingWork {
+    std::move_only_function<Result<std::size_t>(Database&, const std::string& now)> work;
+    CountDone done;
+    std::size_t count = 0;
+  };
+  using Pending = std::variant<PendingAppend, PendingTranslations, PendingPrune, PendingRecord, PendingWork>;
   /// The writer's prepared statements, made once.
   struct Statements {
     Statement insert, find_accepted, set_translation, upsert_location, upsert_replaced, upsert_resource;

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "broker/core/result.hpp"
+#include "broker/store/events.hpp"
 #include "broker/store/journal.hpp"
+#include "broker/store/patient_identity.hpp"
 
 namespace hie::store {
 
@@ -21,13 +23,6 @@ struct StoreStats {
   std::uint64_t last_batch = 0;  ///< messages in the last commit
   double last_commit_seconds = 0;
   std::size_t pending = 0;       ///< waiting for the next commit
-};
-
-/// A patient identifier: system URI and value.
-struct PatientIdentity {
-  std::string system;
-  std::string value;
-  bool operator==(const PatientIdentity&) const = default;
 };
 
 /// Where a patient's records are, as the record locator knows it.
@@ -93,6 +88,8 @@ struct TranslationBatch {
   std::vector<JournalTranslation> journal;
   std::vector<PatientSighting> sightings;
   std::vector<StoredResource> resources;
+  /// Events derived from the messages; each gets one delivery per matching subscription.
+  std::vector<EventRecord> events;
 };
 
 /// One bounded step of retention: rows of one exchange older than a moment.
@@ -107,6 +104,7 @@ class Store {
   using AppendDone = std::move_only_function<void(Result<Appended>)>;
   using WriteDone = std::move_only_function<void(Status)>;
   using PruneDone = std::move_only_function<void(Result<std::size_t>)>;
+  using CountDone = std::move_only_function<void(Result<std::size_t>)>;
 
   virtual ~Store() = default;
 
@@ -142,6 +140,22 @@ class Store {
   /// `batch` stored resources of the exchange older than `older_than`, in one short transaction
   /// queued with the appends; `done` gets the number of rows deleted.
   virtual void prune(PruneRequest request, PruneDone done) = 0;
+
+  // Events (events.hpp). Writes are committed in order with everything else; `done` runs on
+  // the store's thread. Reads are blocking.
+
+  /// Replaces the subscriptions `change` names.
+  virtual void replace_subscriptions(SubscriptionChange change, WriteDone done) = 0;
+  virtual Result<std::vector<SubscriptionRecord>> subscriptions() = 0;
+  /// Pending deliveries of one subscriber after `after_seq`, in seq order, with their events.
+  virtual Result<std::vector<DeliveryRecord>> pending_deliveries(const DeliveryQuery& query) = 0;
+  /// Dead letters of one subscriber (every subscriber when empty), newest first.
+  virtual Result<std::vector<DeliveryRecord>> dead_letters(const DeliveryQuery& query) = 0;
+  virtual void settle_deliveries(std::vector<DeliverySettlement> settlements, WriteDone done) = 0;
+  /// Pending and dead deliveries per subscriber that has any.
+  virtual Result<std::vector<BacklogRecord>> backlogs() = 0;
+  /// Puts deliveries back in line at the end of the subscriber's queue; `done` gets how many.
+  virtual void replay(ReplayRequest request, CountDone done) = 0;
 
   virtual StoreStats stats() const = 0;
 };

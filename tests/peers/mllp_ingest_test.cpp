@@ -111,6 +111,25 @@ class FailingStore final : public store::Store {
   Result<std::vector<store::AuditRecord>> audit_events(const store::AuditQuery&) override {
     return std::vector<store::AuditRecord>{};
   }
+  void replace_subscriptions(store::SubscriptionChange, WriteDone done) override {
+    done(make_error(Errc::io_error, "disk I/O error", "store"));
+  }
+  Result<std::vector<store::SubscriptionRecord>> subscriptions() override {
+    return std::vector<store::SubscriptionRecord>{};
+  }
+  Result<std::vector<store::DeliveryRecord>> pending_deliveries(const store::DeliveryQuery&) override {
+    return std::vector<store::DeliveryRecord>{};
+  }
+  Result<std::vector<store::DeliveryRecord>> dead_letters(const store::DeliveryQuery&) override {
+    return std::vector<store::DeliveryRecord>{};
+  }
+  void settle_deliveries(std::vector<store::DeliverySettlement>, WriteDone done) override {
+    done(make_error(Errc::io_error, "disk I/O error", "store"));
+  }
+  Result<std::vector<store::BacklogRecord>> backlogs() override { return std::vector<store::BacklogRecord>{}; }
+  void replay(store::ReplayRequest, CountDone done) override {
+    done(make_error(Errc::io_error, "disk I/O error", "store"));
+  }
   store::StoreStats stats() const override { return {}; }
 };
 
