@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "broker/core/result.hpp"
+#include "broker/model/event_kind.hpp"
 #include "broker/model/issues.hpp"
 #include "broker/model/resource.hpp"
 
@@ -27,10 +28,30 @@ struct Context {
   std::vector<std::pair<std::string, std::string>> identifier_systems;
 };
 
+/// An event the input itself declares (an HL7 v2 trigger event, a C-CDA document), as opposed to
+/// one the broker infers from the resources (routing/event_derivation.hpp).
+struct DeclaredEvent {
+  model::EventKind kind = model::EventKind::demographics_update;
+  /// The `id` of the model::Patient in the same Translation the event concerns.
+  std::string patient_id;
+  bool operator==(const DeclaredEvent&) const = default;
+};
+
 /// Resources read from one input, and everything that could not be carried over.
 struct Translation {
   std::vector<model::Resource> resources;
   model::Issues issues;
+  /// What the message itself says happened, in input order; empty when its format does not say
+  /// (CSV, FHIR: the content decides).
+  std::vector<DeclaredEvent> events;
+};
+
+/// The envelope of a written event message; the adapter has no clock, so the caller supplies it.
+struct EventWriteOptions {
+  std::string control_id;          ///< the message's id (HL7 v2 MSH-10); required
+  std::string timestamp_fhir;      ///< when it was sent, a FHIR instant (HL7 v2 MSH-7); required
+  std::string sending_facility;    ///< HL7 v2 MSH-4; may be empty
+  std::string receiving_facility;  ///< HL7 v2 MSH-6; may be empty
 };
 
 class Adapter {
@@ -51,6 +72,12 @@ class Adapter {
   /// True when this format reads nothing until with_mapping() configured it (csv): an exchange
   /// of this format without a mapping file is a configuration error.
   virtual bool needs_mapping() const { return false; }
+  /// True when write_event() writes events of this kind in this format.
+  virtual bool writes_event(model::EventKind /*kind*/) const { return false; }
+  /// The event as a message in this format, from the resources of its collection Bundle (the
+  /// patient first). Errc::unsupported when writes_event(kind) is false (the default).
+  virtual Result<std::string> write_event(model::EventKind kind, const std::vector<model::Resource>& resources,
+                                          const EventWriteOptions& options) const;
 };
 
 /// How many leading bytes sniff() is given at most.

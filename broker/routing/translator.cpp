@@ -10,8 +10,8 @@
 
 #include "broker/logging/log.hpp"
 #include "broker/model/json.hpp"
-#include "broker/model/nhs_number.hpp"
 #include "broker/routing/adapter_context.hpp"
+#include "broker/routing/patient_key.hpp"
 
 namespace hie::routing {
 namespace {
@@ -44,14 +44,11 @@ store::PatientSighting sighting_of(const model::Patient& patient, const std::str
   return s;
 }
 
-/// How a stored resource is filed under its patient: the NHS number, else the first identifier.
+/// How a stored resource is filed: under the message's patients' keys, taken together (patient_key()).
 std::string patient_key_of(const std::vector<store::PatientSighting>& sightings) {
-  for (const auto& s : sightings)
-    for (const auto& id : s.identifiers)
-      if (id.system == model::NhsNumber::system) return id.value;
-  for (const auto& s : sightings)
-    if (!s.identifiers.empty()) return s.identifiers.front().system + "|" + s.identifiers.front().value;
-  return {};
+  std::vector<store::PatientIdentity> identifiers;
+  for (const auto& s : sightings) identifiers.insert(identifiers.end(), s.identifiers.begin(), s.identifiers.end());
+  return patient_key(identifiers);
 }
 
 }  // namespace
