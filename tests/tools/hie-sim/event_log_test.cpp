@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "tests/support/temp_dir.hpp"
 
 namespace hie::sim {
 namespace {
@@ -45,26 +45,18 @@ TEST(EventLine, NeedsIdKindFormatAndPayload) {
   EXPECT_EQ(line_of("[1]"), "error: an event is a JSON object");
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(EventLog, AppendsLinesToWhatIsThere) {
-  const auto path = std::filesystem::path(::testing::TempDir()) / "hie_sim_event_log_test.jsonl";
-  { std::ofstream(path) << "{\"before\":1}\n"; }
+  const testing::TempDir dir;
+  const auto path = dir.file("events.jsonl", "{\"before\":1}\n");
   {
-    auto log = EventLog::open(path.string());
+    auto log = EventLog::open(path);
     ASSERT_TRUE(log) << log.error().describe();
     EXPECT_TRUE(log->append(R"({"id":"a"})"));
     // Flushed at once: a reader sees the line while the log is still open.
-    EXPECT_EQ(read_file(path), "{\"before\":1}\n{\"id\":\"a\"}\n");
+    EXPECT_EQ(dir.read("events.jsonl"), "{\"before\":1}\n{\"id\":\"a\"}\n");
     EXPECT_TRUE(log->append(R"({"id":"b"})"));
   }
-  EXPECT_EQ(read_file(path), "{\"before\":1}\n{\"id\":\"a\"}\n{\"id\":\"b\"}\n");
-  std::filesystem::remove(path);
+  EXPECT_EQ(dir.read("events.jsonl"), "{\"before\":1}\n{\"id\":\"a\"}\n{\"id\":\"b\"}\n");
 }
 
 TEST(EventLog, AFileThatCannotBeOpenedIsAnError) {
