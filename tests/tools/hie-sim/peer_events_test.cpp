@@ -1,8 +1,8 @@
 // The peer protocol's subscribe and event handling (--subscribe, --events-out, --event-ack),
 // without sockets: PeerProtocol fed the broker's messages as text.
-#include <gtest/gtest.h>
-
 #include "tools/hie-sim/peer_protocol.hpp"
+
+#include <gtest/gtest.h>
 
 namespace hie::sim {
 namespace {
