@@ -13,9 +13,11 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <optional>
 
 #include "broker/logging/log.hpp"
 #include "tools/hie-sim/dataset.hpp"
+#include "tools/hie-sim/event_log.hpp"
 #include "tools/hie-sim/mllp_client.hpp"
 #include "tools/hie-sim/peer_client.hpp"
 #include "tools/hie-sim/sim_options.hpp"
@@ -73,11 +75,22 @@ int run_peer(const PeerOptions& options) {
     std::cerr << "hie-sim: " << tls.error().describe() << "\n";
     return 2;
   }
+  std::optional<EventLog> events;
+  PeerProtocol::EventSink keep_event;
+  if (!options.events.out.empty()) {
+    auto log = EventLog::open(options.events.out);
+    if (!log) {
+      std::cerr << "hie-sim: " << log.error().describe() << "\n";
+      return 2;
+    }
+    events.emplace(std::move(*log));
+    keep_event = [&events](std::string_view line) { return events->append(line); };
+  }
   hie::log::info({}, "{}: {} patients, {} records in {} (x{}), to {}", dataset->exchange,
                  dataset->patients.size(), dataset->record_count(), dataset->format,
                  options.pacing.repeat, options.url);
   asio::io_context io;
-  PeerClient client(io.get_executor(), *tls, options, *dataset);
+  PeerClient client(io.get_executor(), *tls, options, *dataset, std::move(keep_event));
   const int code = run_until_done(io, client);
   std::cout << summary_json(dataset->exchange, client.summary()) << std::endl;
   return code;

@@ -66,12 +66,12 @@ asio::awaitable<bool> cancelled() {
 
 struct PeerClient::State {
   State(asio::any_io_executor ex, std::shared_ptr<ssl::context> context, const PeerOptions& opts,
-        const Dataset& data)
+        const Dataset& data, PeerProtocol::EventSink keep_event)
       : executor(std::move(ex)),
         tls(std::move(context)),
         options(opts),
         dataset(data),
-        protocol(opts, data),
+        protocol(opts, data, std::move(keep_event)),
         conversation_wake(executor),
         backoff_wake(executor),
         delayed_wake(executor) {}
@@ -273,6 +273,8 @@ asio::awaitable<void> PeerClient::State::conversation(Websocket& socket) {
           : Clock::duration::zero();
   auto next_due = Clock::now();
   while (!stopping) {
+    // Once the announce is answered; publishes need not wait for it.
+    if (auto subscribe = protocol.next_subscribe()) send(std::move(*subscribe));
     const auto now = Clock::now();
     if (rate > 0 && now < next_due) {
       co_await conversation_wake.wait_until(next_due);
@@ -337,8 +339,10 @@ void PeerClient::State::stop() {
 }
 
 PeerClient::PeerClient(asio::any_io_executor executor, std::shared_ptr<ssl::context> tls,
-                       const PeerOptions& options, const Dataset& dataset)
-    : state_(std::make_unique<State>(std::move(executor), std::move(tls), options, dataset)) {}
+                       const PeerOptions& options, const Dataset& dataset,
+                       PeerProtocol::EventSink keep_event)
+    : state_(std::make_unique<State>(std::move(executor), std::move(tls), options, dataset,
+                                     std::move(keep_event))) {}
 
 PeerClient::~PeerClient() = default;
 

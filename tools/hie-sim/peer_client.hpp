@@ -1,13 +1,12 @@
 #pragma once
 // hie-sim peer: one exchange connected to the broker's /peer endpoint (WebSocket over mutual
-// TLS). It says hello, announces its patients, publishes every record, and answers queries,
-// pings and events until stopped; it reconnects with capped exponential backoff when the
-// connection drops and then publishes only what was not answered.
+// TLS). It says hello, announces its patients, subscribes to events (--subscribe), publishes
+// every record, and answers queries, pings and events until stopped; it reconnects with capped
+// exponential backoff when the connection drops and then publishes only what was not answered.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
-
 #include <memory>
 #include <string>
 
@@ -19,8 +18,10 @@ namespace hie::sim {
 
 class PeerClient {
  public:
+  /// `keep_event` records each event before it is answered (--events-out); see PeerProtocol.
   PeerClient(boost::asio::any_io_executor executor, std::shared_ptr<boost::asio::ssl::context> tls,
-             const PeerOptions& options, const Dataset& dataset);
+             const PeerOptions& options, const Dataset& dataset,
+             PeerProtocol::EventSink keep_event = {});
   ~PeerClient();
   PeerClient(const PeerClient&) = delete;
   PeerClient& operator=(const PeerClient&) = delete;

@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "broker/model/nhs_number.hpp"
+
 namespace hie::sim {
 namespace {
 
@@ -69,6 +71,35 @@ std::string publish_message(std::string_view id, std::string_view format,
     put(w, "format", format);
     put(w, "control_id", control_id);
     put(w, "payload", payload);
+  });
+}
+
+std::string subscribe_message(std::string_view id, std::span<const std::string> kinds,
+                              std::span<const std::string> nhs_numbers) {
+  return envelope("subscribe", id, {}, [&](JsonWriter& w) {
+    w.Key("events");
+    w.StartArray();
+    for (const auto& kind : kinds)
+      w.String(kind.data(), static_cast<rapidjson::SizeType>(kind.size()));
+    w.EndArray();
+    if (nhs_numbers.empty()) {
+      put(w, "patients", "held");
+      return;
+    }
+    w.Key("patients");
+    w.StartArray();
+    for (const auto& nhs : nhs_numbers) {
+      w.StartObject();
+      w.Key("identifiers");
+      w.StartArray();
+      w.StartObject();
+      put(w, "system", model::NhsNumber::system);
+      put(w, "value", nhs);
+      w.EndObject();
+      w.EndArray();
+      w.EndObject();
+    }
+    w.EndArray();
   });
 }
 

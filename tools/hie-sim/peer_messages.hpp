@@ -20,6 +20,11 @@ std::string announce_message(std::string_view id, std::span<const Patient> patie
 std::string publish_message(std::string_view id, std::string_view format,
                             std::string_view control_id, std::string_view payload);
 
+/// {"type":"subscribe","id":id,"events":[kinds...],"patients":"held"}, or with "patients":
+/// [{"identifiers":[{"system":NHS system,"value":nhs}]},...] when `nhs_numbers` is not empty.
+std::string subscribe_message(std::string_view id, std::span<const std::string> kinds,
+                              std::span<const std::string> nhs_numbers);
+
 /// {"type":"pong","id":id,"re":re}
 std::string pong_message(std::string_view id, std::string_view re);
 

@@ -7,6 +7,7 @@
 #include <span>
 
 #include "broker/logging/log.hpp"
+#include "tools/hie-sim/event_log.hpp"
 #include "tools/hie-sim/peer_messages.hpp"
 #include "tools/hie-sim/query_answer.hpp"
 
@@ -56,9 +57,10 @@ std::string summary_json(std::string_view exchange, const PeerSummary& s) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-PeerProtocol::PeerProtocol(const PeerOptions& options, const Dataset& dataset)
+PeerProtocol::PeerProtocol(const PeerOptions& options, const Dataset& dataset, EventSink keep_event)
     : options_(options),
       dataset_(dataset),
+      keep_event_(std::move(keep_event)),
       random_(options.queries.seed ? *options.queries.seed : std::random_device{}()) {
   for (unsigned round = 1; round <= options.pacing.repeat; ++round)
     for (const auto& patient : dataset.patients)
@@ -78,6 +80,7 @@ std::string PeerProtocol::begin_connection() {
   in_flight_ = 0;
   cursor_ = 0;
   announces_in_flight_ = 0;
+  subscribe_sent_ = false;
   hello_ = Hello::waiting;
   const std::string id = next_id('h');
   requests_[id] = {Request::Kind::hello, 0};
@@ -99,6 +102,17 @@ std::vector<std::string> PeerProtocol::announce_messages() {
   return out;
 }
 
+std::optional<std::string> PeerProtocol::next_subscribe() {
+  const auto& events = options_.events;
+  if (events.subscribe.empty() || subscribe_sent_ || hello_ != Hello::accepted ||
+      announces_in_flight_ > 0)
+    return std::nullopt;
+  subscribe_sent_ = true;
+  const std::string id = next_id('s');
+  requests_[id] = {Request::Kind::subscribe, 0};
+  return subscribe_message(id, events.subscribe, events.patients);
+}
+
 std::optional<std::string> PeerProtocol::next_publish(std::size_t limit) {
   if (in_flight_ >= limit) return std::nullopt;
   while (cursor_ < items_.size() && items_[cursor_].state != Item::State::pending) ++cursor_;
@@ -117,7 +131,8 @@ std::optional<std::string> PeerProtocol::next_publish(std::size_t limit) {
 
 bool PeerProtocol::all_answered() const {
   return answered_items_ == items_.size() &&
-         std::ranges::all_of(announce_answered_, [](bool b) { return b; });
+         std::ranges::all_of(announce_answered_, [](bool b) { return b; }) &&
+         (options_.events.subscribe.empty() || subscribe_answered_);
 }
 
 PeerProtocol::Reaction PeerProtocol::on_message(std::string_view text) {
@@ -139,10 +154,7 @@ PeerProtocol::Reaction PeerProtocol::on_message(std::string_view text) {
   }
   if (type == "query") return on_query(message, id);
   if (type == "ping") return {{pong_message(next_id('o'), id)}, {}};
-  if (type == "event") {
-    log::debug({}, "event {} ({}) acknowledged", id, member(message, "kind"));
-    return {{ack_message(next_id('k'), id)}, {}};
-  }
+  if (type == "event") return on_event(message, id);
   log::debug({}, "ignoring a {} message from the broker", type);
   return {};
 }
@@ -186,6 +198,17 @@ void PeerProtocol::on_reply(bool ack, const std::string& re, const rapidjson::Va
         log::warn({}, "announce refused: {}", describe_refusal(message));
       }
       return;
+    case Request::Kind::subscribe:
+      subscribe_answered_ = true;
+      if (ack) {
+        subscription_ = member(message, "subscription");
+        log::info({}, "subscribed to {} events as {}", options_.events.subscribe.size(),
+                  subscription_.empty() ? "(unnamed)" : subscription_);
+      } else {
+        ++summary_.nacked[reason];
+        log::error({}, "subscribe refused: {}", describe_refusal(message));
+      }
+      return;
     case Request::Kind::publish: {
       Item& item = items_[request.index];
       item.state = Item::State::done;
@@ -207,6 +230,34 @@ void PeerProtocol::on_reply(bool ack, const std::string& re, const rapidjson::Va
       return;
     }
   }
+}
+
+PeerProtocol::Reaction PeerProtocol::on_event(const rapidjson::Value& message,
+                                              const std::string& id) {
+  auto line = event_line(message);
+  if (!line) {
+    log::warn({}, "event {} refused: {}", id, line.error().message());
+    return {{nack_message(next_id('k'), id, "malformed", line.error().message())}, {}};
+  }
+  if (keep_event_ && !keep_event_(*line)) {
+    // Not kept, so not acknowledged: the broker sends it again later.
+    log::error({}, "event {} could not be written to --events-out: nack busy", id);
+    return {{nack_message(next_id('k'), id, "busy", "the event could not be recorded")}, {}};
+  }
+  switch (options_.events.ack) {
+    case EventAck::always:
+      log::debug({}, "event {} ({}) acknowledged", id, member(message, "kind"));
+      return {{ack_message(next_id('k'), id)}, {}};
+    case EventAck::never:
+      log::debug({}, "event {} ({}) kept, not answered (--event-ack never)", id,
+                 member(message, "kind"));
+      return {};
+    case EventAck::nack:
+      log::debug({}, "event {} ({}) kept, answered nack busy (--event-ack nack)", id,
+                 member(message, "kind"));
+      return {{nack_message(next_id('k'), id, "busy", "--event-ack nack")}, {}};
+  }
+  return {};
 }
 
 PeerProtocol::Reaction PeerProtocol::on_query(const rapidjson::Value& message,

@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -47,8 +48,13 @@ class PeerProtocol {
     std::optional<std::string> send_after_delay;  ///< a query's answer, to send after --latency-ms
   };
 
-  /// `dataset` must outlive this object.
-  PeerProtocol(const PeerOptions& options, const Dataset& dataset);
+  /// Keeps one event's line (event_line()) durably; false when it could not, and the event is
+  /// then answered `nack` `busy` rather than acknowledged.
+  using EventSink = std::function<bool(std::string_view line)>;
+
+  /// `options` and `dataset` must outlive this object. Without `keep_event` events are answered
+  /// without being recorded.
+  PeerProtocol(const PeerOptions& options, const Dataset& dataset, EventSink keep_event = {});
 
   /// Starts a new connection: forgets what was in flight on the last one (to be published
   /// again) and returns the hello to send first.
@@ -60,10 +66,16 @@ class PeerProtocol {
   /// The announce messages not yet acknowledged (none with --no-announce), marked as sent.
   std::vector<std::string> announce_messages();
 
+  /// The `subscribe` of --subscribe, once per connection: after hello is acknowledged and no
+  /// announce is waiting for its reply (so that "held" includes the announced patients).
+  std::optional<std::string> next_subscribe();
+  /// The subscription the broker named in its ack ("peer:city-hie"); empty until then.
+  const std::string& subscription() const { return subscription_; }
+
   /// The next publish, marked in flight; nullopt when none is left or `limit` are in flight.
   std::optional<std::string> next_publish(std::size_t limit = kMaxPublishesInFlight);
   std::size_t in_flight() const { return in_flight_; }
-  /// Every record acked or nacked, and every announce answered.
+  /// Every record acked or nacked, every announce answered, and the subscribe (if any) answered.
   bool all_answered() const;
   /// Records answered (acked or nacked) so far, and in all (dataset records x --repeat).
   std::size_t records_answered() const { return answered_items_; }
@@ -83,16 +95,18 @@ class PeerProtocol {
     bool sent_once = false;
   };
   struct Request {
-    enum class Kind { hello, announce, publish } kind;
+    enum class Kind { hello, announce, publish, subscribe } kind;
     std::size_t index;  ///< the item (publish) or announce chunk
   };
 
   std::string next_id(char prefix);
   void on_reply(bool ack, const std::string& re, const rapidjson::Value& message);
   Reaction on_query(const rapidjson::Value& message, const std::string& id);
+  Reaction on_event(const rapidjson::Value& message, const std::string& id);
 
   const PeerOptions& options_;
   const Dataset& dataset_;
+  EventSink keep_event_;
   std::vector<Item> items_;
   std::size_t cursor_ = 0;  ///< no pending item before this one
   std::size_t in_flight_ = 0;
@@ -100,6 +114,9 @@ class PeerProtocol {
   std::vector<bool> announce_answered_;  ///< per chunk of kAnnounceChunk patients
   std::size_t announces_in_flight_ = 0;
   std::map<std::string, Request> requests_;  ///< by the id we gave them, this connection only
+  bool subscribe_sent_ = false;              ///< on this connection
+  bool subscribe_answered_ = false;          ///< on any connection
+  std::string subscription_;
   Hello hello_ = Hello::waiting;
   std::string refusal_;
   std::uint64_t next_id_ = 1;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <map>
 
+#include "broker/model/nhs_number.hpp"
+
 namespace hie::sim {
 
 // One literal per line of output, as printed.
@@ -13,6 +15,8 @@ const std::string_view kUsage =
     "usage: hie-sim peer --url wss://HOST:PORT/peer --dataset FILE --cert FILE --key FILE --ca FILE\n"
     "                    [--rate N] [--repeat N] [--no-announce] [--exit-after-publish]\n"
     "                    [--latency-ms N] [--error-rate P] [--garbage-rate P] [--silent] [--seed N]\n"
+    "                    [--subscribe KINDS [--subscribe-patients held|NHS,...]]\n"
+    "                    [--events-out FILE] [--event-ack always|never|nack]\n"
     "       hie-sim mllp --host HOST --port PORT [--tls --cert FILE --key FILE --ca FILE]\n"
     "                    [--rate N] [--repeat N] FILE...\n";
 
@@ -20,9 +24,9 @@ std::string help_text() {
   return std::string(kUsage) +
     "\n"
     "An exchange simulator. peer: connects to the broker's /peer endpoint (WebSocket over mutual\n"
-    "TLS), announces and publishes every record of the dataset, then answers queries until\n"
-    "SIGINT/SIGTERM. mllp: sends the HL7 v2 messages of FILE... over MLLP, each after the ACK of\n"
-    "the one before. Progress goes to stderr, one JSON summary line to stdout at exit.\n"
+    "TLS), announces and publishes every record of the dataset, then answers queries and events\n"
+    "until SIGINT/SIGTERM. mllp: sends the HL7 v2 messages of FILE... over MLLP, each after the\n"
+    "ACK of the one before. Progress goes to stderr, one JSON summary line to stdout at exit.\n"
     "  --rate N              messages per second (default 0: as fast as acknowledgements allow)\n"
     "  --repeat N            send everything N times, control ids unique per round (default 1)\n"
     "  --no-announce         do not send the dataset's patients in an announce first\n"
@@ -32,6 +36,16 @@ std::string help_text() {
     "  --garbage-rate P      answer a query with a frame that is not JSON with probability P\n"
     "  --silent              never answer queries (pings are still answered)\n"
     "  --seed N              seed for --error-rate and --garbage-rate (default: random)\n"
+    "  --subscribe KINDS     subscribe to these events after hello (and announce), again after\n"
+    "                        every reconnect: a comma list of admission, discharge, transfer,\n"
+    "                        demographics-update, merge, new-result, new-document; or all\n"
+    "  --subscribe-patients held|NHS,...\n"
+    "                        the patients to subscribe for: held (default: those the broker's\n"
+    "                        record locator says this exchange holds) or NHS numbers\n"
+    "  --events-out FILE     append each event received as one JSON line, flushed before it is\n"
+    "                        acknowledged (- for stdout)\n"
+    "  --event-ack WHAT      always (default): ack each event; never: record it, answer nothing;\n"
+    "                        nack: record it, answer nack busy\n"
     "  --tls                 MLLP over TLS: verify the broker against --ca, present --cert/--key\n"
     "Exit: 0 success, 1 runtime failure, 2 usage error. See docs/hie-sim.md.\n";
 }
@@ -44,13 +58,17 @@ struct FlagSpec {
   bool takes_value;
 };
 
+// clang-format off
 constexpr FlagSpec kPeerFlags[] = {
-    {"--url", true},        {"--dataset", true},      {"--cert", true},
-    {"--key", true},        {"--ca", true},           {"--rate", true},
-    {"--repeat", true},     {"--no-announce", false}, {"--exit-after-publish", false},
-    {"--latency-ms", true}, {"--error-rate", true},   {"--garbage-rate", true},
-    {"--silent", false},    {"--seed", true},         {"--help", false},
+    {"--url", true},         {"--dataset", true},             {"--cert", true},
+    {"--key", true},         {"--ca", true},                  {"--rate", true},
+    {"--repeat", true},      {"--no-announce", false},        {"--exit-after-publish", false},
+    {"--latency-ms", true},  {"--error-rate", true},          {"--garbage-rate", true},
+    {"--silent", false},     {"--seed", true},                {"--subscribe", true},
+    {"--events-out", true},  {"--subscribe-patients", true},  {"--event-ack", true},
+    {"--help", false},
 };
+// clang-format on
 
 constexpr FlagSpec kMllpFlags[] = {
     {"--host", true}, {"--port", true}, {"--tls", false},   {"--cert", true},  {"--key", true},
@@ -150,6 +168,79 @@ Result<Pacing> read_pacing(const Words& words) {
   return pacing;
 }
 
+/// Splits "a,b,c"; an empty item (",,", a trailing comma) is an error of `flag`.
+Result<std::vector<std::string>> split_list(std::string_view flag, const std::string& text,
+                                            std::string_view expected) {
+  std::vector<std::string> items;
+  std::string_view rest = text;
+  while (true) {
+    const auto comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    if (item.empty()) return bad_value(flag, expected, text);
+    items.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
+  return items;
+}
+
+Result<EventBehaviour> read_events(const Words& words) {
+  EventBehaviour events;
+  if (words.has("--subscribe")) {
+    constexpr std::string_view expected = "all or a comma list of event words";
+    const std::string text = words.value("--subscribe");
+    auto items = split_list("--subscribe", text, expected);
+    if (!items) return items.error();
+    if (*items == std::vector<std::string>{"all"}) {
+      events.subscribe.assign(std::begin(kEventKinds), std::end(kEventKinds));
+    } else {
+      for (const auto& item : *items) {
+        if (std::ranges::find(kEventKinds, item) == std::end(kEventKinds))
+          return make_error(Errc::invalid_argument,
+                            "--subscribe: unknown event \"" + item +
+                                "\" (admission, discharge, transfer, demographics-update, merge, "
+                                "new-result, new-document, or all alone)");
+        if (std::ranges::find(events.subscribe, item) == events.subscribe.end())
+          events.subscribe.push_back(item);
+      }
+    }
+  }
+  if (words.has("--subscribe-patients")) {
+    if (!words.has("--subscribe"))
+      return make_error(Errc::invalid_argument, "--subscribe-patients needs --subscribe");
+    const std::string text = words.value("--subscribe-patients");
+    if (text != "held") {
+      auto items = split_list("--subscribe-patients", text, "held or a comma list of NHS numbers");
+      if (!items) return items.error();
+      for (const auto& item : *items) {
+        auto nhs = model::NhsNumber::parse(item);
+        if (!nhs)
+          return make_error(Errc::invalid_argument, "--subscribe-patients: \"" + item +
+                                                        "\" is not an NHS number (" +
+                                                        nhs.error().message() + ")");
+        if (std::ranges::find(events.patients, nhs->value()) == events.patients.end())
+          events.patients.push_back(nhs->value());
+      }
+    }
+  }
+  if (words.has("--events-out")) {
+    events.out = words.value("--events-out");
+    if (events.out.empty()) return bad_value("--events-out", "a file name or -", events.out);
+  }
+  if (words.has("--event-ack")) {
+    const std::string ack = words.value("--event-ack");
+    if (ack == "always")
+      events.ack = EventAck::always;
+    else if (ack == "never")
+      events.ack = EventAck::never;
+    else if (ack == "nack")
+      events.ack = EventAck::nack;
+    else
+      return bad_value("--event-ack", "always, never or nack", ack);
+  }
+  return events;
+}
+
 Result<SimOptions> read_peer(const Words& words) {
   if (!words.positionals.empty())
     return make_error(Errc::invalid_argument,
@@ -187,6 +278,9 @@ Result<SimOptions> read_peer(const Words& words) {
     if (!seed) return seed.error();
     q.seed = *seed;
   }
+  auto events = read_events(words);
+  if (!events) return events.error();
+  options.events = std::move(*events);
   return SimOptions(std::move(options));
 }
 

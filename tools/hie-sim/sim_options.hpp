@@ -48,6 +48,31 @@ struct QueryBehaviour {
   std::optional<std::uint64_t> seed;  ///< fixed seed for the two probabilities; random when absent
 };
 
+/// The event words of the peer protocol's `subscribe` (docs/peer-protocol.md), in its order.
+inline constexpr std::string_view kEventKinds[] = {"admission",           "discharge", "transfer",
+                                                   "demographics-update", "merge",     "new-result",
+                                                   "new-document"};
+
+/// What to answer each `event` once it is kept (peer mode, --event-ack).
+enum class EventAck {
+  always,  ///< `ack`
+  never,   ///< nothing: the broker sends it again later (retry and dead-letter tests)
+  nack,    ///< `nack` reason `busy`
+};
+
+/// Events: the subscription to make and what to do with each event (peer mode).
+struct EventBehaviour {
+  /// --subscribe: the event words to subscribe to, each once, in the order given ("all": every
+  /// one of kEventKinds); empty: no `subscribe` is sent.
+  std::vector<std::string> subscribe;
+  /// --subscribe-patients: NHS numbers as ten digits; empty: "held".
+  std::vector<std::string> patients;
+  /// --events-out: the file each received event is appended to as a JSON line; "-" for stdout;
+  /// empty: events are not recorded.
+  std::string out;
+  EventAck ack = EventAck::always;
+};
+
 struct PeerOptions {
   std::string url;  ///< as given
   PeerUrl endpoint;
@@ -57,6 +82,7 @@ struct PeerOptions {
   bool announce = true;
   bool exit_after_publish = false;
   QueryBehaviour queries;
+  EventBehaviour events;
 };
 
 struct MllpOptions {

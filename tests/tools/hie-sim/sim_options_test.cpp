@@ -61,6 +61,77 @@ TEST(SimOptions, PeerDefaults) {
   EXPECT_FALSE(o.queries.seed);
 }
 
+TEST(SimOptions, PeerEventFlags) {
+  auto result = parse(peer_with({"--subscribe", "discharge,admission,discharge",
+                                 "--subscribe-patients=943 476 5919,3870146052,9434765919",
+                                 "--events-out", "events.jsonl", "--event-ack", "never"}));
+  ASSERT_TRUE(result) << reason(result);
+  const auto& e = std::get<PeerOptions>(*result).events;
+  // In the order given, each once; NHS numbers as ten digits, each once.
+  EXPECT_EQ(e.subscribe, (std::vector<std::string>{"discharge", "admission"}));
+  EXPECT_EQ(e.patients, (std::vector<std::string>{"9434765919", "3870146052"}));
+  EXPECT_EQ(e.out, "events.jsonl");
+  EXPECT_EQ(e.ack, EventAck::never);
+
+  auto all = parse(peer_with({"--subscribe=all", "--subscribe-patients", "held", "--events-out",
+                              "-", "--event-ack", "nack"}));
+  ASSERT_TRUE(all) << reason(all);
+  const auto& a = std::get<PeerOptions>(*all).events;
+  EXPECT_EQ(a.subscribe,
+            (std::vector<std::string>{"admission", "discharge", "transfer", "demographics-update",
+                                      "merge", "new-result", "new-document"}));
+  EXPECT_TRUE(a.patients.empty());  // held
+  EXPECT_EQ(a.out, "-");
+  EXPECT_EQ(a.ack, EventAck::nack);
+
+  auto defaults = parse(kPeer);
+  ASSERT_TRUE(defaults) << reason(defaults);
+  const auto& d = std::get<PeerOptions>(*defaults).events;
+  EXPECT_TRUE(d.subscribe.empty());
+  EXPECT_TRUE(d.patients.empty());
+  EXPECT_EQ(d.out, "");
+  EXPECT_EQ(d.ack, EventAck::always);
+
+  // Events can be recorded without a subscribe of our own (one configured at the broker).
+  auto record_only = parse(peer_with({"--events-out", "e.jsonl", "--event-ack", "always"}));
+  ASSERT_TRUE(record_only) << reason(record_only);
+  EXPECT_EQ(std::get<PeerOptions>(*record_only).events.out, "e.jsonl");
+}
+
+TEST(SimOptions, EventFlagErrorsSayWhatIsWrong) {
+  EXPECT_EQ(reason(parse(peer_with({"--subscribe", "admission,birth"}))),
+            "--subscribe: unknown event \"birth\" (admission, discharge, transfer, "
+            "demographics-update, merge, new-result, new-document, or all alone)");
+  EXPECT_EQ(reason(parse(peer_with({"--subscribe", "all,merge"}))),
+            "--subscribe: unknown event \"all\" (admission, discharge, transfer, "
+            "demographics-update, merge, new-result, new-document, or all alone)");
+  EXPECT_EQ(reason(parse(peer_with({"--subscribe", "admission,"}))),
+            "--subscribe: expected all or a comma list of event words (got \"admission,\")");
+  EXPECT_EQ(reason(parse(peer_with({"--subscribe="}))),
+            "--subscribe: expected all or a comma list of event words (got \"\")");
+  EXPECT_EQ(reason(parse(peer_with({"--subscribe", "Admission"}))).substr(0, 40),
+            "--subscribe: unknown event \"Admission\" (");
+  EXPECT_EQ(reason(parse(peer_with({"--subscribe-patients", "held"}))),
+            "--subscribe-patients needs --subscribe");
+  EXPECT_EQ(reason(parse(peer_with(
+                {"--subscribe", "merge", "--subscribe-patients", "9434765919,9434765918"}))),
+            "--subscribe-patients: \"9434765918\" is not an NHS number (NHS number check digit "
+            "does not match)");
+  EXPECT_EQ(reason(parse(peer_with({"--subscribe", "merge", "--subscribe-patients", "all"}))),
+            "--subscribe-patients: \"all\" is not an NHS number (NHS number may hold only digits, "
+            "grouped 3-3-4 by spaces or dashes)");
+  EXPECT_EQ(
+      reason(parse(peer_with({"--subscribe", "merge", "--subscribe-patients", ",9434765919"}))),
+      "--subscribe-patients: expected held or a comma list of NHS numbers (got "
+      "\",9434765919\")");
+  EXPECT_EQ(reason(parse(peer_with({"--event-ack", "sometimes"}))),
+            "--event-ack: expected always, never or nack (got \"sometimes\")");
+  EXPECT_EQ(reason(parse(peer_with({"--events-out="}))),
+            "--events-out: expected a file name or - (got \"\")");
+  EXPECT_EQ(reason(parse({"mllp", "--host", "h", "--port", "1", "--subscribe", "merge", "a"})),
+            "unknown option --subscribe");
+}
+
 TEST(SimOptions, MllpTakesFilesAndOptionalTls) {
   auto plain =
       parse({"mllp", "--host", "127.0.0.1", "--port", "2575", "--rate", "10", "a.hl7", "b.hl7"});
