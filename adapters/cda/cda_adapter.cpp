@@ -64,7 +64,12 @@ Result<Translation> CdaAdapter::to_model(std::string_view bytes, const Context& 
         Severity::warning, "required", ctx.location(root),
         "the document names no patient (recordTarget/patientRole): its entries are not mapped");
   map_document(ctx, bytes);
-  if (has_patient) map_sections(ctx);
+  if (has_patient) {
+    // A document is what happened: new-document for its (first) patient, the one it references.
+    constexpr std::string_view prefix = "Patient/";
+    out.events.push_back({model::EventKind::new_document, ctx.patient_reference().substr(prefix.size())});
+    map_sections(ctx);
+  }
   ctx.report_unused();
   return out;
 }

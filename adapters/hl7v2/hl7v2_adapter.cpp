@@ -1,6 +1,7 @@
 #include "adapters/hl7v2/hl7v2_adapter.hpp"
 
 #include "adapters/hl7v2/batch.hpp"
+#include "adapters/hl7v2/events.hpp"
 #include "adapters/hl7v2/mapping_context.hpp"
 #include "adapters/hl7v2/segment_mappers.hpp"
 #include "adapters/hl7v2/text.hpp"
@@ -64,6 +65,8 @@ void translate_message(const Message& message, const Context& context, Translati
   }
   if (patient.empty())
     ctx.issue(Severity::warning, "required", "PID", "the message has no PID segment: no patient");
+  else if (auto kind = declared_event_kind(code, event))
+    out.events.push_back({*kind, patient.substr(std::string_view("Patient/").size())});
   ctx.report_unused();
 }
 
@@ -100,6 +103,13 @@ Result<Translation> Hl7v2Adapter::to_model(std::string_view bytes, const Context
 bool Hl7v2Adapter::sniff(std::string_view head) const {
   head = skip_preamble(head);
   return head.starts_with("MSH") || head.starts_with("FHS") || head.starts_with("BHS");
+}
+
+bool Hl7v2Adapter::writes_event(model::EventKind kind) const { return writes_event_kind(kind); }
+
+Result<std::string> Hl7v2Adapter::write_event(model::EventKind kind, const std::vector<model::Resource>& resources,
+                                              const EventWriteOptions& options) const {
+  return write_event_message(kind, resources, options);
 }
 
 }  // namespace hie::adapters::hl7v2

@@ -6,8 +6,8 @@
 
 namespace hie::adapters::hl7v2 {
 
-/// Translates one parsed message into `out`: its patient, the resources its type implies, and
-/// an issue for everything it carries that was not mapped.
+/// Translates one parsed message into `out`: its patient, the resources its type implies, the
+/// event its type declares (events.hpp), and an issue for everything it carries that was not mapped.
 void translate_message(const Message& message, const Context& context, Translation& out);
 
 class Hl7v2Adapter final : public Adapter {
@@ -18,6 +18,11 @@ class Hl7v2Adapter final : public Adapter {
   Result<Translation> to_model(std::string_view bytes, const Context& context) const override;
   /// MSH, or a batch header (FHS, BHS), after an optional BOM, MLLP start byte or blank lines.
   bool sniff(std::string_view head) const override;
+  /// admission, transfer, discharge, demographics-update, new-result (events.hpp).
+  bool writes_event(model::EventKind kind) const override;
+  /// ADT^A01/A02/A03/A08 or ORU^R01 (write_event_message in events.hpp).
+  Result<std::string> write_event(model::EventKind kind, const std::vector<model::Resource>& resources,
+                                  const EventWriteOptions& options) const override;
 };
 
 }  // namespace hie::adapters::hl7v2

@@ -101,7 +101,7 @@ std::string pid(const model::Patient& p) {
   return s.str();
 }
 
-void patient_segments(const model::Patient& p, std::vector<std::string>& out) {
+void patient_segments(const model::Patient& p, std::vector<std::string>& out, bool contacts = true) {
   out.push_back(pid(p));
   std::vector<std::string> practices, doctors;
   for (const auto& gp : p.general_practitioner)
@@ -113,6 +113,7 @@ void patient_segments(const model::Patient& p, std::vector<std::string>& out) {
     pd1.set(4, repeat(doctors));
     out.push_back(pd1.str());
   }
+  if (!contacts) return;
   std::size_t set_id = 0;
   for (const auto& c : p.contact) {
     SegmentWriter nk1("NK1");
@@ -329,15 +330,16 @@ bool refers_to(const model::Reference& ref, const model::Observation& o) {
 
 Result<std::string> write_adt(std::string_view event, const model::Patient& patient, const model::Encounter* encounter,
                               const WriteOptions& options) {
-  if (event != "A01" && event != "A03" && event != "A08")
-    return make_error(Errc::unsupported, "ADT event '" + std::string(event) + "' is not written (A01, A03, A08 are)",
-                      "MSH-9.2");
+  if (event != "A01" && event != "A02" && event != "A03" && event != "A08")
+    return make_error(Errc::unsupported,
+                      "ADT event '" + std::string(event) + "' is not written (A01, A02, A03, A08 are)", "MSH-9.2");
   if (auto ok = check_options(options); !ok) return ok.error();
-  const std::string structure = event == "A03" ? "ADT_A03" : "ADT_A01";
+  const std::string structure = event == "A03" ? "ADT_A03" : event == "A02" ? "ADT_A02" : "ADT_A01";
   std::vector<std::string> segments;
   segments.push_back(msh(options, "ADT^" + std::string(event) + "^" + structure));
   segments.push_back("EVN|" + std::string(event) + "|" + esc(options.timestamp));
-  patient_segments(patient, segments);
+  // ADT_A02 has no NK1: a transfer carries the patient and the visit only.
+  patient_segments(patient, segments, /*contacts=*/event != "A02");
   visit_segments(encounter, segments);
   return finish(segments);
 }

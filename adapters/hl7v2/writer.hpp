@@ -1,5 +1,5 @@
 #pragma once
-// HL7 v2 writer: model → HL7 v2.5.1 messages (ADT^A01/A03/A08, ORU^R01). Pure: no clock, no
+// HL7 v2 writer: model → HL7 v2.5.1 messages (ADT^A01/A02/A03/A08, ORU^R01). Pure: no clock, no
 // I/O; the caller supplies MSH-7 and MSH-10. Segments are joined with CR (no trailing CR),
 // MSH-18 is "UNICODE UTF-8", every value goes through encode_text (text.hpp). The mapping is
 // the inverse of the reader's (map_patient.cpp, map_encounter.cpp, map_results.cpp,
@@ -17,7 +17,8 @@
 //         communication[0] (PID-15), maritalStatus (PID-16), multipleBirth (PID-24/25),
 //         deceased (PID-29/30).
 //   PD1   generalPractitioner: organizations PD1-3 (XON name + XON-10 id), others PD1-4 (XCN).
-//   NK1   contact: name, relationship[0] NK1-3, relationship[1] NK1-7, address, telecom (5/6, as PID-13/14).
+//   NK1   contact: name, relationship[0] NK1-3, relationship[1] NK1-7, address, telecom (5/6, as
+//         PID-13/14); not in A02, whose structure (ADT_A02) has no NK1.
 //   PV1   class (I/O/E/P, N when no encounter, U when unmappable), location[0] display (PV1-3.1),
 //         participants ATND/REF/CON/ADM (PV1-7/8/9/17), serviceType (10), admitSource (14),
 //         identifier[0] (19), dischargeDisposition (36), period (44/45); PV2-3 reasonCode[0].
@@ -63,8 +64,8 @@ struct WriteOptions {
   std::string version = "2.5.1";
 };
 
-/// ADT^A01 / A03 / A08 from a Patient (+ optional Encounter). Errors: another event, or a
-/// missing control id / timestamp.
+/// ADT^A01 / A02 / A03 / A08 from a Patient (+ optional Encounter); A02 (transfer) is A01's
+/// segments without NK1. Errors: another event, or a missing control id / timestamp.
 Result<std::string> write_adt(std::string_view event, const model::Patient& patient,
                               const model::Encounter* encounter, const WriteOptions& options);
 
