@@ -19,7 +19,8 @@ Result<std::shared_ptr<boost::asio::ssl::context>> make_server_tls_context(
 
 /// A client context for `settings`: the server's certificate is verified against `ca` (the
 /// system's trusted CAs when empty), and `cert`/`key` are presented when set. Each connection
-/// still has to name the host to check (SSL_set1_host); the error names the unusable file.
+/// still has to name the host to check (expect_server_identity in tls_server_identity.hpp); the
+/// error names the unusable file.
 Result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(
     const config::ClientTlsSettings& settings);
 

@@ -1,8 +1,5 @@
 #include "broker/peers/fhir_http_channel.hpp"
 
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -13,6 +10,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "broker/net/tls_server_identity.hpp"
+
 namespace hie::peers::fhir_rest {
 namespace {
 
@@ -22,15 +21,6 @@ namespace http = beast::http;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 Error aborted() { return make_error(Errc::io_error, "the query ended"); }
-
-/// Why a handshake failed: the certificate check's own words when that was it.
-std::string handshake_failure(SSL* ssl, const boost::system::error_code& ec) {
-  const long verified = SSL_get_verify_result(ssl);
-  if (verified != X509_V_OK)
-    return std::string("TLS handshake failed: the server's certificate: ") +
-           X509_verify_cert_error_string(verified);
-  return "TLS handshake failed: " + ec.message();
-}
 
 }  // namespace
 
@@ -75,14 +65,8 @@ asio::awaitable<Status> FhirHttpChannel::connect() {
 
   if (tls_) {
     secure_ = std::make_unique<TlsStream>(beast::tcp_stream(executor_), *tls_);
-    SSL* ssl = secure_->native_handle();
-    // SNI carries names only; an address is checked against the certificate's IP entries.
-    const bool named = !origin_.host_is_address();
-    if (named && (SSL_set_tlsext_host_name(ssl, origin_.host.c_str()) != 1 ||
-                  SSL_set1_host(ssl, origin_.host.c_str()) != 1))
-      co_return make_error(Errc::internal, "cannot set the TLS host name");
-    if (!named && X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), origin_.host.c_str()) != 1)
-      co_return make_error(Errc::internal, "cannot set the TLS host address");
+    if (auto named = net::expect_server_identity(secure_->native_handle(), origin_.host); !named)
+      co_return named.error();
   } else {
     plain_ = std::make_unique<beast::tcp_stream>(executor_);
   }
@@ -94,7 +78,7 @@ asio::awaitable<Status> FhirHttpChannel::connect() {
     if (aborted_) co_return aborted();
     if (handshake_ec)
       co_return make_error(Errc::io_error,
-                           handshake_failure(secure_->native_handle(), handshake_ec));
+                           net::client_handshake_failure(secure_->native_handle(), handshake_ec));
   }
   connected_ = true;
   co_return Status{};
