@@ -8,7 +8,8 @@
 //     any; else, from the content:
 //   - Patient.link of type "replaces" -> merge; an Observation or DiagnosticReport -> new-result;
 //     a DocumentReference -> new-document; an Encounter in-progress without period.end ->
-//     admission; none of these, and only Patient resources for that patient -> demographics-update.
+//     admission; none of these, and no resource of that patient's own (Provenance, AuditEvent and
+//     OperationOutcome do not count) -> demographics-update.
 // A patient without an identifier that has both system and value raises nothing: no subscriber
 // could match it. A resource belongs to a patient when its subject (patient) reference is
 // "Patient/<id>" or a logical reference by one of the patient's identifiers; with one Patient in
@@ -47,7 +48,8 @@ struct DerivedEvent {
 };
 
 /// The events `translation` raises, in patient order, then in the order of
-/// Translation::events (declared) or of the kinds above (derived).
+/// Translation::events (declared) or of the kinds above (derived). An event whose Bundle cannot be
+/// written (text that is not UTF-8, which no adapter produces) is left out.
 std::vector<DerivedEvent> derive_events(const adapters::Translation& translation, const EventSource& source);
 
 /// The resources of an event's collection Bundle (DerivedEvent::fhir_json), the Patient first, for
