@@ -50,6 +50,12 @@ std::string milliseconds(std::chrono::milliseconds ms) {
   return std::to_string(ms.count()) + " ms";
 }
 
+/// "host:port" ("[::1]:2575" for an IPv6 address), as errors name the receiver.
+std::string host_and_port(const MllpEndpoint& endpoint) {
+  const bool ipv6 = endpoint.host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" + std::to_string(endpoint.port);
+}
+
 bool connection_ended(const boost::system::error_code& ec) {
   return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
          ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
@@ -62,7 +68,7 @@ struct MllpClient::State {
       : strand(asio::make_strand(executor)),
         endpoint(std::move(endpoint_in)),
         limits(limits_in),
-        where(endpoint.host + ":" + std::to_string(endpoint.port)),
+        where(host_and_port(endpoint)),
         server_name(endpoint.server_name.empty() ? endpoint.host : endpoint.server_name),
         resolver(strand) {}
 
@@ -253,7 +259,16 @@ MllpClient::MllpClient(asio::any_io_executor executor, MllpEndpoint endpoint,
                        MllpClientLimits limits)
     : state_(std::make_shared<State>(std::move(executor), std::move(endpoint), limits)) {}
 
-MllpClient::~MllpClient() { close(); }
+MllpClient::~MllpClient() {
+  if (state_) close();
+}
+
+MllpClient& MllpClient::operator=(MllpClient&& other) noexcept {
+  if (this == &other) return *this;
+  if (state_) close();
+  state_ = std::move(other.state_);
+  return *this;
+}
 
 void MllpClient::send(std::string message, Done done) {
   auto state = state_;

@@ -233,6 +233,22 @@ TEST_F(MllpClientTest, ThreeMessagesInARowShareOneConnection) {
   EXPECT_EQ(server.connections(), 1u);
 }
 
+TEST_F(MllpClientTest, AMovedClientKeepsItsConnection) {
+  MllpTestServer server;
+  MllpClient first(io_.get_executor(), endpoint_of(server));
+  ASSERT_TRUE(send(first, adt("MSG-1")).result);
+  MllpClient moved(std::move(first));
+  auto next = send(moved, adt("MSG-2"));
+  ASSERT_TRUE(next.result) << next.result.error().describe();
+  EXPECT_EQ(server.connections(), 1u);
+
+  MllpTestServer other;
+  moved = MllpClient(io_.get_executor(), endpoint_of(other));  // closes the first connection
+  ASSERT_TRUE(send(moved, adt("MSG-3")).result);
+  EXPECT_EQ(other.messages(), std::vector<std::string>{adt("MSG-3")});
+  EXPECT_EQ(server.messages().size(), 2u);
+}
+
 TEST_F(MllpClientTest, AConnectionMayIdleLongerThanTheReplyTimeout) {
   MllpTestServer server;
   MllpClient client(io_.get_executor(), endpoint_of(server), reply_timeout(200ms));
