@@ -55,7 +55,8 @@ void apply_escape(std::string_view code, const Delimiters& d, std::string& out, 
   }
   if (code.size() >= 2 && code[0] == '.') {
     std::string_view command = code.substr(1, 2);
-    std::string_view argument = code.substr(3);
+    // A one-letter command ("\.b\") has no argument.
+    std::string_view argument = code.size() > 3 ? code.substr(3) : std::string_view{};
     if (command == "br") {
       out += '\n';
       return;

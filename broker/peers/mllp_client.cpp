@@ -46,7 +46,15 @@ Result<std::string> control_id_of(std::string_view message) {
   return std::string(parsed->control_id());
 }
 
-std::string milliseconds(std::chrono::milliseconds ms) { return std::to_string(ms.count()) + " ms"; }
+std::string milliseconds(std::chrono::milliseconds ms) {
+  return std::to_string(ms.count()) + " ms";
+}
+
+/// "host:port" ("[::1]:2575" for an IPv6 address), as errors name the receiver.
+std::string host_and_port(const MllpEndpoint& endpoint) {
+  const bool ipv6 = endpoint.host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" + std::to_string(endpoint.port);
+}
 
 bool connection_ended(const boost::system::error_code& ec) {
   return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
@@ -60,7 +68,7 @@ struct MllpClient::State {
       : strand(asio::make_strand(executor)),
         endpoint(std::move(endpoint_in)),
         limits(limits_in),
-        where(endpoint.host + ":" + std::to_string(endpoint.port)),
+        where(host_and_port(endpoint)),
         server_name(endpoint.server_name.empty() ? endpoint.host : endpoint.server_name),
         resolver(strand) {}
 
@@ -113,7 +121,8 @@ asio::awaitable<Result<MllpReply>> MllpClient::State::deliver(std::string messag
   if (!control_id) co_return control_id.error();
   if (closed) co_return closed_error();
   if (connected && !idle_connection_usable()) {
-    log::debug({}, "mllp client: {} closed the idle connection or sent unasked; reconnecting", where);
+    log::debug({}, "mllp client: {} closed the idle connection or sent unasked; reconnecting",
+               where);
     drop();
   }
   if (!connected)
@@ -148,7 +157,8 @@ asio::awaitable<Status> MllpClient::State::connect() {
   auto [resolve_ec, addresses] =
       co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port), kTuple);
   if (closed) co_return closed_error();
-  if (resolve_ec) co_return error(Errc::io_error, "cannot resolve the host: " + resolve_ec.message());
+  if (resolve_ec)
+    co_return error(Errc::io_error, "cannot resolve the host: " + resolve_ec.message());
 
   if (endpoint.tls) {
     secure = std::make_unique<TlsStream>(beast::tcp_stream(strand), *endpoint.tls);
@@ -161,7 +171,8 @@ asio::awaitable<Status> MllpClient::State::connect() {
   auto [connect_ec, address] = co_await tcp()->async_connect(addresses, kTuple);
   if (closed) co_return closed_error();
   if (connect_ec == beast::error::timeout)
-    co_return error(Errc::limit_exceeded, "cannot connect within " + milliseconds(limits.connect_timeout));
+    co_return error(Errc::limit_exceeded,
+                    "cannot connect within " + milliseconds(limits.connect_timeout));
   if (connect_ec) co_return error(Errc::io_error, "cannot connect: " + connect_ec.message());
   boost::system::error_code ignored;
   tcp()->socket().set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -187,7 +198,8 @@ template <class Stream>
 asio::awaitable<Result<std::string>> MllpClient::State::round_trip(Stream& stream,
                                                                    const std::string& framed) {
   const auto deadline = Clock::now() + limits.reply_timeout;
-  const Error timed_out = error(Errc::limit_exceeded, "no ACK within " + milliseconds(limits.reply_timeout));
+  const Error timed_out =
+      error(Errc::limit_exceeded, "no ACK within " + milliseconds(limits.reply_timeout));
   tcp()->expires_at(deadline);
   auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(framed), kTuple);
   if (closed) co_return closed_error();
@@ -205,12 +217,14 @@ asio::awaitable<Result<std::string>> MllpClient::State::round_trip(Stream& strea
     if (read_ec == beast::error::timeout) co_return timed_out;
     if (connection_ended(read_ec))
       co_return error(Errc::io_error, "the connection closed before the ACK");
-    if (read_ec) co_return error(Errc::io_error, "the connection failed before the ACK: " + read_ec.message());
+    if (read_ec)
+      co_return error(Errc::io_error, "the connection failed before the ACK: " + read_ec.message());
     received += n;
     // The three framing bytes aside, every byte counts: junk between frames too.
     if (received > limits.max_reply_bytes + 3)
-      co_return error(Errc::limit_exceeded, "the reply is over the " +
-                                                std::to_string(limits.max_reply_bytes) + "-byte limit");
+      co_return error(
+          Errc::limit_exceeded,
+          "the reply is over the " + std::to_string(limits.max_reply_bytes) + "-byte limit");
     decoder->feed(std::string_view(buffer.data(), n));
     std::optional<Error> framing;
     for (;;) {  // drained to need_more before the next feed, as the decoder requires
@@ -227,20 +241,34 @@ asio::awaitable<Result<std::string>> MllpClient::State::round_trip(Stream& strea
         ack = std::string(event->payload);
     }
     if (framing && framing->code() == Errc::limit_exceeded)
-      co_return error(Errc::limit_exceeded, "the reply is over the " +
-                                                std::to_string(limits.max_reply_bytes) + "-byte limit");
-    if (framing) co_return error(Errc::parse_error, "a malformed MLLP frame: " + framing->message());
+      co_return error(
+          Errc::limit_exceeded,
+          "the reply is over the " + std::to_string(limits.max_reply_bytes) + "-byte limit");
+    if (framing)
+      co_return error(Errc::parse_error, "a malformed MLLP frame: " + framing->message());
     if (!ack) continue;
-    // Bytes beyond the ACK mean the receiver is out of step: the next message gets a new connection.
+    // Bytes beyond the ACK mean the receiver is out of step: the next message gets a new
+    // connection.
     if (unasked || decoder->buffered_bytes() > 0) drop();
+    tcp()->expires_never();  // the connection may idle for longer than a reply may take
     co_return std::move(*ack);
   }
 }
 
-MllpClient::MllpClient(asio::any_io_executor executor, MllpEndpoint endpoint, MllpClientLimits limits)
+MllpClient::MllpClient(asio::any_io_executor executor, MllpEndpoint endpoint,
+                       MllpClientLimits limits)
     : state_(std::make_shared<State>(std::move(executor), std::move(endpoint), limits)) {}
 
-MllpClient::~MllpClient() { close(); }
+MllpClient::~MllpClient() {
+  if (state_) close();
+}
+
+MllpClient& MllpClient::operator=(MllpClient&& other) noexcept {
+  if (this == &other) return *this;
+  if (state_) close();
+  state_ = std::move(other.state_);
+  return *this;
+}
 
 void MllpClient::send(std::string message, Done done) {
   auto state = state_;
@@ -251,23 +279,23 @@ void MllpClient::send(std::string message, Done done) {
     });
     return;
   }
-  asio::co_spawn(state->strand, state->deliver(std::move(message)),
-                 [state, done = std::move(done)](std::exception_ptr thrown,
-                                                 Result<MllpReply> result) mutable {
-                   if (thrown) {
-                     try {
-                       std::rethrow_exception(thrown);
-                     } catch (const std::exception& e) {
-                       log::error({}, "mllp client to {} failed: {}", state->where, e.what());
-                     } catch (...) {
-                       log::error({}, "mllp client to {} failed", state->where);
-                     }
-                     state->drop();
-                     result = state->error(Errc::internal, "internal error");
-                   }
-                   state->busy = false;
-                   done(std::move(result));
-                 });
+  asio::co_spawn(
+      state->strand, state->deliver(std::move(message)),
+      [state, done = std::move(done)](std::exception_ptr thrown, Result<MllpReply> result) mutable {
+        if (thrown) {
+          try {
+            std::rethrow_exception(thrown);
+          } catch (const std::exception& e) {
+            log::error({}, "mllp client to {} failed: {}", state->where, e.what());
+          } catch (...) {
+            log::error({}, "mllp client to {} failed", state->where);
+          }
+          state->drop();
+          result = state->error(Errc::internal, "internal error");
+        }
+        state->busy = false;
+        done(std::move(result));
+      });
 }
 
 void MllpClient::close() {

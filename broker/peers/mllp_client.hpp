@@ -51,9 +51,11 @@ class MllpClient {
  public:
   MllpClient(boost::asio::any_io_executor executor, MllpEndpoint endpoint,
              MllpClientLimits limits = {});
+  /// close()s.
   ~MllpClient();
-  MllpClient(const MllpClient&) = delete;
-  MllpClient& operator=(const MllpClient&) = delete;
+  /// A moved-from client may only be destroyed or assigned to; assigning close()s the old one.
+  MllpClient(MllpClient&&) noexcept = default;
+  MllpClient& operator=(MllpClient&& other) noexcept;
 
   using Done = std::move_only_function<void(Result<MllpReply>)>;
 

@@ -1,7 +1,7 @@
 #include "broker/peers/mllp_reply.hpp"
 
-#include <array>
 #include <algorithm>
+#include <array>
 
 #include "adapters/hl7v2/message.hpp"
 #include "adapters/hl7v2/text.hpp"
@@ -16,13 +16,15 @@ constexpr std::array<std::string_view, 6> kAckCodes{"AA", "AE", "AR", "CA", "CE"
 /// A control id fit for an error message: printable ASCII, at most 40 bytes.
 std::string shown_id(std::string_view id) {
   std::string out(id.substr(0, 40));
-  std::ranges::replace_if(out, [](unsigned char c) { return c < 0x20 || c > 0x7e; }, '?');
+  std::ranges::replace_if(
+      out, [](unsigned char c) { return c < 0x20 || c > 0x7e; }, '?');
   return "'" + out + "'";
 }
 
 /// `text` on one line and at most kMaxReplyText bytes, not cut inside a UTF-8 sequence.
 std::string one_line(std::string text) {
-  std::ranges::replace_if(text, [](unsigned char c) { return c < 0x20 || c == 0x7f; }, ' ');
+  std::ranges::replace_if(
+      text, [](unsigned char c) { return c < 0x20 || c == 0x7f; }, ' ');
   const auto first = text.find_first_not_of(' ');
   if (first == std::string::npos) return {};
   text.erase(0, first);
@@ -47,8 +49,8 @@ Result<MllpReply> read_mllp_reply(std::string_view payload, std::string_view exp
   MllpReply reply;
   reply.code = std::string(msa->field(1));
   if (std::ranges::find(kAckCodes, reply.code) == kAckCodes.end())
-    return make_error(Errc::parse_error,
-                      "MSA-1 is not an acknowledgement code (AA AE AR CA CE CR)", "MSA-1");
+    return make_error(Errc::parse_error, "MSA-1 is not an acknowledgement code (AA AE AR CA CE CR)",
+                      "MSA-1");
   reply.control_id = std::string(msa->field(2));
   if (reply.control_id != expected_control_id)
     return make_error(Errc::validation_error,

@@ -3,8 +3,8 @@
 // one-line reason; a reply has a known MSA-1 code, the expected MSA-2, and a one-line text of at
 // most kMaxReplyText bytes.
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

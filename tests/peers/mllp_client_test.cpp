@@ -47,7 +47,9 @@ std::shared_ptr<boost::asio::ssl::context> client_tls(const std::string& ca) {
   return *context;
 }
 
-MllpEndpoint endpoint_of(const MllpTestServer& server) { return {"127.0.0.1", server.port(), nullptr, {}}; }
+MllpEndpoint endpoint_of(const MllpTestServer& server) {
+  return {"127.0.0.1", server.port(), nullptr, {}};
+}
 
 MllpClientLimits reply_timeout(std::chrono::milliseconds timeout) {
   MllpClientLimits limits;
@@ -85,11 +87,13 @@ class MllpClientTest : public ::testing::Test {
     auto future = promise.get_future();
     const auto start = Clock::now();
     client.send(std::move(message), [&promise, start](Result<MllpReply> result) {
-      promise.set_value({std::move(result),
-                         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start),
-                         std::this_thread::get_id()});
+      promise.set_value(
+          {std::move(result),
+           std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start),
+           std::this_thread::get_id()});
     });
-    if (future.wait_for(30s) != std::future_status::ready) throw std::runtime_error("done never ran");
+    if (future.wait_for(30s) != std::future_status::ready)
+      throw std::runtime_error("done never ran");
     return future.get();
   }
 
@@ -139,8 +143,8 @@ TEST_F(MllpClientTest, ASilentReceiverTimesOutAndTheNextSendUsesANewConnection) 
   auto sent = send(client, adt("MSG-SILENT"));
   ASSERT_FALSE(sent.result);
   EXPECT_EQ(sent.result.error().code(), Errc::limit_exceeded);
-  EXPECT_EQ(sent.result.error().describe(), "127.0.0.1:" + std::to_string(server.port()) +
-                                                ": no ACK within 300 ms");
+  EXPECT_EQ(sent.result.error().describe(),
+            "127.0.0.1:" + std::to_string(server.port()) + ": no ACK within 300 ms");
   EXPECT_GE(sent.took, 300ms);
   EXPECT_LT(sent.took, 3s);
 
@@ -229,6 +233,33 @@ TEST_F(MllpClientTest, ThreeMessagesInARowShareOneConnection) {
   EXPECT_EQ(server.connections(), 1u);
 }
 
+TEST_F(MllpClientTest, AMovedClientKeepsItsConnection) {
+  MllpTestServer server;
+  MllpClient first(io_.get_executor(), endpoint_of(server));
+  ASSERT_TRUE(send(first, adt("MSG-1")).result);
+  MllpClient moved(std::move(first));
+  auto next = send(moved, adt("MSG-2"));
+  ASSERT_TRUE(next.result) << next.result.error().describe();
+  EXPECT_EQ(server.connections(), 1u);
+
+  MllpTestServer other;
+  moved = MllpClient(io_.get_executor(), endpoint_of(other));  // closes the first connection
+  ASSERT_TRUE(send(moved, adt("MSG-3")).result);
+  EXPECT_EQ(other.messages(), std::vector<std::string>{adt("MSG-3")});
+  EXPECT_EQ(server.messages().size(), 2u);
+}
+
+TEST_F(MllpClientTest, AConnectionMayIdleLongerThanTheReplyTimeout) {
+  MllpTestServer server;
+  MllpClient client(io_.get_executor(), endpoint_of(server), reply_timeout(200ms));
+  ASSERT_TRUE(send(client, adt("MSG-1")).result);
+  std::this_thread::sleep_for(500ms);
+  auto next = send(client, adt("MSG-2"));
+  ASSERT_TRUE(next.result) << next.result.error().describe();
+  EXPECT_EQ(next.result->code, "AA");
+  EXPECT_EQ(server.connections(), 1u);
+}
+
 TEST_F(MllpClientTest, AnIdleConnectionTheReceiverClosedIsReplacedBeforeSending) {
   MllpTestServer server;
   MllpClient client(io_.get_executor(), endpoint_of(server));
@@ -245,7 +276,8 @@ TEST_F(MllpClientTest, AnIdleConnectionTheReceiverClosedIsReplacedBeforeSending)
 TEST_F(MllpClientTest, TlsWithTheTestCaDeliversAndSendsTheServerNameAsSni) {
   MllpTestServer server(server_tls());
   const auto& pki = hie::testing::test_certificates();
-  MllpClient by_address(io_.get_executor(), {"127.0.0.1", server.port(), client_tls(pki.ca_cert), {}});
+  MllpClient by_address(io_.get_executor(),
+                        {"127.0.0.1", server.port(), client_tls(pki.ca_cert), {}});
   MllpClient by_name(io_.get_executor(),
                      {"127.0.0.1", server.port(), client_tls(pki.ca_cert), "localhost"});
   auto first = send(by_address, adt("MSG-T1"));
@@ -262,7 +294,8 @@ TEST_F(MllpClientTest, TlsWithTheTestCaDeliversAndSendsTheServerNameAsSni) {
 TEST_F(MllpClientTest, TlsWithAnotherCaFailsTheHandshake) {
   MllpTestServer server(server_tls());
   const auto& pki = hie::testing::test_certificates();
-  MllpClient client(io_.get_executor(), {"127.0.0.1", server.port(), client_tls(pki.other_ca_cert), {}});
+  MllpClient client(io_.get_executor(),
+                    {"127.0.0.1", server.port(), client_tls(pki.other_ca_cert), {}});
   auto sent = send(client, adt("MSG-X"));
   ASSERT_FALSE(sent.result);
   EXPECT_EQ(sent.result.error().code(), Errc::io_error);

@@ -6,7 +6,8 @@
 namespace hie::peers {
 namespace {
 
-const std::string kMsh = "MSH|^~\\&|PAS|NORTHFAC|HIEBROKER|HIE|20240101120000||ACK^A01^ACK|ACK1|P|2.5.1";
+const std::string kMsh =
+    "MSH|^~\\&|PAS|NORTHFAC|HIEBROKER|HIE|20240101120000||ACK^A01^ACK|ACK1|P|2.5.1";
 
 TEST(MllpReply, ReadsCodeControlIdAndText) {
   auto reply = read_mllp_reply(kMsh + "\rMSA|AA|MSG-1|Message accepted", "MSG-1");
@@ -25,16 +26,17 @@ TEST(MllpReply, ReadsEveryAcknowledgementCode) {
 }
 
 TEST(MllpReply, TextIsDecodedOnOneLine) {
-  auto reply = read_mllp_reply(kMsh + "\rMSA|AE|MSG-1|  bad \\F\\ field\\.br\\second\tline  ", "MSG-1");
+  auto reply =
+      read_mllp_reply(kMsh + "\rMSA|AE|MSG-1|  bad \\F\\ field\\.br\\second\tline  ", "MSG-1");
   ASSERT_TRUE(reply) << reply.error().describe();
   EXPECT_EQ(reply->text, "bad | field second line");
 }
 
 TEST(MllpReply, TextIsCutAt200BytesOutsideAUtf8Sequence) {
   // 199 ASCII bytes then "é" (2 bytes): byte 200 would split it, so the cut comes before it.
-  auto reply = read_mllp_reply(kMsh + "||||||UNICODE UTF-8\rMSA|AE|MSG-1|" + std::string(199, 'x') +
-                                   "\xC3\xA9" + "tail",
-                               "MSG-1");
+  auto reply = read_mllp_reply(
+      kMsh + "||||||UNICODE UTF-8\rMSA|AE|MSG-1|" + std::string(199, 'x') + "\xC3\xA9" + "tail",
+      "MSG-1");
   ASSERT_TRUE(reply) << reply.error().describe();
   EXPECT_EQ(reply->text, std::string(199, 'x'));
   auto ascii = read_mllp_reply(kMsh + "\rMSA|AE|MSG-1|" + std::string(300, 'y'), "MSG-1");
@@ -43,10 +45,11 @@ TEST(MllpReply, TextIsCutAt200BytesOutsideAUtf8Sequence) {
 }
 
 TEST(MllpReply, WithoutMsa3TheTextIsTheFirstErr8) {
-  auto reply = read_mllp_reply(
-      kMsh + "\rMSA|AR|MSG-1\rERR||PID^1^3|101^Required field missing^HL70357|E||||Patient id missing\r"
-             "ERR||PID^1^5|101|E||||second",
-      "MSG-1");
+  auto reply = read_mllp_reply(kMsh +
+                                   "\rMSA|AR|MSG-1\rERR||PID^1^3|101^Required field "
+                                   "missing^HL70357|E||||Patient id missing\r"
+                                   "ERR||PID^1^5|101|E||||second",
+                               "MSG-1");
   ASSERT_TRUE(reply) << reply.error().describe();
   EXPECT_EQ(reply->code, "AR");
   EXPECT_EQ(reply->text, "Patient id missing");
@@ -93,7 +96,10 @@ TEST(MllpReply, ControlIdsInErrorsAreCutAndPrintable) {
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().message(), "the ACK answers another message: MSA-2 '" +
                                          std::string(40, 'Z') + "', the message's MSH-10 'MSG-1'");
-  auto control = read_mllp_reply(kMsh + "\rMSA|AA|A\x01" "B", "MSG-1");
+  auto control = read_mllp_reply(kMsh +
+                                     "\rMSA|AA|A\x01"
+                                     "B",
+                                 "MSG-1");
   ASSERT_FALSE(control);
   EXPECT_EQ(control.error().message(),
             "the ACK answers another message: MSA-2 'A?B', the message's MSH-10 'MSG-1'");

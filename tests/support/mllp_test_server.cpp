@@ -156,7 +156,8 @@ struct MllpTestServer::Impl {
   }
 };
 
-MllpTestServer::MllpTestServer(std::shared_ptr<asio::ssl::context> tls) : impl_(std::make_unique<Impl>()) {
+MllpTestServer::MllpTestServer(std::shared_ptr<asio::ssl::context> tls)
+    : impl_(std::make_unique<Impl>()) {
   impl_->tls = std::move(tls);
   tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
   impl_->acceptor.open(endpoint.protocol());

@@ -42,6 +42,14 @@ TEST(Hl7Text, FormattingCommands) {
   EXPECT_EQ(notes.size(), 2u);
 }
 
+TEST(Hl7Text, AOneLetterFormattingCommandIsKeptLiterally) {
+  // Found by mllp_reply_fuzz: "\.b\" made the argument's substr(3) throw std::out_of_range.
+  std::vector<TextNote> notes;
+  EXPECT_EQ(decode("a\\.b\\c", &notes), "a\\.b\\c");
+  EXPECT_EQ(notes.size(), 1u);
+  EXPECT_EQ(decode("\\.\\"), "\\.\\");
+}
+
 TEST(Hl7Text, HighlightingDroppedAndNoted) {
   std::vector<TextNote> notes;
   EXPECT_EQ(decode("\\H\\IMPORTANT\\N\\ text", &notes), "IMPORTANT text");
