@@ -15,9 +15,11 @@
 #include "broker/api/fhir_routes.hpp"
 #include "broker/api/health_routes.hpp"
 #include "broker/api/peer_queries.hpp"
+#include "broker/api/admin_event_routes.hpp"
 #include "broker/api/router.hpp"
-#include "broker/cli/config_flags.hpp"
 #include "broker/cli/commands.hpp"
+#include "broker/cli/config_flags.hpp"
+#include "broker/cli/serve_events.hpp"
 #include "broker/config/paths.hpp"
 #include "broker/logging/log.hpp"
 #include "broker/net/http_session.hpp"
@@ -156,13 +158,27 @@ int serve_command(int argc, char** argv) {
     return 1;
   }
 
+  // Events: the configured subscriptions go into the store; the dispatcher (started once the
+  // peers can be reached) delivers what translation raises. Destroyed before the store.
+  std::optional<EventDelivery> events;
+  if (store) {
+    auto made = make_event_delivery(io.get_executor(), config, *store, *exchange_adapters, registry.get());
+    if (!made) {
+      std::cerr << "hiebroker serve: " << made.error().describe() << "\n";
+      return 1;
+    }
+    events = std::move(*made);
+  }
+
   // Translates what was journaled (also what an earlier run left pending), after the ACK.
   std::unique_ptr<routing::RecordLocator> locator;
   std::unique_ptr<routing::Translator> translator;
   if (store) {
     locator = std::make_unique<routing::RecordLocator>(*store, config.limits.record_locator_cache_entries);
+    routing::TranslatorOptions translator_options;
+    translator_options.events_committed = [dispatcher = events->dispatcher.get()] { dispatcher->nudge(); };
     translator = std::make_unique<routing::Translator>(*store, config.exchanges, *exchange_adapters,
-                                                       registry.get(), locator.get());
+                                                       registry.get(), locator.get(), translator_options);
     translator->start();
   }
 
@@ -213,9 +229,12 @@ int serve_command(int argc, char** argv) {
         [answerer = peer_query_answerer](const config::Exchange& requester, peers::protocol::Query query,
                                          std::function<void(Result<std::string>)> answer) {
           (*answerer)(requester, std::move(query), std::move(answer));
-        }};
+        },
+        [dispatcher = events->dispatcher.get()](const std::string& exchange) { dispatcher->reachable(exchange); },
+        [dispatcher = events->dispatcher.get()](const std::string&) { dispatcher->nudge(); }};
     peer_endpoint = std::make_shared<peers::PeerEndpoint>(std::move(peer_settings), directory, *store, ingest_metrics,
                                                           std::make_shared<peers::PeerMetrics>(*registry));
+    events->transport->set_peers(peer_endpoint);
   }
   // Live fhir-rest exchanges are asked over HTTPS at query time; a client_tls CA, certificate or
   // key that cannot be used stops start-up here rather than failing every query later.
@@ -255,6 +274,10 @@ int serve_command(int argc, char** argv) {
     api::add_fhir_routes(router, {HIE_VERSION, store::format_utc(std::chrono::system_clock::now()), {}, exchange_ids},
                          *token_verifier, *query_engine, *store);
     api::add_admin_consent_routes(router, *token_verifier, *store, exchange_ids);
+    api::add_admin_event_routes(
+        router, {*token_verifier, *store, exchange_ids,
+                 [dispatcher = events->dispatcher.get()] { return dispatcher->states(); },
+                 [dispatcher = events->dispatcher.get()] { dispatcher->nudge(); }});
   }
   auto http_runner = [&](const std::optional<config::TlsSettings>& tls) {
     net::WebSocketRoutes websockets;
@@ -312,6 +335,7 @@ int serve_command(int argc, char** argv) {
               << endpoint.port() << std::endl;
     listener->start();
   }
+  if (events) events->dispatcher->start();
   readiness->ready = true;
   log::info({}, "hiebroker {} serving with {} threads", HIE_VERSION, config.threads);
 

@@ -79,6 +79,22 @@ struct ClientTlsSettings {
 /// {"HOSP", "https://hospital.example/mrn"}; keys are matched exactly.
 using IdentifierSystems = std::map<std::string, std::string>;
 
+/// An exchange's wish, written by the operator, to hear of some kinds of event.
+struct Subscription {
+  /// Event words: admission, discharge, transfer, demographics-update, merge, new-result, new-document.
+  std::vector<std::string> events;
+  std::string patients = "held";         ///< "held" (the record locator's), "listed", or "all"
+  std::vector<std::string> nhs_numbers;  ///< the patients of "listed"
+};
+
+/// Where the broker delivers events to an exchange that only speaks MLLP: it connects out as an
+/// MLLP client (TLS with the exchange's `client_tls` when `tls`).
+struct MllpDelivery {
+  std::string host;
+  std::uint16_t port = 0;
+  bool tls = false;
+};
+
 struct Exchange {
   std::string id;
   std::string display_name;
@@ -100,6 +116,18 @@ struct Exchange {
   /// How long a query to this live exchange may take, end to end; 0 when the exchange sets none
   /// (the query engine then uses `limits.query_timeout`).
   std::chrono::milliseconds query_timeout{0};
+  std::vector<Subscription> subscriptions;
+  std::optional<MllpDelivery> mllp_delivery;
+};
+
+/// How events are delivered: at least once, retried with exponential backoff and jitter.
+struct Events {
+  std::chrono::milliseconds ack_timeout{10'000};  ///< an attempt without an ack by then failed
+  std::size_t max_attempts = 10;                  ///< then the delivery is a dead letter
+  std::chrono::milliseconds retry_initial{1000};  ///< the wait after the first failure; doubles
+  std::chrono::milliseconds retry_max{600'000};   ///< the longest wait between attempts
+  std::size_t backlog_alert = 10'000;  ///< pending deliveries of one subscriber that raise the alert metric
+  std::size_t in_flight = 32;          ///< attempts awaiting an ack per subscriber (different patients)
 };
 
 struct Limits {
@@ -169,6 +197,7 @@ struct Config {
   Limits limits;
   Logging logging;
   Security security;
+  Events events;
 };
 
 /// The exchange with `id`, or nullptr.

@@ -13,6 +13,7 @@
 #include "broker/config/json_source.hpp"
 #include "broker/config/object_reader.hpp"
 #include "broker/config/paths.hpp"
+#include "broker/config/read_events.hpp"
 #include "broker/config/read_security.hpp"
 #include "broker/config/value_formats.hpp"
 #include "broker/core/http_url.hpp"
@@ -180,8 +181,11 @@ void read_client_tls(ObjectReader& item, const Exchange& exchange, ClientTlsSett
   if (out.cert.empty() != out.key.empty())
     tls->fail(out.cert.empty() ? "cert" : "key", "a client certificate needs both cert and key");
   tls->finish();
-  if (exchange.transport != Transport::fhir_rest)
-    item.fail("client_tls", "is only for transport fhir-rest (the broker calls the exchange's FHIR server)");
+  if (exchange.transport == Transport::websocket)
+    item.fail("client_tls", "is only for transport fhir-rest (the broker calls the exchange's FHIR server) "
+                            "or an mllp exchange's mllp_delivery");
+  else if (exchange.transport == Transport::mllp)
+    return;  // for mllp_delivery: read_exchange_events checks it is there
   else if (auto url = parse_http_url(exchange.credentials.base_url); url && !url->is_tls())
     item.fail("client_tls", "credentials.base_url is plain http://: use https:// for TLS");
 }
@@ -221,6 +225,7 @@ void read_exchanges(ObjectReader& root, const IdentifierSystems& default_systems
       item.fail("default_utc_offset", "expected Z or +HH:MM / -HH:MM, at most 14:00 (got \"" + e.default_utc_offset + "\")");
     e.identifier_systems = default_systems;
     read_identifier_systems(item, e.identifier_systems);
+    read_exchange_events(item, e);
     item.optional("retention_days", e.retention_days);
     if (e.retention_days > 36'500) item.fail("retention_days", "must be from 0 (keep forever) to 36500");
     bool id_ok = !e.id.empty() && std::all_of(e.id.begin(), e.id.end(), [](char c) {
@@ -325,6 +330,7 @@ boost::system::result<Config, ConfigErrors> parse_config(std::string_view text, 
   read_limits(root, config.limits);
   read_logging(root, config.logging);
   read_security(root, config.security, base_dir);
+  read_events(root, config.events);
   root.finish();
   check_cross_references(root, config);
   if (!errors.empty()) {

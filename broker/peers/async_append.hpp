@@ -46,4 +46,13 @@ auto async_record_translations(store::Store& store, store::TranslationBatch batc
       std::forward<CompletionToken>(token));
 }
 
+template <class CompletionToken>
+auto async_replace_subscriptions(store::Store& store, store::SubscriptionChange change, CompletionToken&& token) {
+  return async_store_call<Status>(
+      [&store, change = std::move(change)](store::Store::WriteDone done) mutable {
+        store.replace_subscriptions(std::move(change), std::move(done));
+      },
+      std::forward<CompletionToken>(token));
+}
+
 }  // namespace hie::peers

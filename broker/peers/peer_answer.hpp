@@ -18,4 +18,11 @@ struct PeerAnswer {
 };
 std::string_view to_string(PeerAnswer::Outcome outcome);
 
+/// What became of an event sent to a peer.
+struct EventReceipt {
+  enum class Outcome { acknowledged, refused, not_connected };
+  Outcome outcome = Outcome::acknowledged;
+  std::string error;  ///< why not: "nack busy", "no ack within 10000 ms"; never patient data
+};
+
 }  // namespace hie::peers

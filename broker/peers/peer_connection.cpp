@@ -6,7 +6,6 @@
 #include <chrono>
 
 #include "broker/logging/log.hpp"
-#include "broker/model/nhs_number.hpp"
 #include "broker/peers/async_append.hpp"
 #include "broker/peers/payload_check.hpp"
 
@@ -17,18 +16,6 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 /// WebSocket close code for a peer that broke the protocol's rules (RFC 6455 §7.4.1).
 constexpr std::uint16_t kPolicyViolation = 1008;
-
-/// An identifier the record locator cannot use: an NHS number that fails its check.
-std::optional<std::string> bad_identifier(const protocol::Announce& announce) {
-  for (std::size_t p = 0; p < announce.patients.size(); ++p)
-    for (std::size_t i = 0; i < announce.patients[p].size(); ++i) {
-      const auto& identity = announce.patients[p][i];
-      if (identity.system == model::NhsNumber::system && !model::NhsNumber::parse(identity.value))
-        return "patients[" + std::to_string(p) + "].identifiers[" + std::to_string(i) +
-               "].value: not a valid NHS number";
-    }
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -77,10 +64,10 @@ asio::awaitable<void> PeerConnection::on_message(std::string text, bool binary) 
     reply("ping", "ok", protocol::pong(next_id(), in.id));
   } else if (auto* query = std::get_if<protocol::Query>(&in.body)) {
     on_query(in, std::move(*query));
-  } else if (std::holds_alternative<protocol::Subscribe>(in.body)) {
-    refuse("subscribe", in.id, "refused", "this broker does not offer subscriptions yet");
-  } else {
-    // pong, ack, nack: nothing to answer (acks of events arrive with subscriptions).
+  } else if (auto* subscribe = std::get_if<protocol::Subscribe>(&in.body)) {
+    co_await on_subscribe(in, std::move(*subscribe));
+  } else if (!on_event_reply(in)) {
+    // pong, or an ack/nack of nothing in flight (an event's, after its deadline): nothing to answer.
     endpoint_->peer_metrics_->message(exchange_.id, in.type, "ok");
   }
 }
@@ -113,6 +100,7 @@ void PeerConnection::on_hello(const protocol::Incoming& in, const protocol::Hell
   ready_ = true;
   log::write(log::Level::info, {peer_.connection_id, {}}, "peer said hello", {{"exchange", exchange_.id}});
   reply("hello", "ok", protocol::hello_ack(next_id(), in.id, endpoint_->settings_.broker));
+  if (endpoint_->settings_.ready) endpoint_->settings_.ready(exchange_.id);
 }
 
 asio::awaitable<void> PeerConnection::on_publish(const protocol::Incoming& in, protocol::Publish publish) {
@@ -160,7 +148,7 @@ asio::awaitable<void> PeerConnection::on_publish(const protocol::Incoming& in, p
 }
 
 asio::awaitable<void> PeerConnection::on_announce(const protocol::Incoming& in, protocol::Announce announce) {
-  if (auto problem = bad_identifier(announce)) {
+  if (auto problem = protocol::invalid_nhs_number(announce.patients)) {
     refuse("announce", in.id, "malformed", *problem);
     co_return;
   }
@@ -252,6 +240,9 @@ void PeerConnection::on_closed() {
   ready_ = false;
   while (!pending_.empty())
     finish_query(pending_.begin()->first, {PeerAnswer::Outcome::disconnected, "the peer disconnected", {}, {}});
+  while (!pending_events_.empty())
+    finish_delivery(pending_events_.begin()->first,
+                    {EventReceipt::Outcome::refused, "the peer disconnected before its ack"});
   endpoint_->closed(exchange_.id, this);
   log::write(log::Level::info, {peer_.connection_id, {}}, "peer disconnected", {{"exchange", exchange_.id}});
 }

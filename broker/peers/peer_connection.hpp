@@ -26,10 +26,17 @@ class PeerConnection final : public net::WebSocketConnection, public std::enable
   bool ready() const { return ready_; }
   /// Sends a query; `done` runs exactly once, on this connection's strand. Thread-safe.
   void query(protocol::QueryRequest request, std::function<void(PeerAnswer)> done);
+  /// Sends an event; `done` runs exactly once, on this connection's strand: acknowledged by the
+  /// peer's ack, or not (its nack, no ack within `ack_timeout`, the connection closed). Thread-safe.
+  void deliver(protocol::EventMessage event, std::chrono::milliseconds ack_timeout, std::function<void(EventReceipt)> done);
 
  private:
   struct Pending {
     std::function<void(PeerAnswer)> done;
+    std::unique_ptr<boost::asio::steady_timer> deadline;
+  };
+  struct PendingEvent {
+    std::function<void(EventReceipt)> done;
     std::unique_ptr<boost::asio::steady_timer> deadline;
   };
 
@@ -40,6 +47,12 @@ class PeerConnection final : public net::WebSocketConnection, public std::enable
   void on_query(const protocol::Incoming& in, protocol::Query query);
   void start_query(protocol::QueryRequest request, std::function<void(PeerAnswer)> done);
   void finish_query(const std::string& id, PeerAnswer answer);
+  boost::asio::awaitable<void> on_subscribe(const protocol::Incoming& in, protocol::Subscribe subscribe);
+  void start_delivery(protocol::EventMessage event, std::chrono::milliseconds ack_timeout,
+                      std::function<void(EventReceipt)> done);
+  /// An ack or nack naming an event in flight: true when it did.
+  bool on_event_reply(const protocol::Incoming& in);
+  void finish_delivery(const std::string& event_id, EventReceipt receipt);
 
   /// Sends `text` and counts the message that caused it.
   void reply(const std::string& type, const std::string& outcome, std::string text);
@@ -54,6 +67,7 @@ class PeerConnection final : public net::WebSocketConnection, public std::enable
   bool closed_ = false;  // strand only, like the rest below
   std::uint64_t next_id_ = 1;
   std::map<std::string, Pending> pending_;
+  std::map<std::string, PendingEvent> pending_events_;  // by event id
 };
 
 }  // namespace hie::peers

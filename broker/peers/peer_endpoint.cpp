@@ -57,24 +57,33 @@ std::size_t PeerEndpoint::connections(const std::string& exchange) const {
       std::count_if(it->second.begin(), it->second.end(), [](const auto& weak) { return !weak.expired(); }));
 }
 
+std::shared_ptr<PeerConnection> PeerEndpoint::ready_connection(const std::string& exchange) const {
+  std::lock_guard lock(mutex_);
+  if (auto it = connections_.find(exchange); it != connections_.end())
+    for (const auto& weak : it->second)
+      if (auto held = weak.lock(); held && held->ready()) return held;
+  return nullptr;
+}
+
 void PeerEndpoint::query(const std::string& exchange, protocol::QueryRequest request,
                          std::function<void(PeerAnswer)> done) {
-  std::shared_ptr<PeerConnection> chosen;
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = connections_.find(exchange); it != connections_.end())
-      for (const auto& weak : it->second)
-        if (auto held = weak.lock(); held && held->ready()) {
-          chosen = std::move(held);
-          break;
-        }
-  }
+  auto chosen = ready_connection(exchange);
   if (!chosen) {
     peer_metrics_->query(exchange, "not_connected");
     done(PeerAnswer{PeerAnswer::Outcome::not_connected, "no peer of this exchange is connected", {}, {}});
     return;
   }
   chosen->query(std::move(request), std::move(done));
+}
+
+void PeerEndpoint::deliver(const std::string& exchange, protocol::EventMessage event,
+                           std::chrono::milliseconds ack_timeout, std::function<void(EventReceipt)> done) {
+  auto chosen = ready_connection(exchange);
+  if (!chosen) {
+    done(EventReceipt{EventReceipt::Outcome::not_connected, "no peer of this exchange is connected"});
+    return;
+  }
+  chosen->deliver(std::move(event), ack_timeout, std::move(done));
 }
 
 }  // namespace hie::peers

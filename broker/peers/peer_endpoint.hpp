@@ -33,6 +33,10 @@ struct PeerEndpointSettings {
   std::function<void(const config::Exchange& requester, protocol::Query query,
                       std::function<void(Result<std::string>)> answer)>
       answer_query;
+  /// An exchange's peer said hello: events waiting for it can go.
+  std::function<void(const std::string& exchange)> ready;
+  /// A peer's subscription was stored: deliveries for it start with the next events.
+  std::function<void(const std::string& exchange)> subscribed;
 };
 
 class PeerEndpoint final : public net::WebSocketEndpoint, public std::enable_shared_from_this<PeerEndpoint> {
@@ -48,12 +52,19 @@ class PeerEndpoint final : public net::WebSocketEndpoint, public std::enable_sha
   /// connected. Thread-safe; `done` may run on any thread.
   void query(const std::string& exchange, protocol::QueryRequest request, std::function<void(PeerAnswer)> done);
 
+  /// Sends an event to one of `exchange`'s peers that said hello. `done` runs exactly once, on
+  /// any thread; not_connected when none is. Thread-safe.
+  void deliver(const std::string& exchange, protocol::EventMessage event, std::chrono::milliseconds ack_timeout,
+               std::function<void(EventReceipt)> done);
+
   /// Connections open for `exchange` (said hello or not).
   std::size_t connections(const std::string& exchange) const;
 
  private:
   friend class PeerConnection;
   void closed(const std::string& exchange, const PeerConnection* connection);
+  /// One of `exchange`'s connections that said hello, or null.
+  std::shared_ptr<PeerConnection> ready_connection(const std::string& exchange) const;
 
   PeerEndpointSettings settings_;
   std::shared_ptr<const ExchangeDirectory> directory_;

@@ -7,6 +7,9 @@
 
 #include <optional>
 
+#include "broker/model/event_kind.hpp"
+#include "broker/model/nhs_number.hpp"
+
 namespace hie::peers::protocol {
 namespace {
 
@@ -47,14 +50,12 @@ std::optional<std::string> read_publish(const Value& object, Publish& publish) {
   return read_string(object, "payload", publish.payload);
 }
 
-std::optional<std::string> read_announce(const Value& object, Announce& announce) {
-  auto patients = object.FindMember("patients");
-  if (patients == object.MemberEnd() || !patients->value.IsArray()) return "patients: expected an array";
-  if (patients->value.Size() > kMaxAnnouncedPatients)
-    return "patients: more than " + std::to_string(kMaxAnnouncedPatients) + " in one announce";
-  for (rapidjson::SizeType p = 0; p < patients->value.Size(); ++p) {
+/// `patients`: an array of {identifiers: [{system, value}, ...]}, each a non-empty list.
+std::optional<std::string> read_patients(const Value& patients,
+                                         std::vector<std::vector<store::PatientIdentity>>& out) {
+  for (rapidjson::SizeType p = 0; p < patients.Size(); ++p) {
     const std::string where = "patients[" + std::to_string(p) + "]";
-    const Value& patient = patients->value[p];
+    const Value& patient = patients[p];
     if (!patient.IsObject()) return where + ": expected an object";
     auto identifiers = patient.FindMember("identifiers");
     if (identifiers == patient.MemberEnd() || !identifiers->value.IsArray() || identifiers->value.Empty())
@@ -69,9 +70,44 @@ std::optional<std::string> read_announce(const Value& object, Announce& announce
       if (auto problem = read_string(identifier, "value", identity.value, 256)) return at + "." + *problem;
       identities.push_back(std::move(identity));
     }
-    announce.patients.push_back(std::move(identities));
+    out.push_back(std::move(identities));
   }
   return std::nullopt;
+}
+
+std::optional<std::string> read_announce(const Value& object, Announce& announce) {
+  auto patients = object.FindMember("patients");
+  if (patients == object.MemberEnd() || !patients->value.IsArray()) return "patients: expected an array";
+  if (patients->value.Size() > kMaxAnnouncedPatients)
+    return "patients: more than " + std::to_string(kMaxAnnouncedPatients) + " in one announce";
+  return read_patients(patients->value, announce.patients);
+}
+
+/// `events`: event words; `patients`: "held", "all", or a list of patients as in announce.
+std::optional<std::string> read_subscribe(const Value& object, Subscribe& subscribe) {
+  auto events = object.FindMember("events");
+  if (events == object.MemberEnd() || !events->value.IsArray() || events->value.Empty())
+    return "events: expected a non-empty array of event kinds";
+  for (const auto& event : events->value.GetArray()) {
+    if (!event.IsString()) return "events: expected an array of event kinds";
+    std::string word(event.GetString(), event.GetStringLength());
+    if (!model::parse_event_kind(word)) return "events: unknown event kind \"" + word.substr(0, 32) + "\"";
+    subscribe.events.push_back(std::move(word));
+  }
+  auto patients = object.FindMember("patients");
+  if (patients == object.MemberEnd()) return std::nullopt;  // held
+  if (patients->value.IsString()) {
+    subscribe.patients.assign(patients->value.GetString(), patients->value.GetStringLength());
+    if (subscribe.patients != "held" && subscribe.patients != "all")
+      return "patients: expected \"held\", \"all\" or an array of patients";
+    return std::nullopt;
+  }
+  if (!patients->value.IsArray() || patients->value.Empty())
+    return "patients: expected \"held\", \"all\" or an array of patients";
+  if (patients->value.Size() > kMaxAnnouncedPatients)
+    return "patients: more than " + std::to_string(kMaxAnnouncedPatients);
+  subscribe.patients = "listed";
+  return read_patients(patients->value, subscribe.listed);
 }
 
 /// A peer's query: `patient` as in the broker's own query, optional `resource_types` and `date`.
@@ -202,12 +238,25 @@ std::variant<Incoming, Unreadable> read_message(std::string_view text) {
     problem = read_query(document, query);
     in.body = std::move(query);
   } else if (in.type == "subscribe") {
-    in.body = Subscribe{};
+    Subscribe subscribe;
+    problem = read_subscribe(document, subscribe);
+    in.body = std::move(subscribe);
   } else {
     return Unreadable{in.id, "unknown-type", "no message type '" + in.type.substr(0, 32) + "' in protocol 1"};
   }
   if (problem) return Unreadable{in.id, "malformed", in.type + "." + *problem};
   return in;
+}
+
+std::optional<std::string> invalid_nhs_number(const std::vector<std::vector<store::PatientIdentity>>& patients) {
+  for (std::size_t p = 0; p < patients.size(); ++p)
+    for (std::size_t i = 0; i < patients[p].size(); ++i) {
+      const auto& identity = patients[p][i];
+      if (identity.system == model::NhsNumber::system && !model::NhsNumber::parse(identity.value))
+        return "patients[" + std::to_string(p) + "].identifiers[" + std::to_string(i) +
+               "].value: not a valid NHS number";
+    }
+  return std::nullopt;
 }
 
 std::string hello_ack(std::string_view id, std::string_view re, std::string_view broker) {
@@ -260,6 +309,22 @@ std::string result(std::string_view id, std::string_view re, std::string_view fo
   return envelope("result", id, re, [&](Writer& w) {
     string_member(w, "format", format);
     string_member(w, "payload", payload);
+  });
+}
+
+std::string subscribe_ack(std::string_view id, std::string_view re, std::string_view subscription) {
+  return envelope("ack", id, re, [&](Writer& w) { string_member(w, "subscription", subscription); });
+}
+
+std::string event(const EventMessage& event) {
+  return envelope("event", event.id, "", [&](Writer& w) {
+    string_member(w, "kind", event.kind);
+    string_member(w, "format", event.format);
+    string_member(w, "source", event.source);
+    string_member(w, "occurred", event.occurred);
+    w.Key("attempt");
+    w.Int64(event.attempt);
+    string_member(w, "payload", event.payload);
   });
 }
 

@@ -47,7 +47,12 @@ struct Query {
   std::vector<std::string> resource_types;      ///< empty: every type
   std::string date_ge, date_le;                 ///< empty: unbounded
 };
-struct Subscribe {};  ///< a peer subscribing to events
+/// A peer subscribing to events; a new one replaces its last.
+struct Subscribe {
+  std::vector<std::string> events;  ///< event words, each known
+  std::string patients = "held";    ///< "held", "all", or "listed"
+  std::vector<std::vector<store::PatientIdentity>> listed;  ///< patients "listed": each one's identifiers
+};
 
 using Body = std::variant<Hello, Publish, Announce, QueryResult, Ping, Pong, Ack, Nack, Query, Subscribe>;
 
@@ -66,6 +71,10 @@ struct Unreadable {
 
 std::variant<Incoming, Unreadable> read_message(std::string_view text);
 
+/// Where a patient list (announce, subscribe) has an NHS number that fails its check:
+/// "patients[3].identifiers[0].value: not a valid NHS number"; nullopt when none does.
+std::optional<std::string> invalid_nhs_number(const std::vector<std::vector<store::PatientIdentity>>& patients);
+
 /// What the broker sends. `id` is the broker's own message id; `re` the request answered.
 std::string hello_ack(std::string_view id, std::string_view re, std::string_view broker);
 std::string publish_ack(std::string_view id, std::string_view re, std::int64_t journal_id, bool duplicate);
@@ -76,6 +85,17 @@ std::string pong(std::string_view id, std::string_view re);
 std::string result_error(std::string_view id, std::string_view re, std::string_view error, std::string_view detail);
 /// The broker's answer to a peer's query: records in `format` (the merged record: "fhir").
 std::string result(std::string_view id, std::string_view re, std::string_view format, std::string_view payload);
+
+/// The reply to a subscribe: the subscription's id.
+std::string subscribe_ack(std::string_view id, std::string_view re, std::string_view subscription);
+
+/// An event sent to a subscriber; its `id` is the event's stable id, which the peer's ack names.
+struct EventMessage {
+  std::string id, kind, format, source, occurred;
+  std::int64_t attempt = 1;
+  std::string payload;
+};
+std::string event(const EventMessage& event);
 
 /// A query the broker asks a peer.
 struct QueryRequest {

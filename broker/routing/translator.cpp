@@ -11,6 +11,7 @@
 #include "broker/logging/log.hpp"
 #include "broker/model/json.hpp"
 #include "broker/routing/adapter_context.hpp"
+#include "broker/routing/event_derivation.hpp"
 #include "broker/routing/patient_key.hpp"
 
 namespace hie::routing {
@@ -56,6 +57,7 @@ std::string patient_key_of(const std::vector<store::PatientSighting>& sightings)
 struct Translator::Metrics {
   prometheus::Family<prometheus::Counter>* messages = nullptr;
   prometheus::Family<prometheus::Counter>* issues = nullptr;
+  prometheus::Family<prometheus::Counter>* events = nullptr;
 };
 
 Translator::Translator(store::Store& store, std::vector<config::Exchange> exchanges,
@@ -72,6 +74,10 @@ Translator::Translator(store::Store& store, std::vector<config::Exchange> exchan
     metrics_->issues = &prometheus::BuildCounter()
                             .Name("hie_translation_issues_total")
                             .Help("Translation issues (what the model could not hold), by exchange and format")
+                            .Register(*registry);
+    metrics_->events = &prometheus::BuildCounter()
+                            .Name("hie_events_derived_total")
+                            .Help("Events raised by translated messages, by source exchange and kind")
                             .Register(*registry);
   }
 }
@@ -139,6 +145,16 @@ store::TranslationBatch Translator::translate(const store::JournalRecord& row) c
       out.resources.push_back(std::move(kept));
     }
   }
+  // Events are derived here, so they commit with the translation: a message is either pending
+  // (and derived again after a crash, with the same event ids) or translated with its events.
+  for (auto& derived : derive_events(*translation, {row.exchange, row.id, row.received})) {
+    if (metrics_)
+      metrics_->events->Add({{"exchange", row.exchange}, {"kind", std::string(model::to_string(derived.kind))}})
+          .Increment();
+    out.events.push_back({std::move(derived.id), row.id, row.exchange, std::string(model::to_string(derived.kind)),
+                          std::move(derived.patient_key), std::move(derived.patient_identifiers),
+                          std::move(derived.occurred), std::move(derived.fhir_json)});
+  }
   verdict.detail = std::to_string(translation->resources.size()) + " resources, " +
                    std::to_string(translation->issues.size()) + " issues";
   out.journal.push_back(std::move(verdict));
@@ -163,13 +179,16 @@ Result<std::size_t> Translator::run_once() {
     for (auto& j : one.journal) batch.journal.push_back(std::move(j));
     for (auto& s : one.sightings) batch.sightings.push_back(std::move(s));
     for (auto& r : one.resources) batch.resources.push_back(std::move(r));
+    for (auto& e : one.events) batch.events.push_back(std::move(e));
   }
   std::vector<store::PatientSighting> sightings = batch.sightings;
+  const bool raised_events = !batch.events.empty();
   std::promise<Status> committed;
   auto done = committed.get_future();
   store_.record_translations(std::move(batch), [&committed](Status s) { committed.set_value(std::move(s)); });
   if (Status status = done.get(); !status) return status.error();
   if (locator_) locator_->learned(sightings);
+  if (raised_events && options_.events_committed) options_.events_committed();
   return rows->size();
 }
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -25,6 +26,7 @@ namespace hie::routing {
 struct TranslatorOptions {
   std::size_t batch = 64;                         ///< journal rows per round (one commit)
   std::chrono::milliseconds idle_poll{250};       ///< how often to look when nobody nudged
+  std::function<void()> events_committed;         ///< a round's commit raised events (may be empty)
 };
 
 class Translator {

@@ -61,8 +61,7 @@ TEST(FhirRestSettings, ClientTlsOnlyWhereThereIsAnHttpsServerToCall) {
    "client_tls": {}}]})");
   EXPECT_EQ(errors(config), (std::vector<std::string>{
                                 "broker.json:2: exchanges[0].client_tls: is only for transport "
-                                "fhir-rest (the broker calls the "
-                                "exchange's FHIR server)",
+                                "fhir-rest (the broker calls the exchange's FHIR server) or an mllp exchange's mllp_delivery",
                                 "broker.json:4: exchanges[1].client_tls: credentials.base_url is "
                                 "plain http://: use https:// for TLS"}));
 }

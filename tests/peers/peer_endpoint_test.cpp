@@ -73,7 +73,7 @@ class PeerEndpointTest : public ::testing::Test {
         std::vector{exchange("north-hie", "north-hie"), exchange("south-hie", "south-hie")});
     PeerEndpointSettings settings{max_connections_per_exchange, "hiebroker test", [this] { ++stored_; },
                                   [this](const std::vector<store::PatientSighting>& s) { announced_ += s.size(); },
-                                  {}};
+                                  {}, {}, {}};
     endpoint_ = std::make_shared<PeerEndpoint>(std::move(settings), directory, *store_,
                                                std::make_shared<IngestMetrics>(registry_),
                                                std::make_shared<PeerMetrics>(registry_));
@@ -232,7 +232,8 @@ TEST_F(PeerEndpointTest, WhatCannotBeReadGetsANackWithAReasonAndTheConnectionSta
       {R"({"type":"announce","id":"a1","patients":[{"identifiers":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"1234567890"}]}]})",
        "a1", "malformed", "patients[0].identifiers[0].value: not a valid NHS number"},
       {R"({"type":"result","id":"r1","re":"q404","error":"not-found"})", "r1", "too-late", "q404"},
-      {R"({"type":"subscribe","id":"s1","events":["admission"]})", "s1", "refused", "subscriptions"},
+      {R"({"type":"subscribe","id":"s1","events":["admission"],"patients":"all"})", "s1", "refused", "operators"},
+      {R"({"type":"subscribe","id":"s2","events":["arrival"]})", "s2", "malformed", "unknown event kind"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.sent);

@@ -1,0 +1,69 @@
+// Event settings: exchanges' subscriptions and mllp_delivery, and the top-level events.
+// in limits).
+#include <gtest/gtest.h>
+
+#include "broker/config/load_config.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace hie::config {
+namespace {
+
+using Outcome = boost::system::result<Config, ConfigErrors>;
+
+Outcome parse(const std::string& text, const std::string& dir = "/etc/hiebroker") {
+  return parse_config(text, "broker.json", {}, dir);
+}
+
+std::vector<std::string> errors(const Outcome& outcome) {
+  std::vector<std::string> out;
+  if (!outcome)
+    for (const auto& e : outcome.error().errors) out.push_back(e.describe());
+  return out;
+}
+
+TEST(EventSettings, SubscriptionsAndDeliveryAreRead) {
+  auto config = parse(R"({"exchanges": [
+  {"id": "gp", "format": "hl7v2", "transport": "mllp", "mllp_delivery": {"host": "127.0.0.1", "port": 2576},
+   "subscriptions": [{"events": ["admission", "discharge"]},
+                     {"events": ["new-result"], "patients": "listed", "nhs_numbers": ["9434765919"]}]},
+  {"id": "city", "format": "fhir", "subscriptions": [{"events": ["merge"], "patients": "all"}]}],
+  "events": {"ack_timeout_ms": 2000, "max_attempts": 4, "retry_initial_ms": 100, "retry_max_ms": 1000,
+             "backlog_alert": 50, "in_flight": 8}})");
+  ASSERT_TRUE(config) << errors(config).front();
+  const auto& gp = config->exchanges[0];
+  ASSERT_EQ(gp.subscriptions.size(), 2u);
+  EXPECT_EQ(gp.subscriptions[0].events, (std::vector<std::string>{"admission", "discharge"}));
+  EXPECT_EQ(gp.subscriptions[0].patients, "held");
+  EXPECT_EQ(gp.subscriptions[1].nhs_numbers, (std::vector<std::string>{"9434765919"}));
+  ASSERT_TRUE(gp.mllp_delivery);
+  EXPECT_EQ(gp.mllp_delivery->port, 2576);
+  EXPECT_EQ(config->exchanges[1].subscriptions[0].patients, "all");
+  EXPECT_EQ(config->events.ack_timeout.count(), 2000);
+  EXPECT_EQ(config->events.max_attempts, 4u);
+  EXPECT_EQ(config->events.backlog_alert, 50u);
+}
+
+TEST(EventSettings, WhatCannotWorkIsRefusedWithItsPlace) {
+  auto config = parse(R"({"exchanges": [
+  {"id": "gp", "format": "hl7v2", "transport": "mllp", "subscriptions": [{"events": ["admission"]}]},
+  {"id": "city", "format": "fhir", "subscriptions": [{"events": ["arrival"]}, {"events": ["merge"], "patients": "listed"},
+   {"events": ["merge"], "patients": "listed", "nhs_numbers": ["9434765918"]}]},
+  {"id": "west", "format": "fhir", "transport": "fhir-rest", "credentials": {"base_url": "https://w.example/fhir"},
+   "subscriptions": [{"events": ["admission"]}]}],
+  "events": {"max_attempts": 0}})");
+  EXPECT_EQ(errors(config),
+            (std::vector<std::string>{
+                "broker.json:2: exchanges[0].subscriptions: an mllp exchange receives events over MLLP: set "
+                "mllp_delivery (host, port)",
+                "broker.json:3: exchanges[1].subscriptions[0].events: unknown event kind \"arrival\" (admission, "
+                "discharge, transfer, demographics-update, merge, new-result, new-document)",
+                "broker.json:3: exchanges[1].subscriptions[1].nhs_numbers: patients \"listed\" needs the NHS numbers "
+                "to list",
+                "broker.json:4: exchanges[1].subscriptions[2].nhs_numbers: \"9434765918\" is not a valid NHS number",
+                "broker.json:6: exchanges[2].subscriptions: a fhir-rest exchange cannot receive events: the broker "
+                "does not write to FHIR servers",
+                "broker.json:7: events.max_attempts: must be from 1 to 1000"}));
+}
+
+}  // namespace
+}  // namespace hie::config
