@@ -1,35 +1,23 @@
 // Event settings: exchanges' subscriptions and mllp_delivery, and the top-level events.
-// in limits).
 #include <gtest/gtest.h>
 
-#include "broker/config/load_config.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tests/config/config_text.hpp"
 
 namespace hie::config {
 namespace {
 
-using Outcome = boost::system::result<Config, ConfigErrors>;
-
-Outcome parse(const std::string& text, const std::string& dir = "/etc/hiebroker") {
-  return parse_config(text, "broker.json", {}, dir);
-}
-
-std::vector<std::string> errors(const Outcome& outcome) {
-  std::vector<std::string> out;
-  if (!outcome)
-    for (const auto& e : outcome.error().errors) out.push_back(e.describe());
-  return out;
-}
+using testing::error_lines;
+using testing::parse_text;
 
 TEST(EventSettings, SubscriptionsAndDeliveryAreRead) {
-  auto config = parse(R"({"exchanges": [
+  auto config = parse_text(R"({"exchanges": [
   {"id": "gp", "format": "hl7v2", "transport": "mllp", "mllp_delivery": {"host": "127.0.0.1", "port": 2576},
    "subscriptions": [{"events": ["admission", "discharge"]},
                      {"events": ["new-result"], "patients": "listed", "nhs_numbers": ["9434765919"]}]},
   {"id": "city", "format": "fhir", "subscriptions": [{"events": ["merge"], "patients": "all"}]}],
   "events": {"ack_timeout_ms": 2000, "max_attempts": 4, "retry_initial_ms": 100, "retry_max_ms": 1000,
              "backlog_alert": 50, "in_flight": 8}})");
-  ASSERT_TRUE(config) << errors(config).front();
+  ASSERT_TRUE(config) << error_lines(config).front();
   const auto& gp = config->exchanges[0];
   ASSERT_EQ(gp.subscriptions.size(), 2u);
   EXPECT_EQ(gp.subscriptions[0].events, (std::vector<std::string>{"admission", "discharge"}));
@@ -44,14 +32,14 @@ TEST(EventSettings, SubscriptionsAndDeliveryAreRead) {
 }
 
 TEST(EventSettings, WhatCannotWorkIsRefusedWithItsPlace) {
-  auto config = parse(R"({"exchanges": [
+  auto config = parse_text(R"({"exchanges": [
   {"id": "gp", "format": "hl7v2", "transport": "mllp", "subscriptions": [{"events": ["admission"]}]},
   {"id": "city", "format": "fhir", "subscriptions": [{"events": ["arrival"]}, {"events": ["merge"], "patients": "listed"},
    {"events": ["merge"], "patients": "listed", "nhs_numbers": ["9434765918"]}]},
   {"id": "west", "format": "fhir", "transport": "fhir-rest", "credentials": {"base_url": "https://w.example/fhir"},
    "subscriptions": [{"events": ["admission"]}]}],
   "events": {"max_attempts": 0}})");
-  EXPECT_EQ(errors(config),
+  EXPECT_EQ(error_lines(config),
             (std::vector<std::string>{
                 "broker.json:2: exchanges[0].subscriptions: an mllp exchange receives events over MLLP: set "
                 "mllp_delivery (host, port)",

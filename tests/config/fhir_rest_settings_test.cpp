@@ -2,35 +2,25 @@
 // in limits).
 #include <gtest/gtest.h>
 
-#include "broker/config/load_config.hpp"
+#include "tests/config/config_text.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace hie::config {
 namespace {
 
-using Outcome = boost::system::result<Config, ConfigErrors>;
-
-Outcome parse(const std::string& text, const std::string& dir = "/etc/hiebroker") {
-  return parse_config(text, "broker.json", {}, dir);
-}
-
-std::vector<std::string> errors(const Outcome& outcome) {
-  std::vector<std::string> out;
-  if (!outcome)
-    for (const auto& e : outcome.error().errors) out.push_back(e.describe());
-  return out;
-}
+using testing::error_lines;
+using testing::parse_text;
 
 TEST(FhirRestSettings, ClientTlsPathsAreResolvedAgainstTheConfigFolder) {
   hie::testing::TempDir dir;
   dir.file("ca.pem", "x");
   dir.file("client.crt", "x");
   dir.file("client.key", "x");
-  auto config = parse(R"({"exchanges": [{"id": "west", "format": "fhir", "transport": "fhir-rest",
+  auto config = parse_text(R"({"exchanges": [{"id": "west", "format": "fhir", "transport": "fhir-rest",
     "credentials": {"base_url": "https://west.example/fhir"},
     "client_tls": {"ca": "ca.pem", "cert": "client.crt", "key": "client.key"}}]})",
                       dir.root().string());
-  ASSERT_TRUE(config) << errors(config).front();
+  ASSERT_TRUE(config) << error_lines(config).front();
   const auto& tls = config->exchanges[0].client_tls;
   EXPECT_EQ(tls.ca, dir.path("ca.pem"));
   EXPECT_EQ(tls.cert, dir.path("client.crt"));
@@ -38,14 +28,14 @@ TEST(FhirRestSettings, ClientTlsPathsAreResolvedAgainstTheConfigFolder) {
 }
 
 TEST(FhirRestSettings, ClientTlsFilesMustExistAndComeInPairs) {
-  auto config = parse(R"({"exchanges": [
+  auto config = parse_text(R"({"exchanges": [
   {"id": "west", "format": "fhir", "transport": "fhir-rest",
    "credentials": {"base_url": "https://west.example/fhir"},
    "client_tls": {
      "ca": "tls/west-ca.pem",
      "cert": "/nope/client.crt"}}]})");
   // The missing key is reported where client_tls begins.
-  EXPECT_EQ(errors(config),
+  EXPECT_EQ(error_lines(config),
             (std::vector<std::string>{
                 "broker.json:4: exchanges[0].client_tls.key: a client certificate needs both cert "
                 "and key",
@@ -55,11 +45,11 @@ TEST(FhirRestSettings, ClientTlsFilesMustExistAndComeInPairs) {
 }
 
 TEST(FhirRestSettings, ClientTlsOnlyWhereThereIsAnHttpsServerToCall) {
-  auto config = parse(R"({"exchanges": [
+  auto config = parse_text(R"({"exchanges": [
   {"id": "north", "format": "hl7v2", "client_tls": {}},
   {"id": "west", "format": "fhir", "transport": "fhir-rest", "credentials": {"base_url": "http://127.0.0.1:8080/fhir"},
    "client_tls": {}}]})");
-  EXPECT_EQ(errors(config), (std::vector<std::string>{
+  EXPECT_EQ(error_lines(config), (std::vector<std::string>{
                                 "broker.json:2: exchanges[0].client_tls: is only for transport "
                                 "fhir-rest (the broker calls the exchange's FHIR server) or an mllp exchange's mllp_delivery",
                                 "broker.json:4: exchanges[1].client_tls: credentials.base_url is "
@@ -67,10 +57,10 @@ TEST(FhirRestSettings, ClientTlsOnlyWhereThereIsAnHttpsServerToCall) {
 }
 
 TEST(FhirRestSettings, BaseUrlMustBeAnHttpUrl) {
-  auto config = parse(R"({"exchanges": [
+  auto config = parse_text(R"({"exchanges": [
   {"id": "west", "format": "fhir", "transport": "fhir-rest", "credentials": {"base_url": "west.example/fhir"}},
   {"id": "east", "format": "fhir", "transport": "fhir-rest", "credentials": {"base_url": "https://east.example/fhir?x=1"}}]})");
-  EXPECT_EQ(errors(config), (std::vector<std::string>{
+  EXPECT_EQ(error_lines(config), (std::vector<std::string>{
                                 "broker.json:2: exchanges[0].credentials.base_url: expected an "
                                 "http:// or https:// URL with a host and "
                                 "no query or fragment (got \"west.example/fhir\")",
@@ -80,27 +70,27 @@ TEST(FhirRestSettings, BaseUrlMustBeAnHttpUrl) {
 }
 
 TEST(FhirRestSettings, QueryTimeoutDefaultsFromLimitsAndEachExchangeMaySetItsOwn) {
-  auto defaults = parse(R"({"exchanges": [{"id": "north", "format": "hl7v2"}]})");
+  auto defaults = parse_text(R"({"exchanges": [{"id": "north", "format": "hl7v2"}]})");
   ASSERT_TRUE(defaults);
   EXPECT_EQ(defaults->limits.query_timeout, std::chrono::milliseconds(5000));
   EXPECT_EQ(defaults->exchanges[0].query_timeout, std::chrono::milliseconds(0)) << "none of its own";
 
-  auto config = parse(R"({"exchanges": [
+  auto config = parse_text(R"({"exchanges": [
     {"id": "north", "format": "hl7v2"},
     {"id": "west", "format": "fhir", "transport": "fhir-rest", "credentials": {"base_url": "https://w.example"},
      "query_timeout_ms": 12000}],
     "limits": {"query_timeout_ms": 2500}})");
-  ASSERT_TRUE(config) << errors(config).front();
+  ASSERT_TRUE(config) << error_lines(config).front();
   EXPECT_EQ(config->limits.query_timeout, std::chrono::milliseconds(2500));
   EXPECT_EQ(config->exchanges[0].query_timeout, std::chrono::milliseconds(0));
   EXPECT_EQ(config->exchanges[1].query_timeout, std::chrono::milliseconds(12000));
 }
 
 TEST(FhirRestSettings, QueryTimeoutHasBounds) {
-  auto config = parse(R"({"exchanges": [
+  auto config = parse_text(R"({"exchanges": [
   {"id": "north", "format": "hl7v2", "query_timeout_ms": 0}],
   "limits": {"query_timeout_ms": 300001}})");
-  EXPECT_EQ(errors(config),
+  EXPECT_EQ(error_lines(config),
             (std::vector<std::string>{
                 "broker.json:2: exchanges[0].query_timeout_ms: must be from 1 to 300000",
                 "broker.json:3: limits.query_timeout_ms: must be from 1 to 300000"}));
