@@ -11,6 +11,7 @@
 
 #include "broker/api/await_callback.hpp"
 #include "broker/api/bearer_auth.hpp"
+#include "broker/api/fhir_request.hpp"
 #include "broker/api/fhir_response.hpp"
 #include "broker/api/router.hpp"
 #include "broker/security/jwt_verifier.hpp"
@@ -46,20 +47,10 @@ net::HttpResponse json_response(const net::HttpRequest& request, unsigned status
                             "application/json; charset=utf-8");
 }
 
-/// The value of `name` in the query string ("" when absent); values here are ids and numbers,
-/// so no percent-decoding is needed beyond refusing what is not plain.
-std::string query_value(std::string_view target, std::string_view name) {
-  auto q = target.find('?');
-  if (q == std::string_view::npos) return {};
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    if (pair.starts_with(name) && pair.size() > name.size() && pair[name.size()] == '=')
-      return std::string(pair.substr(name.size() + 1));
-    if (amp == std::string_view::npos) break;
-    rest = rest.substr(amp + 1);
-  }
+/// The value of the parameter `name` ("" when absent).
+std::string value_of(const std::vector<QueryParameter>& parameters, std::string_view name) {
+  for (const auto& p : parameters)
+    if (p.name == name) return p.value;
   return {};
 }
 
@@ -68,6 +59,15 @@ std::optional<std::int64_t> to_number(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
   return value;
+}
+
+/// The parameter `name` as a whole number, `fallback` when absent; nullopt when not a number.
+/// A plain function: GCC 12 mishandles ?: over class temporaries inside coroutines.
+std::optional<std::int64_t> number_or(const std::vector<QueryParameter>& parameters, std::string_view name,
+                                      std::int64_t fallback) {
+  const std::string text = value_of(parameters, name);
+  if (text.empty()) return fallback;
+  return to_number(text);
 }
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
@@ -190,11 +190,15 @@ struct AdminEvents {
   }
 
   asio::awaitable<net::HttpResponse> dead_letters(net::HttpRequest& request) {
-    const std::string target(request.target());
+    std::string_view target = request.target();
+    const auto question = target.find('?');
+    auto parameters = read_query_parameters(question == std::string_view::npos ? std::string_view{}
+                                                                                : target.substr(question + 1));
+    if (!parameters) co_return outcome_response(request, 400, "invalid", parameters.error().message());
     store::DeliveryQuery query;
-    query.subscriber = query_value(target, "subscriber");
-    auto count = to_number(query_value(target, "_count").empty() ? "50" : query_value(target, "_count"));
-    auto before = to_number(query_value(target, "before").empty() ? "0" : query_value(target, "before"));
+    query.subscriber = value_of(*parameters, "subscriber");
+    auto count = number_or(*parameters, "_count", 50);
+    auto before = number_or(*parameters, "before", 0);
     if (!count || *count == 0 || *count > 500 || !before)
       co_return outcome_response(request, 400, "invalid", "_count is 1 to 500 and before a delivery seq");
     query.limit = static_cast<std::size_t>(*count);

@@ -147,6 +147,21 @@ Result<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
+Result<std::vector<QueryParameter>> read_query_parameters(std::string_view query) {
+  std::vector<QueryParameter> out;
+  if (query.empty()) return out;
+  for (auto pair : split(query, '&')) {
+    if (pair.empty()) continue;
+    const auto equals = pair.find('=');
+    auto name = percent_decode(pair.substr(0, equals));
+    auto value = percent_decode(equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1));
+    if (!name) return name.error();
+    if (!value) return value.error();
+    out.push_back({std::move(*name), std::move(*value)});
+  }
+  return out;
+}
+
 Result<FhirRequest> read_fhir_request(std::string_view method, std::string_view target) {
   using Kind = FhirRequest::Kind;
   const std::size_t question = target.find('?');
@@ -188,17 +203,12 @@ Result<FhirRequest> read_fhir_request(std::string_view method, std::string_view 
   if (out.kind != Kind::type_search && out.kind != Kind::audit_search) out.resource_type = "Patient";
   if (out.kind == Kind::audit_search) out.resource_type = "AuditEvent";
 
-  if (!query.empty())
-    for (auto pair : split(query, '&')) {
-      if (pair.empty()) continue;
-      const auto equals = pair.find('=');
-      auto name = percent_decode(pair.substr(0, equals));
-      auto value = percent_decode(equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1));
-      if (!name) return name.error();
-      if (!value) return value.error();
-      if (value->empty()) continue;  // FHIR: a parameter without a value is ignored
-      if (auto applied = apply(out, {std::move(*name), std::move(*value)}); !applied) return applied.error();
-    }
+  auto parameters = read_query_parameters(query);
+  if (!parameters) return parameters.error();
+  for (auto& parameter : *parameters) {
+    if (parameter.value.empty()) continue;  // FHIR: a parameter without a value is ignored
+    if (auto applied = apply(out, std::move(parameter)); !applied) return applied.error();
+  }
   if (out.kind == Kind::patient_search && out.identifier_system.empty())
     return bad("identifier: a Patient search needs identifier=SYSTEM|VALUE");
   if ((out.kind == Kind::type_search || out.kind == Kind::audit_search) && out.patient_id.empty())

@@ -65,4 +65,8 @@ Result<FhirRequest> read_fhir_request(std::string_view method, std::string_view 
 /// Percent-decoding of one query component ('+' is a space); error on a bad escape.
 Result<std::string> percent_decode(std::string_view text);
 
+/// A query string (without '?') as its parameters, in order, each name and value percent-decoded;
+/// empty pairs ("a=1&&b=2") are skipped. Error on a bad escape.
+Result<std::vector<QueryParameter>> read_query_parameters(std::string_view query);
+
 }  // namespace hie::api
