@@ -8,8 +8,8 @@
 #include <set>
 #include <thread>
 
-#include "broker/security/jws_signer.hpp"
 #include "tests/integration/broker_process.hpp"
+#include "tests/integration/system_token.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/fhir_validator.hpp"
 #include "tests/support/raw_http_client.hpp"
@@ -40,10 +40,7 @@ RawResponse fhir_get(std::uint16_t port, const std::string& target, const std::s
 
 RawResponse fhir_send(const std::string& method, std::uint16_t port, const std::string& target, const std::string& token,
                       const std::string& body) {
-  RawConnection c(port);
-  c.send(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/fhir+json\r\nConnection: close\r\n"
-         "Authorization: Bearer " + token + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
-  return c.read_response(20s);
+  return http_request(port, method, target, token, body, "application/fhir+json");
 }
 
 RawResponse fhir_post(std::uint16_t port, const std::string& target, const std::string& token, const std::string& body) {
@@ -236,13 +233,7 @@ TEST_F(FhirApi, AnOptOutOfOneExchangeIsEnforcedAndSaidInTheOutcome) {
 
 TEST_F(FhirApi, AnOperatorSetsAConsentThroughTheAdminApi) {
   // An operator's system token, signed by the development issuer the test broker trusts.
-  auto signer = security::JwsSigner::load_private_key_file(dir_->path("dev-certs/dev-issuer.key"), "dev");
-  ASSERT_TRUE(signer) << signer.error().describe();
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  auto operator_token = signer->sign(R"({"iss":"https://hiebroker.dev/issuer","aud":"hiebroker-dev","sub":"operator-1",)"
-                                     R"("scope":"system/Consent.ru","iat":)" + std::to_string(now) +
-                                     R"(,"exp":)" + std::to_string(now + 600) + "}");
-  ASSERT_TRUE(operator_token) << operator_token.error().describe();
+  const std::string operator_token = system_token(dir_->path("dev-certs/dev-issuer.key"), "system/Consent.ru");
   const std::string target = std::string("/admin/consents/") + kJane;
   const std::string opt_out = std::string(R"({"resourceType":"Consent","status":"active",
     "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
@@ -250,9 +241,9 @@ TEST_F(FhirApi, AnOperatorSetsAConsentThroughTheAdminApi) {
     "patient":{"reference":"Patient/)") + kJane + R"("},"provision":{"type":"deny"}})";
   // A patient's token is not an operator's.
   EXPECT_EQ(fhir_send("PUT", http_port_, target, jane_token_, opt_out).status, 403);
-  auto put = fhir_send("PUT", http_port_, target, *operator_token, opt_out);
+  auto put = fhir_send("PUT", http_port_, target, operator_token, opt_out);
   ASSERT_EQ(put.status, 200) << put.body;
-  auto got = fhir_get(http_port_, target, *operator_token);
+  auto got = fhir_get(http_port_, target, operator_token);
   EXPECT_EQ(got.status, 200);
   EXPECT_NE(got.body.find(R"("type":"deny")"), std::string::npos);
   // Opted out: nobody is asked, and the answer says why.
@@ -265,7 +256,7 @@ TEST_F(FhirApi, AnOperatorSetsAConsentThroughTheAdminApi) {
   // Shared again; the operator's change is in Jane's audit trail.
   std::string share = opt_out;
   share.replace(share.find("\"active\""), 8, "\"inactive\"");
-  ASSERT_EQ(fhir_send("PUT", http_port_, target, *operator_token, share).status, 200);
+  ASSERT_EQ(fhir_send("PUT", http_port_, target, operator_token, share).status, 200);
   auto again = parse(fhir_get(http_port_, std::string("/fhir/Patient/") + kJane + "/$everything", jane_token_).body);
   EXPECT_EQ(provenance_sources(again).size(), 3u);
   auto audit = fhir_get(http_port_, std::string("/fhir/AuditEvent?patient=") + kJane, jane_token_);

@@ -98,6 +98,17 @@ RawResponse http_get(std::uint16_t port, const std::string& target) {
   return connection.read_response();
 }
 
+RawResponse http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                         const std::string& token, const std::string& body, const std::string& content_type) {
+  RawConnection connection(port);
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT")
+    request += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  connection.send(request + "\r\n" + body);
+  return connection.read_response(std::chrono::seconds(20));
+}
+
 std::optional<std::string> header_value(const std::string& head, const std::string& name) {
   std::string lower = head;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -45,6 +45,12 @@ class RawConnection {
 /// One request on a fresh connection: `GET target` with Connection: close.
 RawResponse http_get(std::uint16_t port, const std::string& target);
 
+/// One request on a fresh connection (Connection: close): `method target`, with a bearer token
+/// and a body of `content_type` when they are not empty.
+RawResponse http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                         const std::string& token = "", const std::string& body = "",
+                         const std::string& content_type = "application/json");
+
 /// The value of header `name` (case-insensitive) in `head`, if present.
 std::optional<std::string> header_value(const std::string& head, const std::string& name);
 
