@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "broker/store/journal.hpp"
 #include "tests/integration/broker_process.hpp"
 #include "tests/integration/system_token.hpp"
 #include "tests/support/child_process.hpp"
@@ -258,6 +259,21 @@ TEST_F(Events, AnAdmissionSentToNorthReachesBothPeersAndTheMllpSubscriberWithOne
   EXPECT_EQ(deliveries("1"), 3);
   EXPECT_EQ(events_of("city").size(), 1u);
   EXPECT_EQ(gp_.messages().size(), 1u);
+
+  // An operator replays the last hour to gp-hie: the same event, with the same id, once more.
+  const std::string replayer = system_token(cert("dev-issuer.key"), "system/Subscription.u");
+  const auto now = std::chrono::system_clock::now();
+  const std::string range = R"({"subscriber": "gp-hie", "from": ")" + store::format_utc(now - 1h) + R"(", "to": ")" +
+                            store::format_utc(now + 1min) + R"("})";
+  auto replayed = http_request(http_, "POST", "/admin/events/replay", replayer, range);
+  ASSERT_EQ(replayed.status, 200) << replayed.body;
+  EXPECT_EQ(replayed.body, R"({"replayed":1})");
+  ASSERT_TRUE(gp_.wait_for(2, 30s)) << dir_.read("broker.log");
+  EXPECT_EQ(msh10(gp_.messages()[1]), id);
+  auto bad = http_request(http_, "POST", "/admin/events/replay", replayer, R"({"subscriber": "gp-hie", "from": "yesterday"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("from and to: UTC instants"), std::string::npos) << bad.body;
+
   // No patient data in the broker's log at info.
   EXPECT_EQ(dir_.read("broker.log").find("Doe"), std::string::npos);
 }
