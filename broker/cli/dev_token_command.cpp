@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <iostream>
@@ -21,13 +23,21 @@ namespace {
 constexpr const char* kUsage =
     "usage: hiebroker dev-token --config FILE --patient NHSNUMBER [--scope S] [--ttl SECONDS]\n"
     "                           [--set PATH=VALUE]...\n"
+    "       hiebroker dev-token --config FILE --operator NAME [--scope S] [--ttl SECONDS]\n"
+    "                           [--set PATH=VALUE]...\n"
     "\n"
     "Prints a patient bearer token (JWT) signed by the development issuer of the configuration\n"
     "(security.jwt.dev_issuer), which the broker started with the same configuration accepts:\n"
     "  curl -H \"Authorization: Bearer $(hiebroker dev-token --config config/demo.json \\\n"
     "       --patient 9434765919)\" http://127.0.0.1:8080/fhir/Patient/...\n"
-    "--scope: SMART scopes, space-separated (default patient/*.read).\n"
+    "or, with --operator, an operator's system token for /admin (no patient):\n"
+    "  curl -H \"Authorization: Bearer $(hiebroker dev-token --config config/demo.json \\\n"
+    "       --operator me)\" http://127.0.0.1:8080/admin/events/backlog\n"
+    "--scope: SMART scopes, space-separated (default patient/*.read; with --operator\n"
+    "         system/Subscription.ru system/Consent.ru).\n"
     "--ttl: lifetime in seconds, 1 to 86400 (default 3600).\n";
+
+constexpr const char* kOperatorScope = "system/Subscription.ru system/Consent.ru";
 
 constexpr std::int64_t kDefaultTtl = 3600;
 constexpr std::int64_t kMaxTtl = 86'400;
@@ -45,7 +55,15 @@ std::optional<std::int64_t> parse_ttl(const std::string& text) {
   return n;
 }
 
-std::string claims_json(const config::DevIssuer& dev, const std::string& nhs_number,
+/// An operator's name: letters, digits, '.', '_' and '-', at most 64.
+bool is_operator_name(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::ranges::all_of(name, [](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+/// The claims of a patient's token (`nhs_number`) or, when it is empty, an operator's (`name`).
+std::string claims_json(const config::DevIssuer& dev, const std::string& nhs_number, const std::string& name,
                         const std::string& scope, std::int64_t now, std::int64_t ttl) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
@@ -60,8 +78,12 @@ std::string claims_json(const config::DevIssuer& dev, const std::string& nhs_num
   w.StartObject();
   text("iss", dev.issuer);
   text("aud", dev.audience);
-  text("sub", "dev-patient-" + nhs_number);
-  text("patient", nhs_number);
+  if (nhs_number.empty()) {
+    text("sub", "dev-operator-" + name);
+  } else {
+    text("sub", "dev-patient-" + nhs_number);
+    text("patient", nhs_number);
+  }
   text("scope", scope);
   number("iat", now);
   number("nbf", now);
@@ -74,16 +96,24 @@ std::string claims_json(const config::DevIssuer& dev, const std::string& nhs_num
 
 int dev_token_command(int argc, char** argv) {
   auto flags = parse_config_flags(argc, argv, "dev-token", kUsage,
-                                  {{"--patient", true}, {"--scope", true}, {"--ttl", true}});
+                                  {{"--patient", true}, {"--operator", true}, {"--scope", true}, {"--ttl", true}});
   if (const int* exit_code = std::get_if<int>(&flags)) return *exit_code;
   const Args& args = std::get<Args>(flags);
-  if (!args.value("--patient")) {
+  const auto patient = args.value("--patient");
+  const auto operator_name = args.value("--operator");
+  if (patient.has_value() == operator_name.has_value()) {  // exactly one of them
     std::cerr << kUsage;
     return 2;
   }
-  auto nhs_number = model::NhsNumber::parse(*args.value("--patient"));
-  if (!nhs_number)
-    return refuse("--patient: not a valid NHS number (ten digits with a Modulus 11 check digit)");
+  std::string nhs_number;
+  if (patient) {
+    auto parsed = model::NhsNumber::parse(*patient);
+    if (!parsed)
+      return refuse("--patient: not a valid NHS number (ten digits with a Modulus 11 check digit)");
+    nhs_number = parsed->value();
+  } else if (!is_operator_name(*operator_name)) {
+    return refuse("--operator: a name of letters, digits, '.', '_' and '-' (at most 64)");
+  }
   std::int64_t ttl = kDefaultTtl;
   if (auto text = args.value("--ttl")) {
     auto parsed = parse_ttl(*text);
@@ -91,11 +121,15 @@ int dev_token_command(int argc, char** argv) {
       return refuse("--ttl: expected whole seconds from 1 to " + std::to_string(kMaxTtl));
     ttl = *parsed;
   }
-  const std::string scope = args.value("--scope").value_or("patient/*.read");
+  const std::string scope = args.value("--scope").value_or(patient ? "patient/*.read" : kOperatorScope);
   auto scopes = security::Scopes::parse(scope);
-  if (scopes.grants().empty() || scopes.ignored_words() > 0)
-    return refuse(
-        "--scope: expected SMART scopes such as patient/*.read or patient/Observation.rs");
+  const bool fits = patient ? !scopes.has_context(security::ContextKind::system)
+                            : std::ranges::all_of(scopes.grants(), [](const security::ScopeGrant& g) {
+                                return g.context == security::ContextKind::system;
+                              });
+  if (scopes.grants().empty() || scopes.ignored_words() > 0 || !fits)
+    return refuse(patient ? "--scope: expected SMART scopes such as patient/*.read or patient/Observation.rs"
+                          : "--scope: expected system scopes such as system/Subscription.r");
 
   auto loaded = load_config_or_report(args);
   if (!loaded) return 1;
@@ -111,7 +145,7 @@ int dev_token_command(int argc, char** argv) {
   const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-  auto token = signer->sign(claims_json(*dev, nhs_number->value(), scope, now, ttl));
+  auto token = signer->sign(claims_json(*dev, nhs_number, operator_name.value_or(""), scope, now, ttl));
   if (!token) return refuse(token.error().describe());
   std::cout << *token << "\n";
   std::cout.flush();

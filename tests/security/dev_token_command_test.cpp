@@ -94,6 +94,46 @@ TEST(DevTokenCommand, TakesScopeTtlAndSetAndSignsRs256WithAnRsaKey) {
   EXPECT_EQ(later.error().refusal(), Refusal::expired);
 }
 
+TEST(DevTokenCommand, PrintsAnOperatorsSystemTokenWithoutAPatient) {
+  TempDir dir;
+  auto config = write_config(dir);
+  auto result = run_command({kBinary, "dev-token", "--config", config, "--operator", "night-shift"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto principal = verifier_for(config)->verify(trimmed(result.out), std::chrono::system_clock::now());
+  ASSERT_TRUE(principal) << principal.error().message();
+  EXPECT_EQ((*principal)->subject, "dev-operator-night-shift");
+  EXPECT_EQ((*principal)->kind, ContextKind::system);
+  EXPECT_EQ((*principal)->patient, "");
+  // Default: read and replay events, read and set consents; nothing of the clinical record.
+  EXPECT_TRUE((*principal)->allows("Subscription", Access::read));
+  EXPECT_TRUE((*principal)->allows("Subscription", Access::update));
+  EXPECT_TRUE((*principal)->allows("Consent", Access::update));
+  EXPECT_FALSE((*principal)->allows("Observation", Access::read));
+
+  auto narrow = run_command({kBinary, "dev-token", "--config", config, "--operator", "ro", "--scope",
+                             "system/Subscription.r"});
+  ASSERT_EQ(narrow.exit_code, 0) << narrow.err;
+  auto read_only = verifier_for(config)->verify(trimmed(narrow.out), std::chrono::system_clock::now());
+  ASSERT_TRUE(read_only);
+  EXPECT_FALSE((*read_only)->allows("Subscription", Access::update));
+
+  // A patient scope on an operator's token (or the reverse), a bad name, or both flags: refused.
+  auto patient_scope = run_command({kBinary, "dev-token", "--config", config, "--operator", "x", "--scope",
+                                    "patient/*.read"});
+  EXPECT_EQ(patient_scope.exit_code, 1);
+  EXPECT_EQ(patient_scope.err, "hiebroker dev-token: --scope: expected system scopes such as system/Subscription.r\n");
+  auto system_scope = run_command({kBinary, "dev-token", "--config", config, "--patient", "9434765919",
+                                   "--scope", "system/Consent.ru"});
+  EXPECT_EQ(system_scope.exit_code, 1);
+  auto bad_name = run_command({kBinary, "dev-token", "--config", config, "--operator", "a b"});
+  EXPECT_EQ(bad_name.exit_code, 1);
+  EXPECT_EQ(bad_name.err,
+            "hiebroker dev-token: --operator: a name of letters, digits, '.', '_' and '-' (at most 64)\n");
+  auto both = run_command({kBinary, "dev-token", "--config", config, "--operator", "x", "--patient", "9434765919"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_EQ(both.out, "");
+}
+
 TEST(DevTokenCommand, RefusedWithoutADevIssuer) {
   TempDir dir;
   auto config = write_config(dir, false);
