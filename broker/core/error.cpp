@@ -15,6 +15,7 @@ std::string_view to_string(Errc code) {
     case Errc::io_error: return "io_error";
     case Errc::unsupported: return "unsupported";
     case Errc::limit_exceeded: return "limit_exceeded";
+    case Errc::unavailable: return "unavailable";
     case Errc::internal: return "internal";
   }
   return "unknown";

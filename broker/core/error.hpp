@@ -19,6 +19,7 @@ enum class Errc {
   io_error,          ///< file or socket failure
   unsupported,       ///< well-formed, but not something we handle
   limit_exceeded,    ///< a configured size, count or time limit was hit
+  unavailable,       ///< the other side could not be reached (resolve, connect, TLS): nothing was sent
   internal,          ///< a bug: an invariant did not hold
 };
 

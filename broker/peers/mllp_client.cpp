@@ -158,7 +158,7 @@ asio::awaitable<Status> MllpClient::State::connect() {
       co_await resolver.async_resolve(endpoint.host, std::to_string(endpoint.port), kTuple);
   if (closed) co_return closed_error();
   if (resolve_ec)
-    co_return error(Errc::io_error, "cannot resolve the host: " + resolve_ec.message());
+    co_return error(Errc::unavailable, "cannot resolve the host: " + resolve_ec.message());
 
   if (endpoint.tls) {
     secure = std::make_unique<TlsStream>(beast::tcp_stream(strand), *endpoint.tls);
@@ -171,9 +171,9 @@ asio::awaitable<Status> MllpClient::State::connect() {
   auto [connect_ec, address] = co_await tcp()->async_connect(addresses, kTuple);
   if (closed) co_return closed_error();
   if (connect_ec == beast::error::timeout)
-    co_return error(Errc::limit_exceeded,
+    co_return error(Errc::unavailable,
                     "cannot connect within " + milliseconds(limits.connect_timeout));
-  if (connect_ec) co_return error(Errc::io_error, "cannot connect: " + connect_ec.message());
+  if (connect_ec) co_return error(Errc::unavailable, "cannot connect: " + connect_ec.message());
   boost::system::error_code ignored;
   tcp()->socket().set_option(asio::ip::tcp::no_delay(true), ignored);
   if (secure) {
@@ -181,10 +181,10 @@ asio::awaitable<Status> MllpClient::State::connect() {
     auto [handshake_ec] = co_await secure->async_handshake(asio::ssl::stream_base::client, kTuple);
     if (closed) co_return closed_error();
     if (handshake_ec == beast::error::timeout)
-      co_return error(Errc::limit_exceeded,
+      co_return error(Errc::unavailable,
                       "TLS handshake not done within " + milliseconds(limits.connect_timeout));
     if (handshake_ec)
-      co_return error(Errc::io_error,
+      co_return error(Errc::unavailable,
                       net::client_handshake_failure(secure->native_handle(), handshake_ec));
   }
   tcp()->expires_never();
@@ -204,7 +204,7 @@ asio::awaitable<Result<std::string>> MllpClient::State::round_trip(Stream& strea
   auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(framed), kTuple);
   if (closed) co_return closed_error();
   if (write_ec == beast::error::timeout) co_return timed_out;
-  if (write_ec) co_return error(Errc::io_error, "cannot send the message: " + write_ec.message());
+  if (write_ec) co_return error(Errc::unavailable, "cannot send the message: " + write_ec.message());
 
   std::array<char, 16 * 1024> buffer;
   std::size_t received = 0;

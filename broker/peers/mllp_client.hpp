@@ -68,10 +68,10 @@ class MllpClient {
   /// - Errc::invalid_argument: the message has no readable MSH-10, or holds an MLLP framing
   ///   byte (0x0B, 0x1C); or another send() is still in flight (one at a time: call send()
   ///   again only once `done` has run, for instance from `done` itself).
-  /// - Errc::io_error: cannot resolve, connect or complete the TLS handshake; the connection
-  ///   failed or closed before the ACK; the client was closed.
-  /// - Errc::limit_exceeded: no ACK within connect_timeout / reply_timeout, or a reply over
-  ///   max_reply_bytes.
+  /// - Errc::unavailable: nothing was sent: cannot resolve, connect (within connect_timeout),
+  ///   complete the TLS handshake or write the message.
+  /// - Errc::io_error: the connection failed or closed before the ACK; the client was closed.
+  /// - Errc::limit_exceeded: no ACK within reply_timeout, or a reply over max_reply_bytes.
   /// - Errc::parse_error: the reply is not an HL7 ACK with an MSA (or not a well-formed frame).
   /// - Errc::validation_error: the ACK's MSA-2 is not this message's MSH-10.
   /// After any error but invalid_argument the connection is closed, and the next send() opens

@@ -19,9 +19,9 @@ AttemptResult from_receipt(const peers::EventReceipt& receipt) {
 AttemptResult from_mllp(const Result<peers::MllpReply>& reply) {
   using Out = AttemptResult::Outcome;
   if (!reply) {
-    // The client's errors before anything was sent begin "cannot" (resolve, connect): the
-    // receiver is down, which is not its refusal of this event.
-    const bool unsent = reply.error().message().starts_with("cannot ");
+    // Nothing was sent (resolve, connect, TLS, the write): the receiver is down or misconfigured,
+    // which is not its refusal of this event, so no attempt is charged.
+    const bool unsent = reply.error().code() == Errc::unavailable;
     return {unsent ? Out::unreachable : Out::refused, reply.error().describe()};
   }
   if (reply->code == "AA") return {Out::acknowledged, ""};

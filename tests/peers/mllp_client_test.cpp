@@ -202,7 +202,7 @@ TEST_F(MllpClientTest, NobodyListeningIsAConnectError) {
   MllpClient client(io_.get_executor(), {"127.0.0.1", port, nullptr, {}});
   auto sent = send(client, adt("MSG-R"));
   ASSERT_FALSE(sent.result);
-  EXPECT_EQ(sent.result.error().code(), Errc::io_error);
+  EXPECT_EQ(sent.result.error().code(), Errc::unavailable);
   EXPECT_EQ(sent.result.error().location(), "127.0.0.1:" + std::to_string(port));
   EXPECT_EQ(sent.result.error().message(), "cannot connect: Connection refused");
 }
@@ -298,7 +298,7 @@ TEST_F(MllpClientTest, TlsWithAnotherCaFailsTheHandshake) {
                     {"127.0.0.1", server.port(), client_tls(pki.other_ca_cert), {}});
   auto sent = send(client, adt("MSG-X"));
   ASSERT_FALSE(sent.result);
-  EXPECT_EQ(sent.result.error().code(), Errc::io_error);
+  EXPECT_EQ(sent.result.error().code(), Errc::unavailable);
   EXPECT_EQ(sent.result.error().message(),
             "TLS handshake failed: the server's certificate: unable to get local issuer "
             "certificate");
