@@ -182,13 +182,16 @@ int serve_command(int argc, char** argv) {
     translator->start();
   }
 
-  // Prunes what is older than each exchange's retention_days, in small batches.
+  // Prunes what is older than each exchange's retention_days, and delivered events older than
+  // events.delivered_retention_hours, in small batches.
   std::unique_ptr<store::Retention> retention;
   if (store) {
-    std::vector<store::RetentionRule> rules;
+    store::RetentionPolicy policy;
     for (const auto& e : config.exchanges)
-      if (e.retention_days > 0) rules.push_back({e.id, std::chrono::hours(24 * e.retention_days)});
-    retention = std::make_unique<store::Retention>(*store, std::move(rules));
+      if (e.retention_days > 0) policy.exchanges.push_back({e.id, std::chrono::hours(24 * e.retention_days)});
+    policy.delivered_events = std::chrono::hours(config.events.delivered_retention_hours);
+    retention = std::make_unique<store::Retention>(*store, std::move(policy),
+                                                   store::RetentionOptions{.metrics = registry.get()});
     retention->start();
   }
 

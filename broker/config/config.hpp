@@ -128,6 +128,9 @@ struct Events {
   std::chrono::milliseconds retry_max{600'000};   ///< the longest wait between attempts
   std::size_t backlog_alert = 10'000;  ///< pending deliveries of one subscriber that raise the alert metric
   std::size_t in_flight = 32;          ///< attempts awaiting an ack per subscriber (different patients)
+  /// Hours a delivered delivery is kept once settled, and an event no delivery refers to any
+  /// more once it occurred; 0 keeps them forever. Pending deliveries and dead letters stay.
+  std::size_t delivered_retention_hours = 168;
 };
 
 struct Limits {

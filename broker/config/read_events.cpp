@@ -61,11 +61,15 @@ void read_events(ObjectReader& root, Events& out) {
   events->optional("retry_max_ms", out.retry_max);
   events->optional("backlog_alert", out.backlog_alert);
   events->optional("in_flight", out.in_flight);
+  events->optional("delivered_retention_hours", out.delivered_retention_hours);
   if (out.ack_timeout.count() == 0) events->fail("ack_timeout_ms", "must be greater than 0");
   if (out.max_attempts == 0 || out.max_attempts > 1000) events->fail("max_attempts", "must be from 1 to 1000");
   if (out.retry_initial.count() == 0) events->fail("retry_initial_ms", "must be greater than 0");
   if (out.retry_max < out.retry_initial) events->fail("retry_max_ms", "must be at least retry_initial_ms");
   if (out.in_flight == 0 || out.in_flight > 4096) events->fail("in_flight", "must be from 1 to 4096");
+  // 100 years, as exchanges' retention_days.
+  if (out.delivered_retention_hours > 876'000)
+    events->fail("delivered_retention_hours", "must be from 0 (keep forever) to 876000");
   events->finish();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The event settings of the configuration: each exchange's `subscriptions` and `mllp_delivery`,
-// and the top-level `events` (acknowledgement timeout, retries, backlog alert).
+// and the top-level `events` (acknowledgement timeout, retries, backlog alert, retention).
 
 #include "broker/config/config.hpp"
 #include "broker/config/object_reader.hpp"

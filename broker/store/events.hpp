@@ -95,4 +95,31 @@ struct ReplayRequest {
   std::string from, to;  ///< time_range: instants, from inclusive, to exclusive
 };
 
+/// Where one step of event retention stopped looking at events: events are looked at in
+/// (occurred, row) order, so each step goes on where the last one stopped.
+struct EventPruneCursor {
+  std::string occurred;  ///< "" before the first event
+  std::int64_t row = 0;
+};
+
+/// One bounded step of event retention, one short transaction. While delivered deliveries that
+/// settled before `older_than` remain, the step deletes up to `batch` of them (never the
+/// newest delivery, whose seq would otherwise be given out again). After that, each step looks at
+/// up to `batch` events from before `older_than`, after `after`, and deletes those that no
+/// delivery refers to any more, with their identifiers. Pending and dead deliveries, and the
+/// events they refer to, are never deleted.
+struct EventPruneRequest {
+  std::chrono::system_clock::time_point older_than;
+  std::size_t batch = 500;
+  EventPruneCursor after;
+};
+
+/// What one step of event retention did.
+struct EventPruneStep {
+  std::size_t deliveries = 0;  ///< delivered deliveries deleted
+  std::size_t events = 0;      ///< events deleted, each with its identifiers
+  std::size_t looked_at = 0;   ///< events looked at; 0, with no deliveries deleted: nothing is left to do
+  EventPruneCursor next;       ///< where the next step goes on looking
+};
+
 }  // namespace hie::store

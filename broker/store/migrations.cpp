@@ -7,7 +7,7 @@ namespace hie::store {
 namespace {
 
 // Append only: a released step never changes, a change is a new step.
-constexpr std::array<std::string_view, 5> kSteps = {
+constexpr std::array<std::string_view, 6> kSteps = {
     // 1: the journal. control_id is NULL for rows that had none; only accepted rows are unique
     // per (exchange, control_id), so a refused message never blocks its corrected resend.
     R"sql(
@@ -127,6 +127,12 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_pending ON deliveries (subscriber, seq) WHERE state = 'pending';
 CREATE INDEX deliveries_dead ON deliveries (subscriber, seq) WHERE state = 'dead';
+)sql",
+    // 6: event retention finds delivered deliveries by when they settled, and whether any
+    // delivery still refers to an event, without a scan.
+    R"sql(
+CREATE INDEX deliveries_delivered ON deliveries (settled) WHERE state = 'delivered';
+CREATE INDEX deliveries_event ON deliveries (event_id);
 )sql",
 };
 

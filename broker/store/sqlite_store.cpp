@@ -108,10 +108,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteOptions options) {
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (exchange, resource_type, resource_key) DO UPDATE SET "
       "patient_key = excluded.patient_key, journal_id = excluded.journal_id, updated = excluded.updated, "
       "json = excluded.json WHERE excluded.journal_id >= stored_resources.journal_id");
-  // received is ISO 8601 UTC text, so text order is time order.
+  // received is ISO 8601 UTC text, so text order is time order. The newest row stays: SQLite
+  // gives a new row max(id) + 1, and a reused id would give a new message an old message's
+  // event ids ("ev-<journal id>-<n>"), which the store would take for events already written.
   auto prune_journal = db.prepare(
       "DELETE FROM journal WHERE id IN (SELECT id FROM journal WHERE exchange = ?1 AND received < ?2 "
-      "AND NOT (status = 'accepted' AND translation = 'pending') ORDER BY id LIMIT ?3)");
+      "AND NOT (status = 'accepted' AND translation = 'pending') AND id < (SELECT max(id) FROM journal) "
+      "ORDER BY id LIMIT ?3)");
   auto prune_resources = db.prepare(
       "DELETE FROM stored_resources WHERE (exchange, resource_type, resource_key) IN (SELECT exchange, "
       "resource_type, resource_key FROM stored_resources WHERE exchange = ?1 AND updated < ?2 LIMIT ?3)");
@@ -216,13 +219,14 @@ Result<Appended> SqliteStore::write(const InboundMessage& m) {
   return Appended{existing, true};
 }
 
-Result<std::size_t> SqliteStore::write(const PruneRequest& request) {
+Result<PrunedRows> SqliteStore::write(const PruneRequest& request) {
   const std::string cutoff = format_utc(request.older_than);
-  std::size_t deleted = 0;
-  for (Statement* stmt : {&statements_->prune_journal, &statements_->prune_resources}) {
+  PrunedRows deleted;
+  for (auto [stmt, count] : {std::pair{&statements_->prune_journal, &deleted.journal},
+                             std::pair{&statements_->prune_resources, &deleted.stored_resources}}) {
     stmt->bind(1, request.exchange).bind(2, cutoff).bind(3, static_cast<std::int64_t>(request.batch));
     if (auto done = stmt->run(); !done) return done.error();
-    deleted += static_cast<std::size_t>(sqlite3_changes(writer_.handle()));
+    *count = static_cast<std::size_t>(sqlite3_changes(writer_.handle()));
   }
   return deleted;
 }

@@ -49,6 +49,7 @@ class SqliteStore final : public Store {
   void settle_deliveries(std::vector<DeliverySettlement> settlements, WriteDone done) override;
   Result<std::vector<BacklogRecord>> backlogs() override;
   void replay(ReplayRequest request, CountDone done) override;
+  void prune_events(EventPruneRequest request, EventPruneDone done) override;  // sqlite_event_retention.cpp
   StoreStats stats() const override;
 
  private:
@@ -63,7 +64,7 @@ class SqliteStore final : public Store {
   struct PendingPrune {
     PruneRequest request;
     PruneDone done;
-    std::size_t deleted = 0;
+    PrunedRows deleted{};
   };
   /// A consent or an audit row: written in the next commit like everything else.
   struct PendingRecord {
@@ -89,7 +90,7 @@ class SqliteStore final : public Store {
   void commit(std::deque<Pending>& batch);
   Result<Appended> write(const InboundMessage& message);
   Status write(const TranslationBatch& batch);
-  Result<std::size_t> write(const PruneRequest& request);
+  Result<PrunedRows> write(const PruneRequest& request);
   Status write(const std::variant<ConsentRecord, AuditRecord>& record);
 
   SqliteOptions options_;

@@ -99,11 +99,18 @@ struct PruneRequest {
   std::size_t batch = 500;  ///< rows per table at most, so one transaction stays short
 };
 
+/// Rows one step of an exchange's retention deleted.
+struct PrunedRows {
+  std::size_t journal = 0;
+  std::size_t stored_resources = 0;
+};
+
 class Store {
  public:
   using AppendDone = std::move_only_function<void(Result<Appended>)>;
   using WriteDone = std::move_only_function<void(Status)>;
-  using PruneDone = std::move_only_function<void(Result<std::size_t>)>;
+  using PruneDone = std::move_only_function<void(Result<PrunedRows>)>;
+  using EventPruneDone = std::move_only_function<void(Result<EventPruneStep>)>;
   using CountDone = std::move_only_function<void(Result<std::size_t>)>;
 
   virtual ~Store() = default;
@@ -136,9 +143,10 @@ class Store {
   virtual void append_audit(AuditRecord record, WriteDone done) = 0;
   /// Blocking.
   virtual Result<std::vector<AuditRecord>> audit_events(const AuditQuery& query) = 0;
-  /// Deletes at most `batch` journal rows (never one still waiting for translation) and
-  /// `batch` stored resources of the exchange older than `older_than`, in one short transaction
-  /// queued with the appends; `done` gets the number of rows deleted.
+  /// Deletes at most `batch` journal rows (never one still waiting for translation, nor the
+  /// newest row, whose id would otherwise be given out again) and `batch` stored resources of
+  /// the exchange older than `older_than`, in one short transaction queued with the appends;
+  /// `done` gets the rows deleted.
   virtual void prune(PruneRequest request, PruneDone done) = 0;
 
   // Events (events.hpp). Writes are committed in order with everything else; `done` runs on
@@ -156,6 +164,9 @@ class Store {
   virtual Result<std::vector<BacklogRecord>> backlogs() = 0;
   /// Puts deliveries back in line at the end of the subscriber's queue; `done` gets how many.
   virtual void replay(ReplayRequest request, CountDone done) = 0;
+  /// One step of event retention (EventPruneRequest), one short transaction queued with the
+  /// appends.
+  virtual void prune_events(EventPruneRequest request, EventPruneDone done) = 0;
 
   virtual StoreStats stats() const = 0;
 };

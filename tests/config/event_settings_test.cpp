@@ -53,5 +53,26 @@ TEST(EventSettings, WhatCannotWorkIsRefusedWithItsPlace) {
                 "broker.json:7: events.max_attempts: must be from 1 to 1000"}));
 }
 
+TEST(EventSettings, DeliveredRetentionDefaultsToAWeekAndZeroKeepsForever) {
+  auto defaults = parse_text(R"({"exchanges": []})");
+  ASSERT_TRUE(defaults) << error_lines(defaults).front();
+  EXPECT_EQ(defaults->events.delivered_retention_hours, 168u);
+  auto forever = parse_text(R"({"events": {"delivered_retention_hours": 0}})");
+  ASSERT_TRUE(forever) << error_lines(forever).front();
+  EXPECT_EQ(forever->events.delivered_retention_hours, 0u);
+  auto longest = parse_text(R"({"events": {"delivered_retention_hours": 876000}})");
+  ASSERT_TRUE(longest) << error_lines(longest).front();
+  EXPECT_EQ(longest->events.delivered_retention_hours, 876'000u);
+}
+
+TEST(EventSettings, DeliveredRetentionOutOfRangeNamesTheLine) {
+  EXPECT_EQ(error_lines(parse_text("{\"events\": {\n  \"delivered_retention_hours\": 876001}}")),
+            (std::vector<std::string>{
+                "broker.json:2: events.delivered_retention_hours: must be from 0 (keep forever) to 876000"}));
+  EXPECT_EQ(error_lines(parse_text(R"({"events": {"delivered_retention_hours": "a week"}})")),
+            (std::vector<std::string>{"broker.json:1: events.delivered_retention_hours: expected an integer from 0 to "
+                                      "1099511627776"}));
+}
+
 }  // namespace
 }  // namespace hie::config

@@ -94,7 +94,7 @@ class FailingStore final : public store::Store {
     done(make_error(Errc::io_error, "disk I/O error", "store"));
   }
   Result<store::PatientLocation> locate(const store::PatientIdentity&) override { return store::PatientLocation{}; }
-  void prune(store::PruneRequest, PruneDone done) override { done(std::size_t{0}); }
+  void prune(store::PruneRequest, PruneDone done) override { done(store::PrunedRows{}); }
   Result<std::vector<store::StoredResource>> stored_resources(const std::string&,
                                                               const std::vector<std::string>&) override {
     return std::vector<store::StoredResource>{};
@@ -130,6 +130,7 @@ class FailingStore final : public store::Store {
   void replay(store::ReplayRequest, CountDone done) override {
     done(make_error(Errc::io_error, "disk I/O error", "store"));
   }
+  void prune_events(store::EventPruneRequest, EventPruneDone done) override { done(store::EventPruneStep{}); }
   store::StoreStats stats() const override { return {}; }
 };
 

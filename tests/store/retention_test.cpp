@@ -59,7 +59,7 @@ TEST_F(RetentionTest, OldRowsGoInSmallBatchesButNothingWaitingForTranslation) {
   write(std::move(translated));
   const auto commits_before = store_->stats().commits;
 
-  Retention retention(*store_, {{"north", 24h * 30}}, 1h, /*batch=*/2);
+  Retention retention(*store_, {.exchanges = {{"north", 24h * 30}}}, {.every = 1h, .batch = 2});
   // Nothing is 30 days old yet.
   auto none = retention.run_once();
   ASSERT_TRUE(none);
@@ -75,6 +75,23 @@ TEST_F(RetentionTest, OldRowsGoInSmallBatchesButNothingWaitingForTranslation) {
   EXPECT_EQ(count_rows(path(), "1", "stored_resources"), 0);
   // Batches of 2: several short transactions, not one long one.
   EXPECT_GE(store_->stats().commits - commits_before, 4u);
+}
+
+TEST_F(RetentionTest, TheNewestJournalRowStaysSoItsIdIsNeverGivenOutAgain) {
+  // Event ids are made of journal ids: a reused id would collide with an old message's events.
+  TranslationBatch translated;
+  std::int64_t newest = 0;
+  for (int i = 0; i < 3; ++i) {
+    newest = append("north", "N" + std::to_string(i));
+    translated.journal.push_back({newest, TranslationState::translated, ""});
+  }
+  write(std::move(translated));
+  Retention retention(*store_, {.exchanges = {{"north", 24h}}});
+  auto deleted = retention.run_once(std::chrono::system_clock::now() + 48h);
+  ASSERT_TRUE(deleted) << deleted.error().describe();
+  EXPECT_EQ(*deleted, 2u);
+  EXPECT_EQ(count_rows(path(), "id = " + std::to_string(newest)), 1);
+  EXPECT_GT(append("north", "N3"), newest);
 }
 
 }  // namespace
