@@ -9,6 +9,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 #include <random>
@@ -63,8 +64,11 @@ struct EventDispatcher::Impl : std::enable_shared_from_this<EventDispatcher::Imp
   struct Lane {
     config::Exchange exchange;
     std::deque<store::DeliveryRecord> window;  // pending, in seq order
-    std::int64_t last_loaded = 0;
+    std::int64_t last_loaded = 0;    // the cursor over the subscriber's whole queue
     bool exhausted = false;          // the store had no more when last asked
+    std::map<std::string, std::size_t> held;  // the window's deliveries per patient
+    std::set<std::string> left_behind;         // patients with deliveries the cursor left on disk
+    std::set<std::int64_t> loaded;             // the window's seqs
     std::set<std::int64_t> sending;  // seqs awaiting an ack or their settlement's commit
     std::set<std::string> busy;      // their patients
     std::map<std::int64_t, Clock::time_point> retry_at;  // this process's scheduled retries
@@ -138,21 +142,76 @@ struct EventDispatcher::Impl : std::enable_shared_from_this<EventDispatcher::Imp
     publish_states();
   }
 
+  /// Reads on from the cursor. A patient already holding `per_patient` deliveries in the window
+  /// has the rest left on disk: it is then read patient by patient (refill_patient), in order,
+  /// as its deliveries leave the window; the cursor skips its rows until then.
   void refill(Lane& lane) {
     if (lane.exhausted || lane.window.size() >= options_.window / 2) return;
     const std::size_t wanted = options_.window - lane.window.size();
-    auto rows = store_.pending_deliveries(
-        {.subscriber = lane.exchange.id, .after_seq = lane.last_loaded, .limit = wanted, .with_payload = true});
-    if (!rows) {
-      log::write(log::Level::error, {}, "pending deliveries could not be read",
-                 {{"subscriber", lane.exchange.id}, {"error", rows.error().describe()}});
-      return;
-    }
+    auto rows = read_pending(lane, {.subscriber = lane.exchange.id, .after_seq = lane.last_loaded, .limit = wanted,
+                                    .with_payload = true});
+    if (!rows) return;
     lane.exhausted = rows->size() < wanted;
     for (auto& row : *rows) {
       lane.last_loaded = row.seq;
-      lane.window.push_back(std::move(row));
+      const std::string& patient = row.event.patient_key;
+      if (lane.loaded.contains(row.seq) || lane.left_behind.contains(patient)) continue;
+      if (lane.held[patient] >= options_.per_patient) {
+        lane.left_behind.insert(patient);
+        continue;
+      }
+      keep(lane, std::move(row));
     }
+  }
+
+  /// A left-behind patient's next deliveries, after its last one in the window.
+  void refill_patient(Lane& lane, const std::string& patient, std::int64_t after_seq) {
+    const std::size_t room = options_.per_patient - std::min(options_.per_patient, lane.held[patient]);
+    if (room == 0) return;
+    auto rows = read_pending(lane, {.subscriber = lane.exchange.id, .after_seq = after_seq, .patient_key = patient,
+                                    .limit = room, .with_payload = true});
+    if (!rows) {
+      // The cursor goes back for them instead (what it finds again in the window is skipped).
+      lane.left_behind.erase(patient);
+      lane.last_loaded = std::min(lane.last_loaded, after_seq);
+      lane.exhausted = false;
+      return;
+    }
+    if (rows->size() < room) lane.left_behind.erase(patient);  // all of it is in the window now
+    for (auto& row : *rows)
+      if (!lane.loaded.contains(row.seq)) keep(lane, std::move(row));
+  }
+
+  Result<std::vector<store::DeliveryRecord>> read_pending(Lane& lane, const store::DeliveryQuery& query) {
+    auto rows = store_.pending_deliveries(query);
+    if (!rows)
+      log::write(log::Level::error, {}, "pending deliveries could not be read",
+                 {{"subscriber", lane.exchange.id}, {"error", rows.error().describe()}});
+    return rows;
+  }
+
+  /// Into the window, in seq order (a patient's rows may come after the cursor's).
+  void keep(Lane& lane, store::DeliveryRecord row) {
+    ++lane.held[row.event.patient_key];
+    lane.loaded.insert(row.seq);
+    auto at = std::upper_bound(lane.window.begin(), lane.window.end(), row.seq,
+                               [](std::int64_t seq, const store::DeliveryRecord& d) { return seq < d.seq; });
+    lane.window.insert(at, std::move(row));
+  }
+
+  /// A settled delivery leaves the window; a left-behind patient's next one comes in.
+  void forget(Lane& lane, std::int64_t seq) {
+    auto it = std::find_if(lane.window.begin(), lane.window.end(), [&](const auto& d) { return d.seq == seq; });
+    if (it == lane.window.end()) return;
+    const std::string patient = it->event.patient_key;
+    lane.window.erase(it);
+    lane.loaded.erase(seq);
+    if (--lane.held[patient] == 0) lane.held.erase(patient);
+    if (!lane.left_behind.contains(patient)) return;
+    std::int64_t after = seq;
+    for (const auto& d : lane.window)
+      if (d.event.patient_key == patient) after = std::max(after, d.seq);
+    refill_patient(lane, patient, after);
   }
 
   void pump(Lane& lane) {
@@ -288,7 +347,7 @@ struct EventDispatcher::Impl : std::enable_shared_from_this<EventDispatcher::Imp
       else ++lane.dead;
       count(subscriber, s.state == store::DeliveryState::delivered ? "delivered" : "dead");
       lane.retry_at.erase(s.seq);
-      std::erase_if(lane.window, [&](const store::DeliveryRecord& d) { return d.seq == s.seq; });
+      forget(lane, s.seq);
     }
     pump(lane);
     publish_states();

@@ -28,6 +28,9 @@ namespace hie::routing {
 struct DispatcherOptions {
   config::Events settings;
   std::size_t window = 256;                      ///< pending deliveries held in memory per subscriber
+  /// Of which one patient's at most: the rest of a patient's wait on disk, so one patient whose
+  /// head event is being retried cannot fill the window and hold every other patient back.
+  std::size_t per_patient = 8;
   std::chrono::milliseconds poll{1000};          ///< how often to look when nobody nudged
   std::chrono::milliseconds unreachable_retry{2000};  ///< how soon an unreachable subscriber is tried again
 };

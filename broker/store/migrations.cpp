@@ -7,7 +7,7 @@ namespace hie::store {
 namespace {
 
 // Append only: a released step never changes, a change is a new step.
-constexpr std::array<std::string_view, 6> kSteps = {
+constexpr std::array<std::string_view, 7> kSteps = {
     // 1: the journal. control_id is NULL for rows that had none; only accepted rows are unique
     // per (exchange, control_id), so a refused message never blocks its corrected resend.
     R"sql(
@@ -133,6 +133,11 @@ CREATE INDEX deliveries_dead ON deliveries (subscriber, seq) WHERE state = 'dead
     R"sql(
 CREATE INDEX deliveries_delivered ON deliveries (settled) WHERE state = 'delivered';
 CREATE INDEX deliveries_event ON deliveries (event_id);
+)sql",
+    // 7: the dispatcher reads one patient's next pending deliveries (those it left on disk so
+    // that one stuck patient cannot fill its window) without a scan.
+    R"sql(
+CREATE INDEX deliveries_pending_patient ON deliveries (subscriber, patient_key, seq) WHERE state = 'pending';
 )sql",
 };
 

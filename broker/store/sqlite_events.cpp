@@ -262,10 +262,14 @@ Result<std::vector<SubscriptionRecord>> read_subscriptions(Database& db) {
 
 Result<std::vector<DeliveryRecord>> read_pending(Database& db, const DeliveryQuery& query) {
   auto stmt = db.prepare(std::string(kSelectDelivery) +
-                         "WHERE d.subscriber = ?2 AND d.state = 'pending' AND d.seq > ?3 ORDER BY d.seq LIMIT ?4");
+                         (query.patient_key.empty()
+                              ? "WHERE d.subscriber = ?2 AND d.state = 'pending' AND d.seq > ?3 "
+                              : "WHERE d.subscriber = ?2 AND d.patient_key = ?5 AND d.state = 'pending' AND d.seq > ?3 ") +
+                         "ORDER BY d.seq LIMIT ?4");
   if (!stmt) return stmt.error();
   stmt->bind(1, std::int64_t{query.with_payload}).bind(2, query.subscriber).bind(3, query.after_seq);
   stmt->bind(4, static_cast<std::int64_t>(query.limit));
+  if (!query.patient_key.empty()) stmt->bind(5, query.patient_key);
   return collect_deliveries(*stmt);
 }
 

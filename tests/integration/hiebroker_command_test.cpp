@@ -121,6 +121,7 @@ TEST(HiebrokerCommand, AnUnusableClientTlsFileStopsServeAndIsNamed) {
   TempDir dir;
   auto ca = dir.file("valley-ca.pem", "not a certificate\n");
   auto result = run_command(serve_argv(dir, {"--set", "exchanges.valley-hie.transport=fhir-rest",
+                                             "--set", "exchanges.valley-hie.subscriptions=[]",
                                              "--set", "exchanges.valley-hie.format=fhir",
                                              "--set", "exchanges.valley-hie.credentials.base_url=https://valley.example/fhir",
                                              "--set", "exchanges.valley-hie.client_tls={\"ca\": \"" + ca + "\"}"}));

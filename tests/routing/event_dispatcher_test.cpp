@@ -103,9 +103,11 @@ class EventDispatcherTest : public ::testing::Test {
     ASSERT_TRUE(problems.empty());
   }
 
-  void start(config::Events settings = fast()) {
+  void start(config::Events settings = fast(), std::size_t window = 256, std::size_t per_patient = 8) {
     DispatcherOptions options;
     options.settings = settings;
+    options.window = window;
+    options.per_patient = per_patient;
     options.poll = 50ms;
     options.unreachable_retry = 50ms;
     dispatcher_ = std::make_unique<EventDispatcher>(*store_, std::vector{city_}, adapters_, transport_, nullptr, options);
@@ -258,6 +260,52 @@ TEST_F(EventDispatcherTest, AttemptsSurviveARestart) {
   start(slow);
   EXPECT_TRUE(transport_.none_waiting_for(300ms));
   EXPECT_EQ(transport_.seen().size(), 1u);
+}
+
+TEST_F(EventDispatcherTest, OnePatientsRetriedEventDoesNotHoldOtherPatientsBackHoweverManyItHasQueued) {
+  // Patient A has ten events queued, more than the whole window; B's one comes after them.
+  std::vector<std::pair<std::string, std::string>> queued;
+  for (int i = 1; i <= 10; ++i) queued.push_back({"ev-" + std::to_string(i) + "-0", "9434765919"});
+  queued.push_back({"ev-11-0", "9000000009"});
+  raise(queued);
+  config::Events slow = fast();
+  slow.retry_initial = 60s;
+  slow.retry_max = 60s;
+  start(slow, /*window=*/8, /*per_patient=*/2);
+  auto heads = transport_.take(2);  // both patients' first events at once
+  ASSERT_EQ(heads.size(), 2u);
+  EXPECT_EQ(heads[0].event.id, "ev-1-0");
+  EXPECT_EQ(heads[1].event.id, "ev-11-0");
+  heads[0].done(kNack);  // A's head now waits a minute for its retry
+  heads[1].done(kAck);
+  raise({{"ev-12-0", "9000000009"}});
+  auto next = transport_.take(1);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].event.id, "ev-12-0");  // B goes on while A waits
+  next[0].done(kAck);
+  EXPECT_TRUE(transport_.none_waiting_for(200ms));  // and nothing of A's overtakes its head
+}
+
+TEST_F(EventDispatcherTest, APatientsEventsLeftOnDiskStillGoInOrderAndOnce) {
+  // Interleaved patients, more of each than the window holds for one patient.
+  std::vector<std::pair<std::string, std::string>> queued;
+  const std::vector<std::string> patients = {"9434765919", "9000000009", "9434765919", "9434765919", "9000000009"};
+  for (int i = 1; i <= 30; ++i) queued.push_back({"ev-" + std::to_string(i) + "-0", patients[i % patients.size()]});
+  raise(queued);
+  transport_.answer_all_with(kAck);
+  start(fast(), /*window=*/4, /*per_patient=*/2);
+  for (int i = 0; i < 250 && pending_in_store() > 0; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(pending_in_store(), 0u);
+  auto seen = transport_.seen();
+  ASSERT_EQ(seen.size(), queued.size());  // each once, at its first attempt
+  std::map<std::string, int> last;  // per patient: the last event number it was sent
+  for (const auto& attempt : seen) {
+    ASSERT_TRUE(attempt.ends_with("#1")) << attempt;
+    const int n = std::stoi(attempt.substr(3, attempt.find('-', 3) - 3));
+    const std::string& patient = patients[n % patients.size()];
+    EXPECT_GT(n, last[patient]) << attempt << " after event " << last[patient] << " of the same patient";
+    last[patient] = n;
+  }
 }
 
 }  // namespace
