@@ -1,6 +1,5 @@
 #include "tools/hiebench/mllp_load.hpp"
 
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,33 +20,6 @@ std::string message(const std::string& control_id) {
   return "MSH|^~\\&|BENCH|BENCHFAC|HIE|HIE|20240102030405+0000||ADT^A08^ADT_A01|" + control_id +
          "|P|2.5.1\rEVN|A08|20240102030405+0000\rPID|1||9434765919^^^NHS^NH~B" + control_id +
          "^^^HOSP^MR||BENCH^PATIENT||19700101|M|||1 HIGH STREET^^LEEDS^^LS1 1AA\rPV1|1|I|WARD1^BED1\r";
-}
-
-/// Reads one ACK frame's payload; empty on error or after 10 s.
-std::string read_ack(int fd, std::string& buffer) {
-  const auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (true) {
-    const auto end = buffer.find("\x1c\x0d");
-    if (end != std::string::npos) {
-      const auto start = buffer.find('\x0b');
-      std::string payload = start < end ? buffer.substr(start + 1, end - start - 1) : std::string();
-      buffer.erase(0, end + 2);
-      return payload;
-    }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    pollfd p{fd, POLLIN, 0};
-    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) return {};
-    char chunk[4096];
-    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n <= 0) return {};
-    buffer.append(chunk, static_cast<std::size_t>(n));
-  }
-}
-
-/// MSA-1 of an ACK with the standard field separator (the broker answers in the sender's).
-std::string msa_code(const std::string& ack) {
-  const auto at = ack.find("\rMSA|");
-  return at == std::string::npos ? std::string() : ack.substr(at + 5, 2);
 }
 
 }  // namespace
@@ -79,7 +51,7 @@ MllpLoadResult run_mllp_load(const MllpLoadOptions& options) {
           ++mine.failed;
           continue;
         }
-        const std::string ack = read_ack(fd, buffer);
+        const std::string ack = read_mllp_frame(fd, buffer, std::chrono::seconds(10));
         if (ack.empty()) {
           ++mine.failed;
           continue;
