@@ -76,6 +76,8 @@ struct MllpTestServer::Impl {
   tcp::acceptor acceptor{io};
   std::thread thread;
   std::atomic<MllpPolicy> policy = MllpPolicy::accept;
+  std::atomic<std::size_t> switch_at = SIZE_MAX;  // from this message number on, switch_to
+  std::atomic<MllpPolicy> switch_to = MllpPolicy::accept;
   std::map<std::uint64_t, tcp::socket*> open;  // on the server's thread only
   std::uint64_t next_connection = 0;
 
@@ -145,6 +147,7 @@ struct MllpTestServer::Impl {
           number = messages.size();
         }
         arrived.notify_all();
+        if (number >= switch_at.load()) policy = switch_to.load();
         Answer what = answer(message, policy.load(), number);
         if (what.close) co_return;
         if (!what.reply) continue;
@@ -175,6 +178,11 @@ MllpTestServer::~MllpTestServer() {
 }
 
 void MllpTestServer::set_policy(MllpPolicy policy) { impl_->policy = policy; }
+
+void MllpTestServer::set_policy_from(std::size_t message_number, MllpPolicy policy) {
+  impl_->switch_to = policy;
+  impl_->switch_at = message_number;
+}
 
 std::vector<std::string> MllpTestServer::messages() const {
   std::lock_guard lock(impl_->mutex);

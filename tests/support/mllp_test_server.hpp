@@ -38,6 +38,9 @@ class MllpTestServer {
 
   /// The policy for messages that arrive from now on.
   void set_policy(MllpPolicy policy);
+  /// The policy from the `message_number`-th message received (1-based) on, whatever the
+  /// timing: a test can stop answering at an exact point.
+  void set_policy_from(std::size_t message_number, MllpPolicy policy);
 
   /// The payload of every frame received, in order of arrival (framing bytes stripped).
   std::vector<std::string> messages() const;
