@@ -148,8 +148,8 @@ struct EventDispatcher::Impl : std::enable_shared_from_this<EventDispatcher::Imp
   void refill(Lane& lane) {
     if (lane.exhausted || lane.window.size() >= options_.window / 2) return;
     const std::size_t wanted = options_.window - lane.window.size();
-    auto rows = read_pending(lane, {.subscriber = lane.exchange.id, .after_seq = lane.last_loaded, .patient_key = {},
-                                    .limit = wanted, .with_payload = true});
+    auto rows = read_pending(lane, {.subscriber = lane.exchange.id, .after_seq = lane.last_loaded, .limit = wanted,
+                                    .with_payload = true});
     if (!rows) return;
     lane.exhausted = rows->size() < wanted;
     for (auto& row : *rows) {

@@ -64,7 +64,7 @@ struct DeliveryRecord {
 struct DeliveryQuery {
   std::string subscriber;
   std::int64_t after_seq = 0;   ///< pending: seq greater than this, oldest first
-  std::string patient_key;      ///< pending: only this patient's ("" for every patient)
+  std::string patient_key{};    ///< pending: only this patient's ("" for every patient)
   std::int64_t before_seq = 0;  ///< dead letters: seq less than this (0: any), newest first
   std::size_t limit = 100;
   bool with_payload = false;
