@@ -57,13 +57,8 @@ struct AdminConsents {
     audit.requester_kind = std::string(security::to_string(principal.kind));
     audit.purpose_of_use = principal.purpose_of_use;
     audit.client_address = context.peer_address;
-    if (principal.kind != security::ContextKind::system ||
-        !principal.allows("Consent", write ? security::Access::update : security::Access::read))
-      co_return co_await audited_response(
-          store, request, audit,
-          outcome_response(request, 403, "forbidden",
-                           write ? "operators need a system token with system/Consent.u"
-                                 : "operators need a system token with system/Consent.r"));
+    if (auto refusal = operator_refusal(principal, request, "Consent", write))
+      co_return co_await audited_response(store, request, audit, std::move(*refusal));
     if (!write) {
       auto found = co_await read(nhs_number);
       if (!found) co_return outcome_response(request, 500, "exception", "the store could not be read");

@@ -122,11 +122,7 @@ struct AdminEvents {
     if (auto* refusal = std::get_if<net::HttpResponse>(&caller)) co_return std::move(*refusal);
     const security::Principal& principal = *std::get<std::shared_ptr<const security::Principal>>(caller);
     const bool write = request.method() == http::verb::post;
-    if (principal.kind != security::ContextKind::system ||
-        !principal.allows("Subscription", write ? security::Access::update : security::Access::read))
-      co_return outcome_response(request, 403, "forbidden",
-                                 write ? "operators need a system token with system/Subscription.u"
-                                       : "operators need a system token with system/Subscription.r");
+    if (auto refusal = operator_refusal(principal, request, "Subscription", write)) co_return std::move(*refusal);
     const std::string path(path_of(request.target()));
     if (path == "/admin/events/subscriptions" && !write) co_return co_await subscriptions(request);
     if (path == "/admin/events/backlog" && !write) co_return co_await backlog(request);

@@ -33,4 +33,15 @@ Caller authenticate(const security::TokenVerifier* verifier, const net::HttpRequ
   return *verified;
 }
 
+std::optional<net::HttpResponse> operator_refusal(const security::Principal& principal,
+                                                  const net::HttpRequest& request, std::string_view resource_type,
+                                                  bool write) {
+  if (principal.kind == security::ContextKind::system &&
+      principal.allows(resource_type, write ? security::Access::update : security::Access::read))
+    return std::nullopt;
+  return outcome_response(request, 403, "forbidden",
+                          "operators need a system token with system/" + std::string(resource_type) +
+                              (write ? ".u" : ".r"));
+}
+
 }  // namespace hie::api

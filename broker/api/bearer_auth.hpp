@@ -3,6 +3,8 @@
 // or the 401 (OperationOutcome + WWW-Authenticate) to answer.
 
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <variant>
 
 #include "broker/net/http_types.hpp"
@@ -19,5 +21,11 @@ using Caller = std::variant<std::shared_ptr<const security::Principal>, net::Htt
 /// `verifier` null: no issuer is configured, and every token is refused.
 Caller authenticate(const security::TokenVerifier* verifier, const net::HttpRequest& request,
                     const net::RequestContext& context);
+
+/// An operator's request under /admin needs a system token allowed to read (`write` false) or
+/// update `resource_type`; otherwise the 403 to answer, naming the scope it lacks.
+std::optional<net::HttpResponse> operator_refusal(const security::Principal& principal,
+                                                  const net::HttpRequest& request, std::string_view resource_type,
+                                                  bool write);
 
 }  // namespace hie::api
