@@ -27,6 +27,7 @@ struct AdminConsents {
   std::shared_ptr<const security::TokenVerifier> verifier;
   store::Store& store;
   std::vector<std::string> exchanges;
+  std::shared_ptr<const OperatorCertificates> operators;
   asio::thread_pool blocking{1};  // store reads, off the I/O threads
 
   ~AdminConsents() { blocking.join(); }
@@ -42,7 +43,7 @@ struct AdminConsents {
     const std::string nhs_number(target.substr(kPrefix.size(), target.find('?') - kPrefix.size()));
     if (!model::NhsNumber::parse(nhs_number))
       co_return outcome_response(request, 404, "not-found", "consents are kept by NHS number: /admin/consents/{nhs}");
-    auto caller = authenticate(verifier.get(), request, context);
+    auto caller = authenticate(verifier.get(), request, context, operators.get());
     if (auto* refusal = std::get_if<net::HttpResponse>(&caller)) co_return std::move(*refusal);
     const security::Principal& principal = *std::get<std::shared_ptr<const security::Principal>>(caller);
 
@@ -85,8 +86,10 @@ struct AdminConsents {
 }  // namespace
 
 void add_admin_consent_routes(Router& router, std::shared_ptr<const security::TokenVerifier> verifier,
-                              store::Store& store, std::vector<std::string> exchanges) {
-  auto consents = std::make_shared<AdminConsents>(std::move(verifier), store, std::move(exchanges));
+                              store::Store& store, std::vector<std::string> exchanges,
+                              std::shared_ptr<const OperatorCertificates> operators) {
+  auto consents =
+      std::make_shared<AdminConsents>(std::move(verifier), store, std::move(exchanges), std::move(operators));
   router.add(std::string(kPrefix) + "*", {"GET", "PUT"},
              [consents](net::HttpRequest& request, const net::RequestContext& context) -> asio::awaitable<net::HttpResponse> {
                co_return co_await consents->handle(request, context);

@@ -16,11 +16,14 @@ class Store;
 
 namespace hie::api {
 
+class OperatorCertificates;
+
 class Router;
 
 /// GET (needs system/Consent.r) and PUT a FHIR Consent (needs system/Consent.u), the same
 /// Consent a patient would POST to /fhir/Consent. `exchanges`: configured ids, sorted.
 void add_admin_consent_routes(Router& router, std::shared_ptr<const security::TokenVerifier> verifier,
-                              store::Store& store, std::vector<std::string> exchanges);
+                              store::Store& store, std::vector<std::string> exchanges,
+                              std::shared_ptr<const OperatorCertificates> operators = nullptr);
 
 }  // namespace hie::api

@@ -118,7 +118,7 @@ struct AdminEvents {
   }
 
   asio::awaitable<net::HttpResponse> handle(net::HttpRequest& request, const net::RequestContext& context) {
-    auto caller = authenticate(settings.verifier.get(), request, context);
+    auto caller = authenticate(settings.verifier.get(), request, context, settings.operators.get());
     if (auto* refusal = std::get_if<net::HttpResponse>(&caller)) co_return std::move(*refusal);
     const security::Principal& principal = *std::get<std::shared_ptr<const security::Principal>>(caller);
     const bool write = request.method() == http::verb::post;

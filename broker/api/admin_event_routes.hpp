@@ -20,6 +20,7 @@ class Store;
 namespace hie::api {
 
 class Router;
+class OperatorCertificates;
 
 struct AdminEventSettings {
   std::shared_ptr<const security::TokenVerifier> verifier;
@@ -27,6 +28,7 @@ struct AdminEventSettings {
   std::vector<std::string> subscribers;  ///< exchanges that may receive events
   std::function<std::vector<routing::SubscriberState>()> states;  ///< the dispatcher's view, live
   std::function<void()> replayed;  ///< deliveries were put back in line: look at them now
+  std::shared_ptr<const OperatorCertificates> operators = nullptr;  ///< who may use a client certificate
 };
 
 /// GET /admin/events/subscriptions, /admin/events/backlog,

@@ -3,15 +3,17 @@
 #include <boost/beast/http/field.hpp>
 
 #include "broker/api/fhir_response.hpp"
+#include "broker/api/operator_certificates.hpp"
 #include "broker/logging/log.hpp"
 #include "broker/security/jwt_verifier.hpp"
+#include "broker/security/principal.hpp"
 
 namespace hie::api {
 
 namespace http = boost::beast::http;
 
 Caller authenticate(const security::TokenVerifier* verifier, const net::HttpRequest& request,
-                    const net::RequestContext& context) {
+                    const net::RequestContext& context, const OperatorCertificates* operators) {
   auto unauthorized = [&](std::string_view error, std::string_view description) {
     auto response = outcome_response(request, 401, "login", description);
     std::string challenge = "Bearer realm=\"hiebroker\"";
@@ -21,6 +23,12 @@ Caller authenticate(const security::TokenVerifier* verifier, const net::HttpRequ
     return response;
   };
   std::string_view header = request[http::field::authorization];
+  if (header.empty() && operators && context.client_certificate)
+    if (auto principal = operators->principal_for(*context.client_certificate)) {
+      log::write(log::Level::info, {context.connection_id, context.request_id}, "operator by client certificate",
+                 {{"operator", principal->subject}});
+      return principal;
+    }
   if (header.empty()) return unauthorized({}, "a bearer token is required");
   const auto token = security::bearer_token(header);
   if (!token) return unauthorized("invalid_request", "the Authorization header must be: Bearer TOKEN");

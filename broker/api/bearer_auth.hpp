@@ -18,9 +18,13 @@ namespace hie::api {
 
 using Caller = std::variant<std::shared_ptr<const security::Principal>, net::HttpResponse>;
 
-/// `verifier` null: no issuer is configured, and every token is refused.
+class OperatorCertificates;
+
+/// `verifier` null: no issuer is configured, and every token is refused. `operators` (admin
+/// routes only): a request without an Authorization header whose TLS client certificate names
+/// a configured operator acts as that operator.
 Caller authenticate(const security::TokenVerifier* verifier, const net::HttpRequest& request,
-                    const net::RequestContext& context);
+                    const net::RequestContext& context, const OperatorCertificates* operators = nullptr);
 
 /// An operator's request under /admin needs a system token allowed to read (`write` false) or
 /// update `resource_type`; otherwise the 403 to answer, naming the scope it lacks.

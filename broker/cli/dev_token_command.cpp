@@ -34,10 +34,10 @@ constexpr const char* kUsage =
     "  curl -H \"Authorization: Bearer $(hiebroker dev-token --config config/demo.json \\\n"
     "       --operator me)\" http://127.0.0.1:8080/admin/events/backlog\n"
     "--scope: SMART scopes, space-separated (default patient/*.read; with --operator\n"
-    "         system/Subscription.ru system/Consent.ru).\n"
+    "         system/Subscription.ru system/Consent.ru system/Endpoint.ru).\n"
     "--ttl: lifetime in seconds, 1 to 86400 (default 3600).\n";
 
-constexpr const char* kOperatorScope = "system/Subscription.ru system/Consent.ru";
+constexpr const char* kOperatorScope = "system/Subscription.ru system/Consent.ru system/Endpoint.ru";
 
 constexpr std::int64_t kDefaultTtl = 3600;
 constexpr std::int64_t kMaxTtl = 86'400;

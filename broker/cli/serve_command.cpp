@@ -16,8 +16,12 @@
 #include "broker/api/health_routes.hpp"
 #include "broker/api/peer_queries.hpp"
 #include "broker/api/admin_event_routes.hpp"
+#include "broker/api/admin_operator_routes.hpp"
+#include "broker/api/operator_certificates.hpp"
+#include "broker/api/operator_stats.hpp"
 #include "broker/api/router.hpp"
 #include "broker/cli/commands.hpp"
+#include "broker/cli/config_reload.hpp"
 #include "broker/cli/config_flags.hpp"
 #include "broker/cli/serve_events.hpp"
 #include "broker/config/paths.hpp"
@@ -48,7 +52,9 @@ constexpr const char* kUsage =
     "Runs the broker. --set overrides any setting by its path, e.g.\n"
     "  --set listeners.http.port=0   (0 picks a free port)\n"
     "Prints one line per listener on stdout: listening NAME ADDRESS:PORT\n"
-    "SIGINT or SIGTERM stops it cleanly (exit 0); a second signal stops it at once.\n";
+    "SIGINT or SIGTERM stops it cleanly (exit 0); a second signal stops it at once.\n"
+    "SIGHUP reads the configuration again and applies what can change while running (the log\n"
+    "level, exchanges' credentials); connections stay open; the log names what needs a restart.\n";
 
 /// Stops accepting, then waits (bounded) for connections in flight before stopping the loop.
 class GracefulShutdown {
@@ -100,6 +106,17 @@ class GracefulShutdown {
   bool started_ = false;
 };
 
+/// SIGHUP, for as long as the broker runs: reload the configuration (config_reload.hpp).
+void reload_on_hangup(asio::signal_set& hangup, const Args& args, config::Config& in_force,
+                      peers::ExchangeDirectory& directory) {
+  hangup.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    log::info({}, "received SIGHUP: reading the configuration again");
+    in_force = reload_configuration(in_force, *args.value("--config"), args.values("--set"), directory);
+    reload_on_hangup(hangup, args, in_force, directory);
+  });
+}
+
 void wait_for_signals(asio::signal_set& signals, GracefulShutdown& shutdown) {
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
@@ -114,7 +131,8 @@ void wait_for_signals(asio::signal_set& signals, GracefulShutdown& shutdown) {
 int serve_command(int argc, char** argv) {
   auto flags = parse_config_flags(argc, argv, "serve", kUsage);
   if (const int* exit_code = std::get_if<int>(&flags)) return *exit_code;
-  auto loaded = load_config_or_report(std::get<Args>(flags));
+  const Args& args = std::get<Args>(flags);
+  auto loaded = load_config_or_report(args);
   if (!loaded) return 1;
   const config::Config config = std::move(*loaded);
   auto exchange_adapters = exchange_adapters_or_report(config);
@@ -195,7 +213,9 @@ int serve_command(int argc, char** argv) {
     retention->start();
   }
 
-  auto directory = std::make_shared<const peers::ExchangeDirectory>(config.exchanges);
+  auto directory = std::make_shared<peers::ExchangeDirectory>(config.exchanges);  // a reload replaces its exchanges
+  // Operators may reach /admin with a client certificate (security.operators) instead of a token.
+  auto operator_certificates = std::make_shared<const api::OperatorCertificates>(config.security.operators);
   std::vector<std::shared_ptr<net::Listener>> listeners;
   auto open_listener = [&](net::ListenerOptions options, const std::optional<config::TlsSettings>& tls,
                            net::SessionRunner runner) -> bool {
@@ -207,8 +227,14 @@ int serve_command(int argc, char** argv) {
         return false;
       }
       options.tls = *context;
-      // Mutual TLS: only an exchange's certificate completes the handshake.
-      if (tls->require_client_cert) options.accept_client_certificate = peers::accept_exchange_certificates(directory);
+      // Mutual TLS: only an exchange's certificate completes the handshake (on HTTP, an operator's too).
+      if (tls->require_client_cert && options.protocol == "http")
+        options.accept_client_certificate = [exchanges = peers::accept_exchange_certificates(directory),
+                                             operator_certificates](const net::PeerCertificate& certificate) {
+          return exchanges(certificate) || operator_certificates->principal_for(certificate) != nullptr;
+        };
+      else if (tls->require_client_cert)
+        options.accept_client_certificate = peers::accept_exchange_certificates(directory);
     }
     auto listener = net::Listener::open(io, std::move(options), std::move(runner), *registry);
     if (!listener) {
@@ -276,11 +302,26 @@ int serve_command(int argc, char** argv) {
     std::ranges::sort(exchange_ids);
     api::add_fhir_routes(router, {HIE_VERSION, store::format_utc(std::chrono::system_clock::now()), {}, exchange_ids},
                          *token_verifier, *query_engine, *store);
-    api::add_admin_consent_routes(router, *token_verifier, *store, exchange_ids);
+    api::add_admin_consent_routes(router, *token_verifier, *store, exchange_ids, operator_certificates);
     api::add_admin_event_routes(
         router, {*token_verifier, *store, exchange_ids,
                  [dispatcher = events->dispatcher.get()] { return dispatcher->states(); },
-                 [dispatcher = events->dispatcher.get()] { dispatcher->nudge(); }});
+                 [dispatcher = events->dispatcher.get()] { dispatcher->nudge(); }, operator_certificates});
+  }
+  // What operators watch: /admin/stats (read from the metrics once a second), /admin/exchanges,
+  // disconnecting an exchange's peers, and the /dashboard page.
+  auto operator_stats = std::make_shared<api::OperatorStats>(
+      api::OperatorStatsSettings{registry, config.exchanges, HIE_VERSION});
+  {
+    std::vector<std::string> exchange_ids;
+    for (const auto& e : config.exchanges) exchange_ids.push_back(e.id);
+    api::add_admin_operator_routes(
+        router, {*token_verifier, operator_stats, std::move(exchange_ids),
+                 [peers = std::weak_ptr<peers::PeerEndpoint>(peer_endpoint)](const std::string& exchange) -> std::size_t {
+                   auto endpoint = peers.lock();
+                   return endpoint ? endpoint->disconnect(exchange, "disconnected by an operator") : 0;
+                 },
+                 operator_certificates});
   }
   auto http_runner = [&](const std::optional<config::TlsSettings>& tls) {
     net::WebSocketRoutes websockets;
@@ -331,6 +372,9 @@ int serve_command(int argc, char** argv) {
   GracefulShutdown shutdown(io, listeners, readiness, config.limits.request_timeout);
   asio::signal_set signals(io, SIGINT, SIGTERM);
   wait_for_signals(signals, shutdown);
+  config::Config in_force = config;
+  asio::signal_set hangup(io, SIGHUP);
+  reload_on_hangup(hangup, args, in_force, *directory);
 
   for (auto& listener : listeners) {
     auto endpoint = listener->local_endpoint();
@@ -339,6 +383,7 @@ int serve_command(int argc, char** argv) {
     listener->start();
   }
   if (events) events->dispatcher->start();
+  operator_stats->start(io.get_executor());
   readiness->ready = true;
   log::info({}, "hiebroker {} serving with {} threads", HIE_VERSION, config.threads);
 

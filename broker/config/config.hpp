@@ -1,5 +1,6 @@
 #pragma once
 // The broker's configuration: parsed and validated once at start-up, then shared immutable.
+// Every part compares equal member by member, so a reload can tell what changed.
 
 #include <chrono>
 #include <cstdint>
@@ -19,12 +20,14 @@ struct TlsSettings {
   bool require_client_cert = false;
   std::string min_version = "1.2";  ///< "1.2" or "1.3"
   std::string ciphers;              ///< OpenSSL cipher list for TLS 1.2; empty = a strong default
+  bool operator==(const TlsSettings&) const = default;
 };
 
 struct HttpListener {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 8080;
   std::optional<TlsSettings> tls;
+  bool operator==(const HttpListener&) const = default;
 };
 
 struct MllpListener {
@@ -33,6 +36,7 @@ struct MllpListener {
   std::optional<TlsSettings> tls;
   /// Exchange on whose behalf messages are taken when the sender is not otherwise known.
   std::string default_exchange;
+  bool operator==(const MllpListener&) const = default;
 };
 
 struct Listeners {
@@ -41,17 +45,21 @@ struct Listeners {
   /// certificate, beside a plain `http` kept for loopback tools (metrics scrapers, curl).
   std::optional<HttpListener> https;
   std::optional<MllpListener> mllp;
+  bool operator==(const Listeners&) const = default;
 };
 
 struct SqliteStore {
   std::string path;
+  bool operator==(const SqliteStore&) const = default;
 };
 struct PostgresStore {
   std::string url;
+  bool operator==(const PostgresStore&) const = default;
 };
 struct Store {
   std::optional<SqliteStore> sqlite;
   std::optional<PostgresStore> postgres;
+  bool operator==(const Store&) const = default;
 };
 
 enum class Transport { websocket, mllp, fhir_rest };
@@ -64,6 +72,7 @@ struct Credentials {
   std::string cert_sha256;         ///< SHA-256 fingerprint of the client certificate, lower-case hex
   std::vector<std::string> sending_facilities;  ///< MSH-4 values accepted for this exchange
   std::string base_url;            ///< FHIR REST base URL, for transport fhir-rest
+  bool operator==(const Credentials&) const = default;
 };
 
 /// TLS towards a fhir-rest exchange's server (an https base_url). Paths are resolved against the
@@ -73,6 +82,7 @@ struct ClientTlsSettings {
   std::string ca;    ///< PEM CA bundle the server's certificate must chain to; empty: the system's
   std::string cert;  ///< PEM certificate chain presented to the server (mutual TLS); empty: none
   std::string key;   ///< the private key of `cert`
+  bool operator==(const ClientTlsSettings&) const = default;
 };
 
 /// FHIR identifier system URI by assigning authority (or identifier type code), e.g.
@@ -85,6 +95,7 @@ struct Subscription {
   std::vector<std::string> events;
   std::string patients = "held";         ///< "held" (the record locator's), "listed", or "all"
   std::vector<std::string> nhs_numbers;  ///< the patients of "listed"
+  bool operator==(const Subscription&) const = default;
 };
 
 /// Where the broker delivers events to an exchange that only speaks MLLP: it connects out as an
@@ -93,6 +104,7 @@ struct MllpDelivery {
   std::string host;
   std::uint16_t port = 0;
   bool tls = false;
+  bool operator==(const MllpDelivery&) const = default;
 };
 
 struct Exchange {
@@ -118,6 +130,7 @@ struct Exchange {
   std::chrono::milliseconds query_timeout{0};
   std::vector<Subscription> subscriptions;
   std::optional<MllpDelivery> mllp_delivery;
+  bool operator==(const Exchange&) const = default;
 };
 
 /// How events are delivered: at least once, retried with exponential backoff and jitter.
@@ -131,6 +144,7 @@ struct Events {
   /// Hours a delivered delivery is kept once settled, and an event no delivery refers to any
   /// more once it occurred; 0 keeps them forever. Pending deliveries and dead letters stay.
   std::size_t delivered_retention_hours = 168;
+  bool operator==(const Events&) const = default;
 };
 
 struct Limits {
@@ -145,6 +159,7 @@ struct Limits {
   std::size_t record_locator_cache_entries = 100'000;
   /// Deadline of a query to a live exchange that sets no query_timeout of its own.
   std::chrono::milliseconds query_timeout{5000};
+  bool operator==(const Limits&) const = default;
 };
 
 enum class LogFormat { text, json };
@@ -152,12 +167,14 @@ enum class LogFormat { text, json };
 struct Logging {
   std::string level = "info";  ///< trace, debug, info, warn, error, critical, off
   LogFormat format = LogFormat::text;
+  bool operator==(const Logging&) const = default;
 };
 
 /// One key of an issuer given as a PEM file (SubjectPublicKeyInfo or a certificate).
 struct JwtKeyFile {
   std::string kid;  ///< matched against the token header's `kid`; may be empty for a lone key
   std::string pem;  ///< resolved against the config file's folder
+  bool operator==(const JwtKeyFile&) const = default;
 };
 
 /// An identity provider whose bearer tokens the broker accepts.
@@ -166,6 +183,7 @@ struct JwtIssuer {
   std::string audience;  ///< must be in the token's `aud`
   std::vector<JwtKeyFile> keys;
   std::string jwks;  ///< a JWKS file (RSA and EC P-256 keys); empty: none
+  bool operator==(const JwtIssuer&) const = default;
 };
 
 /// The development issuer behind `hiebroker dev-token`; its key also verifies.
@@ -177,6 +195,7 @@ struct DevIssuer {
   /// When the key file does not exist: false stops serve/check-config; true turns the
   /// development issuer off (config/demo.json, which runs before scripts/gen-dev-certs).
   bool optional = false;
+  bool operator==(const DevIssuer&) const = default;
 };
 
 /// Bearer JWT verification: who is trusted, and how strictly.
@@ -185,10 +204,23 @@ struct Jwt {
   std::chrono::seconds clock_skew{60};  ///< tolerance on exp and nbf
   std::size_t token_cache_entries = 10'000;  ///< verified tokens kept; 0: verify every time
   std::optional<DevIssuer> dev_issuer;
+  bool operator==(const Jwt&) const = default;
+};
+
+/// An operator who reaches /admin with a client certificate (mutual TLS, chained to the HTTPS
+/// listener's CA) instead of a bearer token.
+struct OperatorCertificate {
+  std::string name;             ///< who, for logs and audit
+  std::string cert_subject_cn;  ///< matched against the certificate's subject CN
+  std::string cert_sha256;      ///< or its SHA-256 fingerprint, lower-case hex
+  std::string scope = "system/Endpoint.r";  ///< system scopes, space-separated, as a token's
+  bool operator==(const OperatorCertificate&) const = default;
 };
 
 struct Security {
   Jwt jwt;
+  std::vector<OperatorCertificate> operators;
+  bool operator==(const Security&) const = default;
 };
 
 struct Config {
@@ -201,6 +233,7 @@ struct Config {
   Logging logging;
   Security security;
   Events events;
+  bool operator==(const Config&) const = default;
 };
 
 /// The exchange with `id`, or nullptr.

@@ -1,5 +1,6 @@
 #include "broker/config/read_security.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "broker/config/paths.hpp"
@@ -66,6 +67,34 @@ void read_dev_issuer(ObjectReader& dev, DevIssuer& out, const std::string& base_
   resolve_file(dev, "private_key", out.private_key, base_dir, out.optional);
 }
 
+bool is_sha256_hex(const std::string& text) {
+  return text.size() == 64 && std::ranges::all_of(text, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+void read_operator(ObjectReader& item, OperatorCertificate& out) {
+  non_empty(item, "name", out.name, true);
+  item.optional("cert_subject_cn", out.cert_subject_cn);
+  item.optional("cert_sha256", out.cert_sha256);
+  if (out.cert_subject_cn.empty() && out.cert_sha256.empty())
+    item.fail("cert_subject_cn", "an operator needs cert_subject_cn, cert_sha256, or both");
+  if (!out.cert_sha256.empty() && !is_sha256_hex(out.cert_sha256))
+    item.fail("cert_sha256", "must be 64 lower-case hex digits (openssl x509 -noout -fingerprint -sha256, "
+                             "without the colons)");
+  item.optional("scope", out.scope);
+  // Operators act for the broker, never for a patient or a clinician.
+  std::size_t words = 0;
+  for (std::size_t at = 0; at < out.scope.size();) {
+    const std::size_t end = std::min(out.scope.find(' ', at), out.scope.size());
+    const std::string word = out.scope.substr(at, end - at);
+    if (!word.empty()) {
+      ++words;
+      if (!word.starts_with("system/")) item.fail("scope", "\"" + word + "\": operators get system/ scopes only");
+    }
+    at = end + 1;
+  }
+  if (words == 0) item.fail("scope", "must name at least one system/ scope");
+}
+
 }  // namespace
 
 void read_security(ObjectReader& root, Security& out, const std::string& base_dir) {
@@ -103,6 +132,14 @@ void read_security(ObjectReader& root, Security& out, const std::string& base_di
       j.dev_issuer = std::move(d);
     }
     jwt->finish();
+  }
+  std::set<std::string> names;
+  for (auto& item : security->array_of_objects("operators")) {
+    OperatorCertificate op;
+    read_operator(item, op);
+    if (!op.name.empty() && !names.insert(op.name).second) item.fail("name", "operator \"" + op.name + "\" is configured twice");
+    item.finish();
+    out.operators.push_back(std::move(op));
   }
   security->finish();
 }

@@ -83,6 +83,10 @@ void configure(std::string_view level, bool json, std::shared_ptr<spdlog::sinks:
   spdlog::set_default_logger(std::move(logger));
 }
 
+void set_level(std::string_view level) {
+  spdlog::default_logger_raw()->set_level(spdlog::level::from_str(std::string(level)));
+}
+
 bool enabled(Level level) { return spdlog::default_logger_raw()->should_log(to_spdlog(level)); }
 
 void write(Level level, const Context& context, std::string_view message, std::initializer_list<Field> fields) {

@@ -42,6 +42,9 @@ struct Field {
 /// Lines go to `sink` when given (tests), otherwise to stderr (stdout is for `listening` lines).
 void configure(std::string_view level, bool json, std::shared_ptr<spdlog::sinks::sink> sink = nullptr);
 
+/// Changes the level of the configured logger while it runs (a configuration reload).
+void set_level(std::string_view level);
+
 bool enabled(Level level);
 void write(Level level, const Context& context, std::string_view message,
            std::initializer_list<Field> fields = {});

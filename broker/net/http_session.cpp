@@ -106,6 +106,7 @@ asio::awaitable<std::optional<WebSocketUpgrade>> serve_requests(Stream& stream, 
                                                                 const std::string& peer) {
   auto& tcp = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
+  const std::optional<PeerCertificate> certificate = certificate_of(stream);  // once per connection
   control.cancel = [&tcp] {
     boost::system::error_code ignored;
     tcp.socket().cancel(ignored);
@@ -146,11 +147,11 @@ asio::awaitable<std::optional<WebSocketUpgrade>> serve_requests(Stream& stream, 
     if (auto endpoint = websocket_endpoint_for(request, routes.websockets)) {
       tcp.expires_never();
       control.cancel = nullptr;  // the stream is about to move to the WebSocket session
-      co_return WebSocketUpgrade{std::move(request), {connection_id, settings.listener_name, peer, certificate_of(stream), tcp.get_executor()},
+      co_return WebSocketUpgrade{std::move(request), {connection_id, settings.listener_name, peer, certificate, tcp.get_executor()},
                                  std::move(endpoint)};
     }
     RequestContext context{connection_id, connection_id + "-" + std::to_string(sequence), peer,
-                           std::is_same_v<Stream, TlsStream>};
+                           std::is_same_v<Stream, TlsStream>, certificate};
     tcp.expires_never();
     HttpResponse response = co_await handle_with_deadline(routes.handler, request, context, settings.limits.request_timeout);
     const bool keep_alive = response.keep_alive() && request.keep_alive() && !control.draining;

@@ -5,7 +5,10 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "broker/net/tls_identity.hpp"
+
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace hie::net {
@@ -19,6 +22,8 @@ struct RequestContext {
   std::string request_id;     ///< "c17-3"
   std::string peer_address;   ///< "127.0.0.1:50122"
   bool secure = false;        ///< the request came over TLS (links to it say https)
+  /// The client certificate the TLS handshake verified, when one was presented.
+  std::optional<PeerCertificate> client_certificate{};
 };
 
 /// Turns a request into a response. Sessions only do I/O; all meaning lives in the handler.

@@ -2,7 +2,9 @@
 // Which configured exchange a connection or message speaks for: by client certificate, by
 // MSH-4 sending facility, or by the listener's default exchange, in that order of trust.
 
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,9 +16,15 @@
 
 namespace hie::peers {
 
+/// Thread-safe. A configuration reload replaces the exchanges whole; what was found before keeps
+/// pointing at the generation it came from (a connection's exchange, for the connection's life),
+/// so every generation is kept: a reload costs the size of the exchanges' settings.
 class ExchangeDirectory {
  public:
   explicit ExchangeDirectory(std::vector<config::Exchange> exchanges);
+
+  /// Lookups from now on use `exchanges` (a reload: credentials rotated, facilities added).
+  void replace(std::vector<config::Exchange> exchanges);
 
   const config::Exchange* find(std::string_view id) const;
   /// The exchange whose configured credentials match the certificate (CN, a SAN, or SHA-256).
@@ -34,7 +42,10 @@ class ExchangeDirectory {
                                                       std::string_view fallback) const;
 
  private:
-  std::vector<config::Exchange> exchanges_;
+  const std::vector<config::Exchange>& current() const;
+
+  mutable std::mutex mutex_;
+  std::deque<std::vector<config::Exchange>> generations_;  // newest last
 };
 
 /// The handshake check of a listener that requires client certificates: only a certificate that

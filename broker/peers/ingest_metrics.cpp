@@ -2,8 +2,11 @@
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
+#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include "broker/peers/exchange_last_seen.hpp"
 
 namespace hie::peers {
 
@@ -11,6 +14,7 @@ struct IngestMetrics::Impl {
   prometheus::Family<prometheus::Counter>* messages = nullptr;
   prometheus::Family<prometheus::Counter>* bytes = nullptr;
   prometheus::Family<prometheus::Histogram>* ack_seconds = nullptr;
+  prometheus::Family<prometheus::Gauge>* last_seen = nullptr;
 };
 
 IngestMetrics::IngestMetrics(prometheus::Registry& registry) : impl_(std::make_unique<Impl>()) {
@@ -28,6 +32,7 @@ IngestMetrics::IngestMetrics(prometheus::Registry& registry) : impl_(std::make_u
                             .Help("From a complete inbound message to its acknowledgement (durable write "
                                   "included), by format")
                             .Register(registry);
+  impl_->last_seen = &exchange_last_seen_family(registry);
 }
 
 IngestMetrics::~IngestMetrics() = default;
@@ -36,6 +41,7 @@ void IngestMetrics::message(const std::string& exchange, const std::string& form
                             std::size_t bytes, std::chrono::steady_clock::duration ack_latency) {
   // prometheus-cpp's Add returns the existing series for known labels, under its own lock.
   impl_->messages->Add({{"exchange", exchange}, {"format", format}, {"outcome", outcome}}).Increment();
+  mark_exchange_seen(*impl_->last_seen, exchange);
   impl_->bytes->Add({{"exchange", exchange}, {"format", format}}).Increment(static_cast<double>(bytes));
   static const prometheus::Histogram::BucketBoundaries kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                                     0.05,   0.1,   0.25,   0.5,   1,    2.5};

@@ -38,6 +38,7 @@ void PeerConnection::refuse(const std::string& type, std::string_view re, std::s
 }
 
 asio::awaitable<void> PeerConnection::on_message(std::string text, bool binary) {
+  endpoint_->peer_metrics_->seen(exchange_.id);
   if (binary) {
     refuse("binary", "", "malformed", "binary frames are not accepted: send each message as a JSON text frame");
     co_return;
@@ -70,6 +71,14 @@ asio::awaitable<void> PeerConnection::on_message(std::string text, bool binary) 
     // pong, or an ack/nack of nothing in flight (an event's, after its deadline): nothing to answer.
     endpoint_->peer_metrics_->message(exchange_.id, in.type, "ok");
   }
+}
+
+void PeerConnection::disconnect(std::string reason) {
+  log::write(log::Level::info, {peer_.connection_id, {}}, "peer disconnected by the broker",
+             {{"exchange", exchange_.id}, {"reason", reason}});
+  // 1008: policy violation, the close code RFC 6455 gives an endpoint that ends a connection it
+  // will not serve; the peer's reconnect is again subject to the configuration.
+  outbox_->close(1008, std::move(reason));
 }
 
 void PeerConnection::on_hello(const protocol::Incoming& in, const protocol::Hello& hello) {

@@ -29,6 +29,9 @@ class PeerConnection final : public net::WebSocketConnection, public std::enable
   /// Sends an event; `done` runs exactly once, on this connection's strand: acknowledged by the
   /// peer's ack, or not (its nack, no ack within `ack_timeout`, the connection closed). Thread-safe.
   void deliver(protocol::EventMessage event, std::chrono::milliseconds ack_timeout, std::function<void(EventReceipt)> done);
+  /// Closes the connection (WebSocket close 1008 with `reason`) once queued messages are written;
+  /// queries and deliveries in flight end as when the peer goes away. Thread-safe.
+  void disconnect(std::string reason);
 
  private:
   struct Pending {

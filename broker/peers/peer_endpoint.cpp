@@ -57,6 +57,19 @@ std::size_t PeerEndpoint::connections(const std::string& exchange) const {
       std::count_if(it->second.begin(), it->second.end(), [](const auto& weak) { return !weak.expired(); }));
 }
 
+std::size_t PeerEndpoint::disconnect(const std::string& exchange, const std::string& reason) {
+  std::vector<std::shared_ptr<PeerConnection>> open;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = connections_.find(exchange); it != connections_.end())
+      for (const auto& weak : it->second)
+        if (auto held = weak.lock()) open.push_back(std::move(held));
+  }
+  // Outside the lock: a close may complete at once and call closed(), which takes it.
+  for (auto& connection : open) connection->disconnect(reason);
+  return open.size();
+}
+
 std::shared_ptr<PeerConnection> PeerEndpoint::ready_connection(const std::string& exchange) const {
   std::lock_guard lock(mutex_);
   if (auto it = connections_.find(exchange); it != connections_.end())

@@ -60,6 +60,10 @@ class PeerEndpoint final : public net::WebSocketEndpoint, public std::enable_sha
   /// Connections open for `exchange` (said hello or not).
   std::size_t connections(const std::string& exchange) const;
 
+  /// Closes every connection `exchange` has open (an operator's request, or an exchange removed
+  /// from the configuration); returns how many. It may connect again if still configured.
+  std::size_t disconnect(const std::string& exchange, const std::string& reason);
+
  private:
   friend class PeerConnection;
   void closed(const std::string& exchange, const PeerConnection* connection);

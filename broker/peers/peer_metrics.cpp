@@ -5,12 +5,15 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include "broker/peers/exchange_last_seen.hpp"
+
 namespace hie::peers {
 
 struct PeerMetrics::Impl {
   prometheus::Family<prometheus::Gauge>* connections = nullptr;
   prometheus::Family<prometheus::Counter>* messages = nullptr;
   prometheus::Family<prometheus::Counter>* queries = nullptr;
+  prometheus::Family<prometheus::Gauge>* last_seen = nullptr;
 };
 
 PeerMetrics::PeerMetrics(prometheus::Registry& registry) : impl_(std::make_unique<Impl>()) {
@@ -26,6 +29,7 @@ PeerMetrics::PeerMetrics(prometheus::Registry& registry) : impl_(std::make_uniqu
                         .Name("hie_peer_queries_total")
                         .Help("Queries the broker sent to peers, by exchange and outcome")
                         .Register(registry);
+  impl_->last_seen = &exchange_last_seen_family(registry);
 }
 
 PeerMetrics::~PeerMetrics() = default;
@@ -39,6 +43,7 @@ void PeerMetrics::disconnected(const std::string& exchange) {
 void PeerMetrics::message(const std::string& exchange, const std::string& type, const std::string& outcome) {
   impl_->messages->Add({{"exchange", exchange}, {"type", type}, {"outcome", outcome}}).Increment();
 }
+void PeerMetrics::seen(const std::string& exchange) { mark_exchange_seen(*impl_->last_seen, exchange); }
 void PeerMetrics::query(const std::string& exchange, const std::string& outcome) {
   impl_->queries->Add({{"exchange", exchange}, {"outcome", outcome}}).Increment();
 }

@@ -21,6 +21,8 @@ class PeerMetrics {
   /// One message from a peer: its type ("unreadable" when it could not be read) and the outcome
   /// ("ok", or the nack reason).
   void message(const std::string& exchange, const std::string& type, const std::string& outcome);
+  /// The peer sent something (any message, readable or not): hie_exchange_last_seen_timestamp_seconds.
+  void seen(const std::string& exchange);
   /// One broker-to-peer query: answered, error, timed_out, not_connected, disconnected.
   void query(const std::string& exchange, const std::string& outcome);
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -154,6 +155,38 @@ TEST(SecurityExamples, DemoTrustsTheOptionalDevIssuerAndProductionHasNone) {
   auto production = hie::testing::read_source_file("config/production.example.json");
   EXPECT_EQ(production.find("dev_issuer"), std::string::npos);
   EXPECT_NE(production.find("\"issuers\""), std::string::npos);
+}
+
+TEST_F(SecuritySettings, ReadsOperatorsWhoUseAClientCertificate) {
+  auto config = parse(R"({ "operators": [
+    { "name": "night", "cert_subject_cn": "night-operator" },
+    { "name": "oncall", "cert_sha256": "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+      "scope": "system/Endpoint.ru system/Subscription.ru" } ] })");
+  ASSERT_TRUE(config) << messages(config).front();
+  const auto& operators = config->security.operators;
+  ASSERT_EQ(operators.size(), 2u);
+  EXPECT_EQ(operators[0].name, "night");
+  EXPECT_EQ(operators[0].cert_subject_cn, "night-operator");
+  EXPECT_EQ(operators[0].scope, "system/Endpoint.r");  // the default: look, not touch
+  EXPECT_EQ(operators[1].scope, "system/Endpoint.ru system/Subscription.ru");
+}
+
+TEST_F(SecuritySettings, RefusesOperatorsWithoutACertificateWithNonSystemScopesOrTwice) {
+  auto config = parse(R"({ "operators": [
+    { "name": "a" },
+    { "name": "b", "cert_sha256": "AB:CD" },
+    { "name": "c", "cert_subject_cn": "c", "scope": "patient/*.read" },
+    { "name": "c", "cert_subject_cn": "c2" } ] })");
+  ASSERT_FALSE(config);
+  const auto all = messages(config);
+  auto has = [&](const std::string& text) {
+    return std::ranges::any_of(all, [&](const std::string& m) { return m.find(text) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("security.operators[0].cert_subject_cn: an operator needs cert_subject_cn, cert_sha256, or both"))
+      << all.front();
+  EXPECT_TRUE(has("security.operators[1].cert_sha256: must be 64 lower-case hex digits"));
+  EXPECT_TRUE(has("security.operators[2].scope: \"patient/*.read\": operators get system/ scopes only"));
+  EXPECT_TRUE(has("security.operators[3].name: operator \"c\" is configured twice"));
 }
 
 }  // namespace

@@ -118,5 +118,36 @@ TEST(TlsIdentity, OnlyAConfiguredExchangesCertificateGetsAnMllpConnection) {
   EXPECT_EQ(journal.out.find("TLS-2"), std::string::npos) << journal.out;
 }
 
+TEST(TlsIdentity, AnOperatorsCertificateOpensTheAdminApiWithoutATokenAndNothingElse) {
+  TempDir dir;
+  const std::string config = copy_demo_tls_config(dir);
+  ASSERT_EQ(run_command({kGenDevCerts, "--out", dir.path("dev-certs")}).exit_code, 0);
+  for (const char* name : {"night-operator", "stranger-hie"})
+    ASSERT_EQ(run_command({kGenDevCerts, "--out", dir.path("dev-certs"), name}).exit_code, 0);
+  ChildProcess broker(serve_argv(dir,
+                                 {"--set", R"(security.operators=[{"name": "night", "cert_subject_cn": "night-operator",)"
+                                           R"( "scope": "system/Endpoint.r"}])"},
+                                 config),
+                      dir.path("stderr.log"));
+  auto https = read_listening_port(broker, "http");
+  ASSERT_TRUE(https) << dir.read("stderr.log");
+  const auto night = client_of(dir, "night-operator");
+  auto exchanges = tls_get(*https, night, "/admin/exchanges");
+  EXPECT_EQ(exchanges.status, 200) << exchanges.body;
+  EXPECT_NE(exchanges.body.find("\"north-hie\""), std::string::npos) << exchanges.body;
+  // Only the scopes configured for the operator, and only under /admin.
+  EXPECT_EQ(tls_get(*https, night, "/admin/events/backlog").status, 403);
+  EXPECT_EQ(tls_get(*https, night, "/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|9434765919").status, 401);
+  // No certificate, an exchange's certificate, or a stranger's: a token is needed.
+  TlsClientOptions anonymous;
+  anonymous.ca_cert = dir.path("dev-certs/ca.crt");
+  EXPECT_EQ(tls_get(*https, anonymous, "/admin/exchanges").status, 401);
+  EXPECT_EQ(tls_get(*https, client_of(dir, "north-hie"), "/admin/exchanges").status, 401);
+  EXPECT_EQ(tls_get(*https, client_of(dir, "stranger-hie"), "/admin/exchanges").status, 401);
+  EXPECT_NE(dir.read("stderr.log").find("operator by client certificate"), std::string::npos);
+  broker.signal(SIGTERM);
+  EXPECT_EQ(broker.wait(20s), 0) << dir.read("stderr.log");
+}
+
 }  // namespace
 }  // namespace hie::testing

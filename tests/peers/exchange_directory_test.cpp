@@ -15,10 +15,12 @@ config::Exchange exchange(std::string id, std::vector<std::string> facilities, s
   return e;
 }
 
-ExchangeDirectory directory() {
-  return ExchangeDirectory({exchange("north", {"NORTHFAC", "NORTH^1.2.3^ISO"}, "north.example", ""),
-                            exchange("south", {"SOUTHFAC"}, "", "ab12")});
+std::vector<config::Exchange> exchanges() {
+  return {exchange("north", {"NORTHFAC", "NORTH^1.2.3^ISO"}, "north.example", ""),
+          exchange("south", {"SOUTHFAC"}, "", "ab12")};
 }
+
+ExchangeDirectory directory() { return ExchangeDirectory(exchanges()); }
 
 TEST(ExchangeDirectory, SendingFacilityByNamespaceOrAsSent) {
   auto d = directory();
@@ -60,10 +62,34 @@ TEST(ExchangeDirectory, ACertificateWinsAndMustAgreeWithTheSendingFacility) {
 }
 
 TEST(ExchangeDirectory, TheHandshakeCheckLetsInOnlyCertificatesOfConfiguredExchanges) {
-  auto accept = accept_exchange_certificates(std::make_shared<const ExchangeDirectory>(directory()));
+  auto accept = accept_exchange_certificates(std::make_shared<const ExchangeDirectory>(exchanges()));
   EXPECT_TRUE(accept({"north.example", {}, "00"}));
   EXPECT_TRUE(accept({"whatever", {}, "ab12"}));
   EXPECT_FALSE(accept({"stranger.example", {"stranger.example"}, "ff"}));
+}
+
+TEST(ExchangeDirectory, AReplacementAppliesToNewLookupsWhileEarlierFindsStayValid) {
+  ExchangeDirectory d(exchanges());
+  const config::Exchange* before = d.by_sending_facility("NORTHFAC");
+  ASSERT_TRUE(before);
+  // A reload: north's certificate rotated to a fingerprint, and a second sending facility.
+  auto next = exchanges();
+  next[0].credentials.cert_subject_cn.clear();
+  next[0].credentials.cert_sha256 = "cd34";
+  next[0].credentials.sending_facilities.push_back("NORTHLAB");
+  d.replace(next);
+  EXPECT_EQ(before->id, "north");  // a connection's exchange outlives the reload
+  EXPECT_EQ(before->credentials.cert_subject_cn, "north.example");
+  const config::Exchange* lab = d.by_sending_facility("NORTHLAB");
+  ASSERT_TRUE(lab);
+  EXPECT_EQ(lab->id, "north");
+  net::PeerCertificate old_cert;
+  old_cert.subject_cn = "north.example";
+  EXPECT_EQ(d.by_certificate(old_cert), nullptr);
+  net::PeerCertificate new_cert;
+  new_cert.sha256 = "cd34";
+  ASSERT_TRUE(d.by_certificate(new_cert));
+  EXPECT_EQ(d.by_certificate(new_cert)->id, "north");
 }
 
 }  // namespace
