@@ -164,7 +164,7 @@ int serve_command(int argc, char** argv) {
   if (const auto& sqlite = config.store.sqlite) {
     std::error_code ignored;
     std::filesystem::create_directories(std::filesystem::path(sqlite->path).parent_path(), ignored);
-    auto opened = store::SqliteStore::open({.path = sqlite->path});
+    auto opened = store::SqliteStore::open({.path = sqlite->path, .registry = registry.get()});
     if (!opened) {
       std::cerr << "hiebroker serve: store.sqlite: " << opened.error().describe() << "\n";
       return 1;
@@ -295,6 +295,7 @@ int serve_command(int argc, char** argv) {
     };
     routing::QueryEngineSettings engine_settings;
     engine_settings.default_deadline = config.limits.query_timeout;
+    engine_settings.registry = registry.get();
     query_engine = std::make_unique<routing::QueryEngine>(engine_settings, config.exchanges,
                                                           *exchange_adapters, *store, *locator, std::move(ask));
     std::vector<std::string> exchange_ids;

@@ -12,6 +12,7 @@
 #include "broker/model/json.hpp"
 #include "broker/model/nhs_number.hpp"
 #include "broker/routing/adapter_context.hpp"
+#include "broker/routing/query_metrics.hpp"
 
 namespace hie::routing {
 
@@ -72,17 +73,23 @@ void add_located_nhs_number(std::vector<model::Resource>& resources, const std::
 
 }  // namespace
 
+using Clock = std::chrono::steady_clock;
+
 /// One query in flight: a slot per exchange, filled once, by an answer or by the deadline.
 class Fanout : public std::enable_shared_from_this<Fanout> {
  public:
-  Fanout(asio::thread_pool& pool, QueryResult result, QueryEngine::Done done, std::function<void()> finished)
+  Fanout(asio::thread_pool& pool, QueryResult result, QueryEngine::Done done, std::function<void()> finished,
+         QueryMetrics* metrics, Clock::time_point accepted)
       : strand_(asio::make_strand(pool)),
         timer_(strand_),
         result_(std::move(result)),
         filled_(result_.exchanges.size(), false),
+        took_(result_.exchanges.size()),
         remaining_(result_.exchanges.size()),
         done_(std::move(done)),
-        finished_(std::move(finished)) {}
+        finished_(std::move(finished)),
+        metrics_(metrics),
+        accepted_(accepted) {}
 
   QueryResult& result() { return result_; }
 
@@ -111,6 +118,7 @@ class Fanout : public std::enable_shared_from_this<Fanout> {
     add_located_nhs_number(answer.resources, result_.nhs_number);
     slot = std::move(answer);
     filled_[index] = true;
+    took_[index] = Clock::now() - started_;
     if (--remaining_ == 0) finish(lock);
   }
 
@@ -118,21 +126,30 @@ class Fanout : public std::enable_shared_from_this<Fanout> {
   void expire() {
     std::unique_lock lock(mutex_);
     if (finished_flag_) return;
+    const auto took = Clock::now() - started_;
     for (std::size_t i = 0; i < result_.exchanges.size(); ++i)
       if (!filled_[i]) {
         auto& slot = result_.exchanges[i];
         slot.kind = ExchangeResult::Kind::timed_out;
         slot.detail = "no answer before the deadline";
         slot.retrieved = now_utc();
+        took_[i] = took;
       }
+    expired_ = true;
     finish(lock);
   }
 
   void finish(std::unique_lock<std::mutex>& lock) {
     finished_flag_ = true;
     QueryResult out = std::move(result_);
-    lock.unlock();
+    lock.unlock();  // nothing writes the slots or took_ once finished_flag_ is set
     asio::post(strand_, [self = shared_from_this()] { self->timer_.cancel(); });
+    // Counted before the caller hears, so whoever saw the answer also sees it counted.
+    if (metrics_) {
+      for (std::size_t i = 0; i < out.exchanges.size(); ++i)
+        metrics_->exchange(out.exchanges[i].exchange, to_string(out.exchanges[i].kind), took_[i]);
+      metrics_->finished(expired_ ? "timed_out" : "complete", Clock::now() - accepted_);
+    }
     done_(std::move(out));
     finished_();
   }
@@ -142,10 +159,15 @@ class Fanout : public std::enable_shared_from_this<Fanout> {
   std::mutex mutex_;
   QueryResult result_;
   std::vector<bool> filled_;
+  const Clock::time_point started_ = Clock::now();
+  std::vector<Clock::duration> took_;  // per slot, from the fan-out to its filling
   std::size_t remaining_;
   bool finished_flag_ = false;
+  bool expired_ = false;
   QueryEngine::Done done_;
   std::function<void()> finished_;
+  QueryMetrics* metrics_;
+  Clock::time_point accepted_;  // when run() took the query: its whole duration starts here
 };
 
 struct QueryEngine::Impl {
@@ -155,6 +177,7 @@ struct QueryEngine::Impl {
   store::Store& store;
   RecordLocator& locator;
   AskExchange ask;
+  std::unique_ptr<QueryMetrics> metrics;  // null without a registry
   asio::thread_pool pool;
 
   Impl(QueryEngineSettings s, std::vector<config::Exchange> e, ExchangeAdapters a, store::Store& st, RecordLocator& l,
@@ -165,7 +188,14 @@ struct QueryEngine::Impl {
         store(st),
         locator(l),
         ask(std::move(ask_exchange)),
+        metrics(s.registry ? std::make_unique<QueryMetrics>(*s.registry, ids_of(exchanges)) : nullptr),
         pool(std::max(1u, s.worker_threads)) {}
+
+  static std::vector<std::string> ids_of(const std::vector<config::Exchange>& exchanges) {
+    std::vector<std::string> ids;
+    for (const auto& e : exchanges) ids.push_back(e.id);
+    return ids;
+  }
 
   const config::Exchange* exchange(const std::string& id) const {
     auto it = std::ranges::find(exchanges, id, &config::Exchange::id);
@@ -176,7 +206,8 @@ struct QueryEngine::Impl {
     return e.query_timeout.count() > 0 ? e.query_timeout : settings.default_deadline;
   }
 
-  void start(PatientQuery query, Done done, std::function<void()> finished);
+  void start(PatientQuery query, Done done, std::function<void()> finished, Clock::time_point accepted);
+  void fail(Done& done, const std::function<void()>& finished, Clock::time_point accepted, Error error);
   void read_stored(const std::shared_ptr<Fanout>& fanout, std::size_t index, const config::Exchange& exchange,
                    const PatientQuery& query, std::vector<std::string> patient_keys);
   void ask_live(const std::shared_ptr<Fanout>& fanout, std::size_t index, const config::Exchange& exchange,
@@ -192,34 +223,38 @@ QueryEngine::QueryEngine(QueryEngineSettings settings, std::vector<config::Excha
 QueryEngine::~QueryEngine() { impl_->pool.join(); }
 
 void QueryEngine::run(PatientQuery query, Done done) {
+  QueryMetrics* metrics = impl_->metrics.get();
   if (in_flight_.fetch_add(1) >= impl_->settings.max_in_flight) {
     in_flight_.fetch_sub(1);
+    if (metrics) metrics->refused();
     done(make_error(Errc::limit_exceeded,
                     "too many queries in flight (" + std::to_string(impl_->settings.max_in_flight) + "): retry shortly",
                     "query"));
     return;
   }
+  if (metrics) metrics->started();
   // The record locator and consent reads may block on the store: not on the caller's thread.
-  asio::post(impl_->pool, [this, query = std::move(query), done = std::move(done)]() mutable {
-    impl_->start(std::move(query), std::move(done), [this] { in_flight_.fetch_sub(1); });
+  const auto accepted = Clock::now();
+  asio::post(impl_->pool, [this, accepted, query = std::move(query), done = std::move(done)]() mutable {
+    impl_->start(std::move(query), std::move(done), [this] { in_flight_.fetch_sub(1); }, accepted);
   });
 }
 
-void QueryEngine::Impl::start(PatientQuery query, Done done, std::function<void()> finished) {
+void QueryEngine::Impl::fail(Done& done, const std::function<void()>& finished, Clock::time_point accepted,
+                             Error error) {
+  if (metrics) metrics->finished("error", Clock::now() - accepted);
+  done(std::move(error));
+  finished();
+}
+
+void QueryEngine::Impl::start(PatientQuery query, Done done, std::function<void()> finished,
+                              Clock::time_point accepted) {
   auto location = locator.locate(query.identity);
-  if (!location) {
-    done(location.error());
-    finished();
-    return;
-  }
+  if (!location) return fail(done, finished, accepted, location.error());
   std::optional<store::ConsentRecord> consent;
   if (!location->nhs_number.empty()) {
     auto read = store.consent(location->nhs_number);
-    if (!read) {
-      done(read.error());
-      finished();
-      return;
-    }
+    if (!read) return fail(done, finished, accepted, read.error());
     consent = std::move(*read);
   }
   // A FHIR REST exchange never sends the broker anything, so the locator cannot know whom it
@@ -233,7 +268,8 @@ void QueryEngine::Impl::start(PatientQuery query, Done done, std::function<void(
   QueryResult result;
   result.nhs_number = location->nhs_number;
   for (const auto& id : location->exchanges) result.exchanges.push_back({id, ExchangeResult::Kind::failed, {}, {}, {}, 0});
-  auto fanout = std::make_shared<Fanout>(pool, std::move(result), std::move(done), std::move(finished));
+  auto fanout =
+      std::make_shared<Fanout>(pool, std::move(result), std::move(done), std::move(finished), metrics.get(), accepted);
 
   // The stored exchanges file resources under the NHS number, else the identifier they came with.
   std::vector<std::string> patient_keys{query.identity.system + "|" + query.identity.value};

@@ -19,6 +19,10 @@
 #include "broker/routing/record_locator.hpp"
 #include "broker/store/store.hpp"
 
+namespace prometheus {
+class Registry;
+}
+
 namespace hie::routing {
 
 /// What is asked: one of the patient's identifiers, and optionally which records.
@@ -53,10 +57,12 @@ using AskExchange =
 
 struct QueryEngineSettings {
   std::size_t max_in_flight = 64;  ///< queries at once; beyond this the caller is told to retry
-  unsigned worker_threads = 2;
-  std::chrono::milliseconds default_deadline{5000};  ///< for an exchange that sets none     ///< for store reads and translation, off the I/O threads
+  unsigned worker_threads = 2;     ///< for store reads and translation, off the I/O threads
+  std::chrono::milliseconds default_deadline{5000};  ///< for an exchange that sets none
   /// Added to the longest exchange deadline before the engine stops waiting on its own.
   std::chrono::milliseconds grace{250};
+  /// Where the hie_query_* metrics go (query_metrics.hpp); none when null. Outlives the engine.
+  prometheus::Registry* registry = nullptr;
 };
 
 class QueryEngine {

@@ -56,6 +56,7 @@ std::string patient_key_of(const std::vector<store::PatientSighting>& sightings)
 
 struct Translator::Metrics {
   prometheus::Family<prometheus::Counter>* messages = nullptr;
+  prometheus::Family<prometheus::Counter>* failures = nullptr;
   prometheus::Family<prometheus::Counter>* issues = nullptr;
   prometheus::Family<prometheus::Counter>* events = nullptr;
 };
@@ -70,6 +71,11 @@ Translator::Translator(store::Store& store, std::vector<config::Exchange> exchan
                               .Name("hie_translation_messages_total")
                               .Help("Journaled messages translated, by exchange, format and outcome "
                                     "(translated, failed, skipped)")
+                              .Register(*registry);
+    metrics_->failures = &prometheus::BuildCounter()
+                              .Name("hie_translation_failures_total")
+                              .Help("Journaled messages whose adapter could not read them, by exchange, format and "
+                                    "kind (the error code: parse_error, validation_error, unsupported, ...)")
                               .Register(*registry);
     metrics_->issues = &prometheus::BuildCounter()
                             .Name("hie_translation_issues_total")
@@ -119,6 +125,13 @@ store::TranslationBatch Translator::translate(const store::JournalRecord& row) c
   if (!translation) {
     verdict.state = store::TranslationState::failed;
     verdict.detail = translation.error().describe();
+    // The kind is the error code's word, a closed set: never the message, which may quote the input.
+    if (metrics_)
+      metrics_->failures
+          ->Add({{"exchange", row.exchange},
+                 {"format", row.format},
+                 {"kind", std::string(to_string(translation.error().code()))}})
+          .Increment();
     out.journal.push_back(std::move(verdict));
     return out;
   }

@@ -6,6 +6,7 @@
 
 #include "broker/store/migrations.hpp"
 #include "broker/store/sqlite_events.hpp"
+#include "broker/store/store_metrics.hpp"
 
 namespace hie::store {
 namespace {
@@ -130,7 +131,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteOptions options) {
 }
 
 SqliteStore::SqliteStore(SqliteOptions options, Database writer, Database reader)
-    : options_(std::move(options)), writer_(std::move(writer)), reader_(std::move(reader)) {}
+    : options_(std::move(options)),
+      writer_(std::move(writer)),
+      reader_(std::move(reader)),
+      metrics_(options_.registry ? std::make_unique<StoreMetrics>(*options_.registry) : nullptr) {}
 
 SqliteStore::~SqliteStore() {
   {
@@ -168,12 +172,14 @@ void SqliteStore::enqueue(Pending pending) {
     const bool stopping = stopping_;
     lock.unlock();
     ++failures_;
+    if (metrics_) metrics_->failed(stopping ? "stopping" : "busy", 1);
     Error error = make_error(stopping ? Errc::unsupported : Errc::limit_exceeded,
                              stopping ? "the store is stopping" : "the store is busy: too many writes waiting", "store");
     std::visit([&](auto& p) { p.done(error); }, pending);
     return;
   }
   queue_.push_back(std::move(pending));
+  if (metrics_) metrics_->queue_depth(queue_.size());
   lock.unlock();
   wake_.notify_one();
 }
@@ -188,6 +194,7 @@ void SqliteStore::run() {
       const std::size_t take = std::min(queue_.size(), options_.max_batch);
       std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take), std::back_inserter(batch));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+      if (metrics_) metrics_->queue_depth(queue_.size());
     }
     commit(batch);
     batch.clear();
@@ -292,12 +299,15 @@ void SqliteStore::commit(std::deque<Pending>& batch) {
   if (!status) {
     (void)writer_.exec("ROLLBACK");
     failures_ += batch.size();
+    if (metrics_) metrics_->failed("commit_failed", batch.size());
     for (auto& p : batch) std::visit([&](auto& item) { item.done(status.error()); }, p);
     return;
   }
-  last_commit_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto took = std::chrono::steady_clock::now() - started;
+  last_commit_seconds_ = std::chrono::duration<double>(took).count();
   ++commits_;
   last_batch_ = batch.size();
+  if (metrics_) metrics_->committed(batch.size(), took);
   std::size_t next = 0;
   for (auto& p : batch) {
     if (auto* a = std::get_if<PendingAppend>(&p)) {

@@ -15,12 +15,20 @@
 #include "broker/store/sqlite.hpp"
 #include "broker/store/store.hpp"
 
+namespace prometheus {
+class Registry;
+}
+
 namespace hie::store {
+
+class StoreMetrics;
 
 struct SqliteOptions {
   std::string path;
   std::size_t max_batch = 512;       ///< messages per commit at most
   std::size_t max_pending = 10'000;  ///< appends waiting beyond this are refused (back-pressure)
+  /// Where the hie_store_* write metrics go (store_metrics.hpp); none when null. Outlives the store.
+  prometheus::Registry* registry = nullptr;
 };
 
 class SqliteStore final : public Store {
@@ -106,6 +114,7 @@ class SqliteStore final : public Store {
 
   std::atomic<std::uint64_t> commits_{0}, messages_{0}, duplicates_{0}, failures_{0}, last_batch_{0};
   std::atomic<double> last_commit_seconds_{0};
+  std::unique_ptr<StoreMetrics> metrics_;  // null without a registry
   std::thread thread_;
 };
 

@@ -9,6 +9,7 @@
 #include <future>
 #include <thread>
 
+#include "broker/metrics/exposition.hpp"
 #include "broker/routing/translator.hpp"
 #include "broker/store/sqlite_store.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -244,6 +245,59 @@ TEST_F(QueryEngineTest, QueriesBeyondTheBoundAreRefusedUntilOneFinishes) {
   // The slot is given back once the first query finished.
   for (int i = 0; i < 50 && engine.in_flight() != 0; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(engine.in_flight(), 0u);
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos;
+}
+
+/// The value of the sample line that starts with `series` and a space, or -1 when there is none.
+double sample(const std::string& text, const std::string& series) {
+  const auto at = text.find("\n" + series + " ");
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 2));
+}
+
+TEST_F(QueryEngineTest, EachExchangesOutcomeAndLatencyAndTheWholeQueryAreCounted) {
+  prometheus::Registry registry;
+  {
+    QueryEngine engine({.default_deadline = 300ms, .grace = 100ms, .registry = &registry}, exchanges_, adapters_,
+                       *store_, *locator_, transport());
+    ASSERT_TRUE(run(engine, {{kNhs, "9434765919"}, {}, {}, {}, {}}));
+  }  // destroyed: its workers joined, so nothing is still being counted
+  const std::string text = metrics::render_text(registry);
+  for (const auto& [exchange, outcome] : std::vector<std::pair<std::string, std::string>>{
+           {"north", "stored"}, {"east", "answered"}, {"west", "answered"}, {"silent", "timed_out"},
+           {"down", "not_connected"}}) {
+    const std::string labels = R"({exchange=")" + exchange + R"(",outcome=")" + outcome + R"("})";
+    EXPECT_TRUE(has_line(text, "hie_query_exchange_outcomes_total" + labels + " 1")) << labels << "\n" << text;
+    EXPECT_TRUE(has_line(text, "hie_query_exchange_seconds_count" + labels + " 1")) << labels;
+  }
+  // Every outcome of every configured exchange is there from the start, at 0.
+  EXPECT_TRUE(has_line(text, R"(hie_query_exchange_outcomes_total{exchange="east",outcome="failed"} 0)"));
+  // The silent exchange was given up on at the engine's deadline, no sooner.
+  EXPECT_GE(sample(text, R"(hie_query_exchange_seconds_sum{exchange="silent",outcome="timed_out"})"), 0.3);
+  EXPECT_LT(sample(text, R"(hie_query_exchange_seconds_sum{exchange="north",outcome="stored"})"), 0.3);
+  EXPECT_TRUE(has_line(text, R"(hie_query_duration_seconds_count{outcome="timed_out"} 1)")) << text;
+  EXPECT_GE(sample(text, R"(hie_query_duration_seconds_sum{outcome="timed_out"})"), 0.3);
+  EXPECT_TRUE(has_line(text, "hie_query_in_flight 0"));
+  EXPECT_TRUE(has_line(text, "hie_query_refused_total 0"));
+  // Labels are exchange ids and outcome words: nothing of the patient.
+  EXPECT_EQ(text.find("9434765919"), std::string::npos);
+  EXPECT_EQ(text.find("SMITH"), std::string::npos);
+  if (silent_) silent_({peers::PeerAnswer::Outcome::timed_out, {}, {}, {}});
+}
+
+TEST_F(QueryEngineTest, QueriesRefusedForOverloadAreCounted) {
+  prometheus::Registry registry;
+  QueryEngine engine({.max_in_flight = 0, .registry = &registry}, exchanges_, adapters_, *store_, *locator_,
+                     transport());
+  auto refused = run(engine, {{kNhs, "9434765919"}, {}, {}, {}, {}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), Errc::limit_exceeded);
+  const std::string text = metrics::render_text(registry);
+  EXPECT_TRUE(has_line(text, "hie_query_refused_total 1")) << text;
+  EXPECT_TRUE(has_line(text, "hie_query_in_flight 0")) << text;
+  EXPECT_TRUE(asked_.empty());
 }
 
 }  // namespace

@@ -151,6 +151,12 @@ TEST_F(TranslatorTest, UnreadableOrUnknownInputIsMarkedNotRetriedForever) {
   EXPECT_EQ(count_rows(db(), "translation = 'skipped' AND translation_detail LIKE 'no adapter%'"), 1);
   EXPECT_EQ(count_rows(db(), "translation = 'skipped' AND translation_detail LIKE '%not configured'"), 1);
   EXPECT_TRUE(store_->pending_translations(10)->empty());
+  // The failure is counted by its error code's word, not by its message (which may quote the input).
+  const std::string text = metrics::render_text(registry_);
+  EXPECT_NE(text.find(R"(hie_translation_failures_total{exchange="north",format="hl7v2",kind="parse_error"} 1)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("hie_translation_failures_total{exchange=\"ghost\""), std::string::npos);
 }
 
 TEST_F(TranslatorTest, TheLocatorCacheIsBoundedAndForgetsWhatATranslationChanged) {

@@ -1,6 +1,7 @@
 #include "broker/store/sqlite_store.hpp"
 
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "broker/metrics/exposition.hpp"
 #include "broker/store/migrations.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/sqlite_rows.hpp"
@@ -154,6 +156,38 @@ TEST(SqliteStore, AFullQueueRefusesAtOnceInsteadOfGrowing) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), Errc::limit_exceeded);
   EXPECT_EQ(store->stats().failures, 1u);
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(SqliteStore, EachCommitIsTimedAndItsBatchSizeRecorded) {
+  TempDir dir;
+  prometheus::Registry registry;
+  auto opened = SqliteStore::open({.path = dir.path("broker.db"), .registry = &registry});
+  ASSERT_TRUE(opened) << opened.error().describe();
+  auto store = std::move(*opened);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(append_and_wait(*store, message("ex", std::to_string(i))));
+  const std::string text = metrics::render_text(registry);
+  EXPECT_TRUE(has_line(text, "hie_store_commit_seconds_count 3")) << text;
+  EXPECT_TRUE(has_line(text, "hie_store_commit_batch_size_count 3")) << text;
+  EXPECT_TRUE(has_line(text, "hie_store_commit_batch_size_sum 3")) << text;  // one write each
+  EXPECT_TRUE(has_line(text, R"(hie_store_commit_batch_size_bucket{le="1"} 3)")) << text;
+  EXPECT_TRUE(has_line(text, "hie_store_queue_depth 0")) << text;
+  EXPECT_TRUE(has_line(text, R"(hie_store_write_failures_total{reason="busy"} 0)")) << text;
+}
+
+TEST(SqliteStore, RefusedWritesAreCountedByReason) {
+  TempDir dir;
+  prometheus::Registry registry;
+  auto opened = SqliteStore::open({.path = dir.path("broker.db"), .max_pending = 0, .registry = &registry});
+  ASSERT_TRUE(opened) << opened.error().describe();
+  ASSERT_FALSE(append_and_wait(**opened, message("ex", "1")));
+  const std::string text = metrics::render_text(registry);
+  EXPECT_TRUE(has_line(text, R"(hie_store_write_failures_total{reason="busy"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(hie_store_write_failures_total{reason="commit_failed"} 0)")) << text;
+  EXPECT_TRUE(has_line(text, "hie_store_commit_seconds_count 0")) << text;
 }
 
 TEST(SqliteStore, SurvivesReopenAndKeepsDeduplicating) {
