@@ -65,17 +65,19 @@ double sum_of(const std::map<std::string, double>& by, std::initializer_list<std
   return total;
 }
 
-/// Messages an exchange sent that were refused, could not be stored, or could not be translated.
-double errors_of(const metrics::MetricReading& m, const std::string& exchange) {
-  auto ingest = m.sum_by("hie_ingest_messages_total", "outcome", {{"exchange", exchange}});
-  return sum_of(ingest, {"rejected", "store_error"}) +
-         m.sum("hie_translation_messages_total", {{"exchange", exchange}, {"outcome", "failed"}});
+/// Messages refused, not stored, or not translatable: of every exchange, or of those `of` names.
+double errors(const metrics::MetricReading& m, const metrics::LabelMatch& of = {}) {
+  auto with = [&](std::string_view outcome) {
+    metrics::LabelMatch match = of;
+    match.emplace_back("outcome", outcome);
+    return match;
+  };
+  return m.sum("hie_ingest_messages_total", with("rejected")) + m.sum("hie_ingest_messages_total", with("store_error")) +
+         m.sum("hie_translation_messages_total", with("failed"));
 }
 
-double all_errors(const metrics::MetricReading& m) {
-  return m.sum("hie_ingest_messages_total", {{"outcome", "rejected"}}) +
-         m.sum("hie_ingest_messages_total", {{"outcome", "store_error"}}) +
-         m.sum("hie_translation_messages_total", {{"outcome", "failed"}});
+Clock::time_point from_unix_seconds(double seconds) {
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
 }
 
 double server_errors(const metrics::MetricReading& m) {
@@ -92,8 +94,7 @@ std::string state_of(const config::Exchange& exchange, double connections, doubl
     case config::Transport::mllp: break;
   }
   if (last_seen_unix <= 0) return "waiting";
-  const auto seen = Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(last_seen_unix)));
-  return now - seen < kSilentAfter ? "active" : "silent";
+  return now - from_unix_seconds(last_seen_unix) < kSilentAfter ? "active" : "silent";
 }
 
 /// Each configured exchange: state, last seen, counters; rates between `before` and `now`.
@@ -116,9 +117,7 @@ void write_exchanges(Writer& w, const std::vector<config::Exchange>& exchanges, 
     member(w, "connections", connections);
     w.Key("last_seen");
     if (last_seen > 0)
-      w.String(store::format_utc(Clock::time_point(
-                                     std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(last_seen))))
-                   .c_str());
+      w.String(store::format_utc(from_unix_seconds(last_seen)).c_str());
     else
       w.Null();
     const double messages = m.sum("hie_ingest_messages_total", of_exchange);
@@ -126,7 +125,7 @@ void write_exchanges(Writer& w, const std::vector<config::Exchange>& exchanges, 
     member(w, "bytes_in", m.sum("hie_ingest_bytes_total", of_exchange));
     member(w, "messages_per_second",
            rate(messages, before.sum("hie_ingest_messages_total", of_exchange), seconds));
-    member(w, "errors", errors_of(m, id));
+    member(w, "errors", errors(m, of_exchange));
     member(w, "queries_answered", sum_of(queries, {"answered", "stored", "not_found"}));
     member(w, "queries_failed", sum_of(queries, {"failed", "timed_out", "not_connected"}));
     member(w, "queries_timed_out", sum_of(queries, {"timed_out"}));
@@ -162,7 +161,10 @@ void OperatorStats::start(asio::any_io_executor executor) {
 }
 
 void OperatorStats::sample() {
-  auto reading = std::make_shared<Reading>(Reading{Clock::now(), metrics::MetricReading::of(*settings_.registry)});
+  auto read = metrics::MetricReading::of(*settings_.registry);
+  // The chart's series, added up once here rather than on every poll of every dashboard.
+  auto messages = read.sum_by("hie_ingest_messages_total", "exchange");
+  auto reading = std::make_shared<Reading>(Reading{Clock::now(), std::move(read), std::move(messages)});
   std::lock_guard lock(mutex_);
   readings_.push_back(std::move(reading));
   while (readings_.size() > settings_.history_seconds) readings_.pop_front();
@@ -170,13 +172,13 @@ void OperatorStats::sample() {
 
 std::shared_ptr<const OperatorStats::Reading> OperatorStats::latest() const {
   std::lock_guard lock(mutex_);
-  if (readings_.empty()) return std::make_shared<Reading>(Reading{Clock::now(), {}});
+  if (readings_.empty()) return std::make_shared<Reading>(Reading{Clock::now(), {}, {}});
   return readings_.back();
 }
 
 std::shared_ptr<const OperatorStats::Reading> OperatorStats::reading_before(std::chrono::seconds age) const {
   std::lock_guard lock(mutex_);
-  if (readings_.empty()) return std::make_shared<Reading>(Reading{Clock::now(), {}});
+  if (readings_.empty()) return std::make_shared<Reading>(Reading{Clock::now(), {}, {}});
   const auto wanted = readings_.back()->at - age;
   for (const auto& reading : readings_)
     if (reading->at >= wanted) return reading;
@@ -214,7 +216,7 @@ std::string OperatorStats::stats_json() const {
   w.StartObject();
   member(w, "messages_in", m.sum("hie_ingest_messages_total"));
   member(w, "bytes_in", m.sum("hie_ingest_bytes_total"));
-  member(w, "errors", all_errors(m));
+  member(w, "errors", errors(m));
   member(w, "queries", m.sum("hie_query_duration_seconds"));
   member(w, "http_requests", m.sum("hie_http_requests_total"));
   member(w, "http_server_errors", server_errors(m));
@@ -224,7 +226,7 @@ std::string OperatorStats::stats_json() const {
   w.StartObject();
   member(w, "window_seconds", std::round(recent_seconds));
   member(w, "messages_in", rate(m.sum("hie_ingest_messages_total"), recent->metrics.sum("hie_ingest_messages_total"), recent_seconds));
-  member(w, "errors", rate(all_errors(m), all_errors(recent->metrics), recent_seconds));
+  member(w, "errors", rate(errors(m), errors(recent->metrics), recent_seconds));
   member(w, "queries", rate(m.sum("hie_query_duration_seconds"), recent->metrics.sum("hie_query_duration_seconds"), recent_seconds));
   member(w, "http_server_errors", rate(server_errors(m), server_errors(recent->metrics), recent_seconds));
   w.EndObject();
@@ -264,12 +266,11 @@ std::string OperatorStats::stats_json() const {
   w.Key("messages_per_second");
   w.StartObject();
   for (const auto& exchange : settings_.exchanges) {
-    const metrics::LabelMatch of_exchange = {{"exchange", exchange.id}};
     w.Key(exchange.id.c_str());
     w.StartArray();
     for (std::size_t i = 1; i < history.size(); ++i) {
-      const double r = rate(history[i]->metrics.sum("hie_ingest_messages_total", of_exchange),
-                            history[i - 1]->metrics.sum("hie_ingest_messages_total", of_exchange),
+      const double r = rate(sum_of(history[i]->messages_by_exchange, {exchange.id}),
+                            sum_of(history[i - 1]->messages_by_exchange, {exchange.id}),
                             seconds_between(history[i - 1]->at, history[i]->at));
       w.Double(std::round(r * 100) / 100);
     }

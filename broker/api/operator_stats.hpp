@@ -50,6 +50,7 @@ class OperatorStats : public std::enable_shared_from_this<OperatorStats> {
   struct Reading {
     std::chrono::system_clock::time_point at;
     metrics::MetricReading metrics;
+    std::map<std::string, double> messages_by_exchange;  ///< hie_ingest_messages_total per exchange
   };
 
   std::shared_ptr<const Reading> latest() const;
