@@ -8,6 +8,8 @@
 
 #include <set>
 
+#include "broker/routing/query_engine.hpp"
+
 namespace hie::routing {
 namespace {
 
@@ -20,10 +22,13 @@ const prometheus::Histogram::BucketBoundaries& buckets() {
   return kBuckets;
 }
 
-// The ExchangeResult::Kind words (query_engine.cpp's to_string), for the series made up front.
-constexpr std::string_view kExchangeOutcomes[] = {
-    "answered",  "stored",        "not_found",         "failed",
-    "timed_out", "not_connected", "skipped_by_consent"};
+// Every ExchangeResult::Kind, for the series made up front (skipped_by_consent is the last).
+std::vector<std::string_view> exchange_outcomes() {
+  std::vector<std::string_view> words;
+  for (int k = 0; k <= static_cast<int>(ExchangeResult::Kind::skipped_by_consent); ++k)
+    words.push_back(to_string(static_cast<ExchangeResult::Kind>(k)));
+  return words;
+}
 
 }  // namespace
 
@@ -74,7 +79,7 @@ QueryMetrics::QueryMetrics(prometheus::Registry& registry,
                           .Add({});
   impl_->known.insert(exchanges.begin(), exchanges.end());
   for (const auto& id : exchanges)
-    for (std::string_view outcome : kExchangeOutcomes)
+    for (std::string_view outcome : exchange_outcomes())
       impl_->exchange_outcomes->Add({{"exchange", id}, {"outcome", std::string(outcome)}});
 }
 
