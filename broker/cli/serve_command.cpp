@@ -272,6 +272,10 @@ int serve_command(int argc, char** argv) {
     std::cerr << "hiebroker serve: " << fhir_rest.error().message() << " (" << fhir_rest.error().location() << ")\n";
     return 1;
   }
+  // Configured exchange ids, sorted: what the API and admin routes accept by name.
+  std::vector<std::string> exchange_ids;
+  for (const auto& e : config.exchanges) exchange_ids.push_back(e.id);
+  std::ranges::sort(exchange_ids);
   // The shared care record: queries fan out to live exchanges over /peer or to their FHIR REST
   // servers, stored ones are read from the store; /fhir/* answers patients and clinicians.
   std::unique_ptr<routing::QueryEngine> query_engine;
@@ -298,9 +302,6 @@ int serve_command(int argc, char** argv) {
     engine_settings.registry = registry.get();
     query_engine = std::make_unique<routing::QueryEngine>(engine_settings, config.exchanges,
                                                           *exchange_adapters, *store, *locator, std::move(ask));
-    std::vector<std::string> exchange_ids;
-    for (const auto& e : config.exchanges) exchange_ids.push_back(e.id);
-    std::ranges::sort(exchange_ids);
     api::add_fhir_routes(router, {HIE_VERSION, store::format_utc(std::chrono::system_clock::now()), {}, exchange_ids},
                          *token_verifier, *query_engine, *store);
     api::add_admin_consent_routes(router, *token_verifier, *store, exchange_ids, operator_certificates);
@@ -313,17 +314,13 @@ int serve_command(int argc, char** argv) {
   // disconnecting an exchange's peers, and the /dashboard page.
   auto operator_stats = std::make_shared<api::OperatorStats>(
       api::OperatorStatsSettings{registry, config.exchanges, HIE_VERSION});
-  {
-    std::vector<std::string> exchange_ids;
-    for (const auto& e : config.exchanges) exchange_ids.push_back(e.id);
-    api::add_admin_operator_routes(
-        router, {*token_verifier, operator_stats, std::move(exchange_ids),
-                 [peers = std::weak_ptr<peers::PeerEndpoint>(peer_endpoint)](const std::string& exchange) -> std::size_t {
-                   auto endpoint = peers.lock();
-                   return endpoint ? endpoint->disconnect(exchange, "disconnected by an operator") : 0;
-                 },
-                 operator_certificates});
-  }
+  api::add_admin_operator_routes(
+      router, {*token_verifier, operator_stats, exchange_ids,
+               [peers = std::weak_ptr<peers::PeerEndpoint>(peer_endpoint)](const std::string& exchange) -> std::size_t {
+                 auto endpoint = peers.lock();
+                 return endpoint ? endpoint->disconnect(exchange, "disconnected by an operator") : 0;
+               },
+               operator_certificates});
   auto http_runner = [&](const std::optional<config::TlsSettings>& tls) {
     net::WebSocketRoutes websockets;
     if (tls && peer_endpoint) websockets.emplace("/peer", peer_endpoint);
