@@ -40,18 +40,14 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& next
     if (without_credentials(before) != without_credentials(after))
       plan.needs_restart.push_back("exchanges[" + std::to_string(i) + "] (" + after.id + ")");
     else if (before.credentials != after.credentials)
-      plan.credentials = true;
+      plan.new_credentials.push_back(i);
   }
   return plan;
 }
 
 config::Config apply_reload(config::Config running, const config::Config& next, const ReloadPlan& plan) {
   if (plan.log_level) running.logging.level = next.logging.level;
-  if (plan.credentials)
-    for (std::size_t i = 0; i < running.exchanges.size(); ++i)
-      // Only exchanges otherwise unchanged take new credentials; the others wait for the restart.
-      if (without_credentials(running.exchanges[i]) == without_credentials(next.exchanges[i]))
-        running.exchanges[i].credentials = next.exchanges[i].credentials;
+  for (std::size_t i : plan.new_credentials) running.exchanges[i].credentials = next.exchanges[i].credentials;
   return running;
 }
 
@@ -66,10 +62,10 @@ config::Config reload_configuration(const config::Config& running, const std::st
   const ReloadPlan plan = plan_reload(running, *loaded);
   config::Config in_force = apply_reload(running, *loaded, plan);
   if (plan.log_level) log::set_level(in_force.logging.level);
-  if (plan.credentials) directory.replace(in_force.exchanges);
+  if (!plan.new_credentials.empty()) directory.replace(in_force.exchanges);
   std::string applied;
   if (plan.log_level) applied += "logging.level ";
-  if (plan.credentials) applied += "exchanges[].credentials ";
+  if (!plan.new_credentials.empty()) applied += "exchanges[].credentials ";
   std::string waiting;
   for (const auto& setting : plan.needs_restart) waiting += setting + " ";
   if (!applied.empty()) applied.pop_back();

@@ -18,7 +18,8 @@ namespace hie::cli {
 /// How the configuration just read differs from the running one.
 struct ReloadPlan {
   bool log_level = false;    ///< logging.level: applied
-  bool credentials = false;  ///< exchanges[].credentials: applied to connections opened from now on
+  /// Exchanges (indices) whose credentials alone changed: applied to connections opened from now on.
+  std::vector<std::size_t> new_credentials;
   /// Setting paths that differ and take effect only after a restart ("listeners", "exchanges[2] (city-hie)").
   std::vector<std::string> needs_restart;
 };

@@ -27,7 +27,7 @@ bool names(const ReloadPlan& plan, const std::string& setting) {
 TEST(PlanReload, TheSameConfigurationChangesNothing) {
   auto plan = plan_reload(two_exchanges(), two_exchanges());
   EXPECT_FALSE(plan.log_level);
-  EXPECT_FALSE(plan.credentials);
+  EXPECT_TRUE(plan.new_credentials.empty());
   EXPECT_TRUE(plan.needs_restart.empty());
 }
 
@@ -40,7 +40,7 @@ TEST(PlanReload, LogLevelAndCredentialsApplyAndTheRestWaitsForARestart) {
   next.events.max_attempts = 3;
   auto plan = plan_reload(two_exchanges(), next);
   EXPECT_TRUE(plan.log_level);
-  EXPECT_TRUE(plan.credentials);
+  EXPECT_EQ(plan.new_credentials, std::vector<std::size_t>{1});
   EXPECT_TRUE(names(plan, "listeners"));
   EXPECT_TRUE(names(plan, "limits"));
   EXPECT_TRUE(names(plan, "events"));
@@ -53,7 +53,7 @@ TEST(PlanReload, LogLevelAndCredentialsApplyAndTheRestWaitsForARestart) {
   // Reloading the same file again finds only what still waits for a restart.
   auto again = plan_reload(in_force, next);
   EXPECT_FALSE(again.log_level);
-  EXPECT_FALSE(again.credentials);
+  EXPECT_TRUE(again.new_credentials.empty());
   EXPECT_TRUE(names(again, "listeners"));
 }
 
@@ -63,7 +63,7 @@ TEST(PlanReload, AnExchangeWhoseFormatChangedKeepsItsOldCredentialsUntilTheResta
   next.exchanges[0].credentials.cert_sha256 = "cd34";
   auto plan = plan_reload(two_exchanges(), next);
   EXPECT_TRUE(names(plan, "exchanges[0] (north-hie)"));
-  EXPECT_FALSE(plan.credentials);
+  EXPECT_TRUE(plan.new_credentials.empty());
   EXPECT_TRUE(apply_reload(two_exchanges(), next, plan).exchanges[0].credentials.cert_sha256.empty());
 }
 
