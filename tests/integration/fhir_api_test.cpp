@@ -75,9 +75,7 @@ class FhirApi : public ::testing::Test {
     const std::string certs = dir_->path("dev-certs");
     config_flags_ = {"--set", "security.jwt.dev_issuer.private_key=" + certs + "/dev-issuer.key"};
     std::vector<std::string> extra = config_flags_;
-    extra.insert(extra.end(), {"--set", "listeners.https={\"bind\": \"127.0.0.1\", \"port\": 0, \"tls\": {\"cert\": \"" +
-                                            certs + "/broker.crt\", \"key\": \"" + certs + "/broker.key\", \"ca\": \"" +
-                                            certs + "/ca.crt\"}}"});
+    for (auto& flag : https_listener_flags(certs)) extra.push_back(flag);
     broker_ = new ChildProcess(serve_argv(*dir_, extra), dir_->path("broker.log"));
     auto http = read_listening_port(*broker_, "http");
     auto https = read_listening_port(*broker_, "https");
@@ -85,13 +83,8 @@ class FhirApi : public ::testing::Test {
     ASSERT_TRUE(http && https && mllp) << "see " << dir_->path("broker.log");
     http_port_ = *http;
     https_port_ = *https;
-    for (std::string exchange : {"valley", "city"}) {
-      sims_.push_back(new ChildProcess(
-          {kSim, "peer", "--url", "wss://127.0.0.1:" + std::to_string(*https) + "/peer", "--dataset",
-           std::string(HIE_SOURCE_DIR) + "/config/sim/" + exchange + ".json", "--cert",
-           certs + "/" + exchange + "-hie.crt", "--key", certs + "/" + exchange + "-hie.key", "--ca", certs + "/ca.crt"},
-          dir_->path(exchange + "-sim.log")));
-    }
+    for (std::string exchange : {"valley", "city"})
+      sims_.push_back(new ChildProcess(sim_peer_argv(exchange, *https, certs), dir_->path(exchange + "-sim.log")));
     std::vector<std::string> north = {kSim, "mllp", "--host", "127.0.0.1", "--port", std::to_string(*mllp)};
     for (const auto& f : std::filesystem::directory_iterator(std::string(HIE_SOURCE_DIR) + "/config/sim/data/north"))
       if (f.path().extension() == ".hl7") north.push_back(f.path().string());

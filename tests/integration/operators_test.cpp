@@ -57,25 +57,17 @@ class Operators : public ::testing::Test {
     ASSERT_EQ(run_command({kGenDevCerts, "--out", dir_->path("dev-certs")}).exit_code, 0);
     const std::string certs = dir_->path("dev-certs");
     issuer_key_ = certs + "/dev-issuer.key";
-    broker_ = new ChildProcess(
-        serve_argv(*dir_, {"--set", "security.jwt.dev_issuer.private_key=" + issuer_key_, "--set",
-                           "listeners.https={\"bind\": \"127.0.0.1\", \"port\": 0, \"tls\": {\"cert\": \"" + certs +
-                               "/broker.crt\", \"key\": \"" + certs + "/broker.key\", \"ca\": \"" + certs +
-                               "/ca.crt\"}}"}),
-        dir_->path("broker.log"));
+    std::vector<std::string> extra = {"--set", "security.jwt.dev_issuer.private_key=" + issuer_key_};
+    for (auto& flag : https_listener_flags(certs)) extra.push_back(flag);
+    broker_ = new ChildProcess(serve_argv(*dir_, extra), dir_->path("broker.log"));
     auto http = read_listening_port(*broker_, "http");
     auto https = read_listening_port(*broker_, "https");
     auto mllp = read_listening_port(*broker_, "mllp");
     ASSERT_TRUE(http && https && mllp) << "see " << dir_->path("broker.log");
     http_port_ = *http;
     mllp_port_ = *mllp;
-    for (std::string exchange : {"valley", "city"}) {
-      sims_.push_back(new ChildProcess(
-          {kSim, "peer", "--url", "wss://127.0.0.1:" + std::to_string(*https) + "/peer", "--dataset",
-           std::string(HIE_SOURCE_DIR) + "/config/sim/" + exchange + ".json", "--cert",
-           certs + "/" + exchange + "-hie.crt", "--key", certs + "/" + exchange + "-hie.key", "--ca", certs + "/ca.crt"},
-          dir_->path(exchange + "-sim.log")));
-    }
+    for (std::string exchange : {"valley", "city"})
+      sims_.push_back(new ChildProcess(sim_peer_argv(exchange, *https, certs), dir_->path(exchange + "-sim.log")));
     operator_token_ = system_token(issuer_key_, "system/Endpoint.ru");
     // Until both peers have said hello.
     for (int i = 0; i < 200 && !both_connected(); ++i) std::this_thread::sleep_for(100ms);
