@@ -42,7 +42,7 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-std::string json_line(const Context& c, std::string_view message, std::initializer_list<Field> fields) {
+std::string json_line(const Context& c, std::string_view message, std::span<const Field> fields) {
   std::string out = "\"msg\":";
   append_json_string(out, message);
   auto add = [&](std::string_view key, std::string_view value, bool quoted) {
@@ -56,15 +56,19 @@ std::string json_line(const Context& c, std::string_view message, std::initializ
   };
   if (!c.connection.empty()) add("conn", c.connection, true);
   if (!c.request.empty()) add("req", c.request, true);
+  if (!c.exchange.empty()) add("exchange", c.exchange, true);
+  if (!c.query.empty()) add("query", c.query, true);
   for (const auto& f : fields) add(f.key, f.value, f.quoted);
   return out;
 }
 
-std::string text_line(const Context& c, std::string_view message, std::initializer_list<Field> fields) {
+std::string text_line(const Context& c, std::string_view message, std::span<const Field> fields) {
   std::string out(message);
   for (const auto& f : fields) out += fmt::format(" {}={}", f.key, f.value);
   if (!c.connection.empty()) out += fmt::format(" conn={}", c.connection);
   if (!c.request.empty()) out += fmt::format(" req={}", c.request);
+  if (!c.exchange.empty()) out += fmt::format(" exchange={}", c.exchange);
+  if (!c.query.empty()) out += fmt::format(" query={}", c.query);
   return out;
 }
 
@@ -90,6 +94,10 @@ void set_level(std::string_view level) {
 bool enabled(Level level) { return spdlog::default_logger_raw()->should_log(to_spdlog(level)); }
 
 void write(Level level, const Context& context, std::string_view message, std::initializer_list<Field> fields) {
+  write(level, context, message, std::span<const Field>(fields.begin(), fields.size()));
+}
+
+void write(Level level, const Context& context, std::string_view message, std::span<const Field> fields) {
   auto* logger = spdlog::default_logger_raw();
   if (!logger->should_log(to_spdlog(level))) return;
   logger->log(to_spdlog(level), "{}",

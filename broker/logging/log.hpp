@@ -1,5 +1,6 @@
 #pragma once
-// Structured logging over spdlog: text or JSON lines, always with connection/request ids.
+// Structured logging over spdlog: text or JSON lines, with connection, request, exchange and
+// query ids when a line has them.
 //
 // Rule: message payloads and patient identifiers are never passed to info() or above.
 // Use debug() for anything that may carry patient data; production runs at info.
@@ -8,8 +9,10 @@
 
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace spdlog::sinks {
 class sink;
@@ -19,10 +22,13 @@ namespace hie::log {
 
 enum class Level { trace, debug, info, warn, error, critical, off };
 
-/// Which connection and request a line belongs to; empty parts are left out.
+/// What a line is about; empty parts are left out. Views only, so building one costs nothing;
+/// the strings must outlive the call. None of them ever holds patient data.
 struct Context {
-  std::string_view connection;
-  std::string_view request;
+  std::string_view connection = {};  ///< "c17": JSON "conn", text " conn=c17"
+  std::string_view request = {};     ///< "c17-3" or the caller's X-Request-Id: JSON "req"
+  std::string_view exchange = {};    ///< a configured exchange id: JSON "exchange"
+  std::string_view query = {};       ///< a query engine id ("5f3a-2c"): JSON "query"
 };
 
 /// One extra key/value on a line. Numbers are written unquoted in JSON.
@@ -48,6 +54,8 @@ void set_level(std::string_view level);
 bool enabled(Level level);
 void write(Level level, const Context& context, std::string_view message,
            std::initializer_list<Field> fields = {});
+/// The same, for lines whose set of fields is known only at run time.
+void write(Level level, const Context& context, std::string_view message, std::span<const Field> fields);
 
 template <class... Args>
 void debug(const Context& c, fmt::format_string<Args...> f, Args&&... args) {

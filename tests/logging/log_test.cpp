@@ -40,6 +40,33 @@ TEST_F(LogTest, JsonLinesCarryIdsFieldsAndEscapes) {
   EXPECT_EQ(std::string(d["time"].GetString()).back(), 'Z');
 }
 
+TEST_F(LogTest, JsonLinesCarryExchangeAndQueryIds) {
+  use("info", true);
+  write(Level::info, {.request = "c3-1", .exchange = "north-hie", .query = "5f3a-2c"}, "query finished",
+        {{"exchanges", 2}, {"ms", 12.5}});
+  auto all = lines();
+  ASSERT_EQ(all.size(), 1u);
+  rapidjson::Document d;
+  d.Parse(all[0].c_str());
+  ASSERT_FALSE(d.HasParseError()) << all[0];
+  EXPECT_FALSE(d.HasMember("conn"));  // empty parts are left out
+  EXPECT_STREQ(d["req"].GetString(), "c3-1");
+  EXPECT_STREQ(d["exchange"].GetString(), "north-hie");
+  EXPECT_STREQ(d["query"].GetString(), "5f3a-2c");
+  EXPECT_EQ(d["exchanges"].GetInt(), 2);
+  EXPECT_DOUBLE_EQ(d["ms"].GetDouble(), 12.5);
+}
+
+TEST_F(LogTest, FieldsKnownOnlyAtRunTime) {
+  use("info", false);
+  std::vector<Field> fields;
+  fields.emplace_back("answered", 2);
+  fields.emplace_back("timed_out", 1);
+  write(Level::info, {.exchange = "south", .query = "q1"}, "query finished", fields);
+  EXPECT_NE(out_.str().find(" info query finished answered=2 timed_out=1 exchange=south query=q1"), std::string::npos)
+      << out_.str();
+}
+
 TEST_F(LogTest, TextLinesCarryIdsAndFields) {
   use("info", false);
   info({"c1", {}}, "listening on {}", 8080);
