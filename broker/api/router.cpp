@@ -109,11 +109,7 @@ net::HttpHandler Router::handler() {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const unsigned status = response.result_int();
     impl->record(label, status, seconds);
-    // The access log names the route pattern, never the concrete target (it may hold identifiers).
-    log::write(log::Level::info, {context.connection_id, context.request_id}, "http request",
-               {{"method", method}, {"route", label}, {"status", status},
-                {"duration_ms", static_cast<double>(static_cast<long>(seconds * 1e6)) / 1000.0},
-                {"bytes", response.body().size()}});
+    // The access line is the session's (net/access_log.hpp): it sees the response written.
     log::debug({context.connection_id, context.request_id}, "http target {}", target);
     co_return response;
   };

@@ -1,7 +1,7 @@
 #pragma once
-// Maps method + path to handlers; counts every request by route and status, and writes the
-// access log. Routes are labelled by their pattern, never by the concrete path, so no patient
-// identifier can reach a metric label or an info log line.
+// Maps method + path to handlers and counts every request by route and status. Routes are
+// labelled by their pattern, never by the concrete path, so no patient identifier can reach a
+// metric label. (The access log is written by the HTTP session: net/access_log.hpp.)
 
 #include <memory>
 #include <string>
@@ -26,7 +26,7 @@ class Router {
   /// `methods` lists the allowed methods ("GET"); others get 405.
   void add(std::string pattern, std::vector<std::string> methods, net::HttpHandler handler);
 
-  /// The HttpHandler for the listener: dispatch, metrics, access log, errors as 404/405/500.
+  /// The HttpHandler for the listener: dispatch, metrics, errors as 404/405/500.
   net::HttpHandler handler();
 
  private:

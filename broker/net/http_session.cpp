@@ -18,7 +18,9 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "broker/logging/log.hpp"
+#include "broker/net/access_log.hpp"
 #include "broker/net/listener_metrics.hpp"
+#include "broker/net/request_id.hpp"
 #include "broker/net/tls_accept.hpp"
 #include "broker/net/websocket_session.hpp"
 
@@ -121,6 +123,7 @@ asio::awaitable<std::optional<WebSocketUpgrade>> serve_requests(Stream& stream, 
     }
 
     // From the first byte on, the request is in hand: shutdown lets it finish.
+    const auto started = std::chrono::steady_clock::now();
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(settings.limits.max_header_bytes));
     parser.body_limit(settings.limits.max_body_bytes);
@@ -150,16 +153,20 @@ asio::awaitable<std::optional<WebSocketUpgrade>> serve_requests(Stream& stream, 
       co_return WebSocketUpgrade{std::move(request), {connection_id, settings.listener_name, peer, certificate, tcp.get_executor()},
                                  std::move(endpoint)};
     }
-    RequestContext context{connection_id, connection_id + "-" + std::to_string(sequence), peer,
-                           std::is_same_v<Stream, TlsStream>, certificate};
+    RequestContext context{connection_id, request_id_for(request["X-Request-Id"], connection_id, sequence),
+                           peer, std::is_same_v<Stream, TlsStream>, certificate};
     tcp.expires_never();
     HttpResponse response = co_await handle_with_deadline(routes.handler, request, context, settings.limits.request_timeout);
     const bool keep_alive = response.keep_alive() && request.keep_alive() && !control.draining;
     response.keep_alive(keep_alive);
+    response.set("X-Request-Id", context.request_id);
     response.prepare_payload();
     if (request.method() == http::verb::head) response.body().clear();  // Content-Length stays
     tcp.expires_after(settings.limits.request_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, response, kTuple);
+    if (routes.access_log)
+      log_access({connection_id, context.request_id, request.method_string(), request.target(), peer,
+                  response.result_int(), write_ec ? 0 : response.body().size(), std::chrono::steady_clock::now() - started});
     if (write_ec || !keep_alive) co_return std::nullopt;
   }
 }
@@ -236,8 +243,9 @@ asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket, std::shared
   co_await stream.async_shutdown(kTuple);
 }
 
-SessionRunner http_session_runner(HttpHandler handler, WebSocketRoutes websockets) {
-  auto routes = std::make_shared<const HttpSessionRoutes>(HttpSessionRoutes{std::move(handler), std::move(websockets)});
+SessionRunner http_session_runner(HttpHandler handler, WebSocketRoutes websockets, bool access_log) {
+  auto routes = std::make_shared<const HttpSessionRoutes>(
+      HttpSessionRoutes{std::move(handler), std::move(websockets), access_log});
   return [routes](asio::ip::tcp::socket socket, std::shared_ptr<SessionControl> control,
                   const SessionSettings& settings, std::string connection_id) {
     return run_http_session(std::move(socket), std::move(control), settings, *routes, std::move(connection_id));

@@ -21,6 +21,7 @@ namespace hie::net {
 struct HttpSessionRoutes {
   HttpHandler handler;
   WebSocketRoutes websockets;
+  bool access_log = true;  ///< one info line per request answered (access_log.hpp)
 };
 
 /// Serves `socket` (whose executor is the session's strand) until the peer closes, an error,
@@ -30,7 +31,8 @@ boost::asio::awaitable<void> run_http_session(boost::asio::ip::tcp::socket socke
                                               const SessionSettings& settings,
                                               const HttpSessionRoutes& routes, std::string connection_id);
 
-/// run_http_session bound to `handler` and the WebSocket endpoints, for a Listener.
-SessionRunner http_session_runner(HttpHandler handler, WebSocketRoutes websockets = {});
+/// run_http_session bound to `handler` and the WebSocket endpoints, for a Listener;
+/// `access_log` false leaves out the per-request access lines (config `logging.access_log`).
+SessionRunner http_session_runner(HttpHandler handler, WebSocketRoutes websockets = {}, bool access_log = true);
 
 }  // namespace hie::net
