@@ -27,6 +27,7 @@ ReloadPlan plan_reload(const config::Config& running, const config::Config& next
   differs(running.store != next.store, "store");
   differs(running.limits != next.limits, "limits");
   differs(running.logging.format != next.logging.format, "logging.format");
+  differs(running.logging.access_log != next.logging.access_log, "logging.access_log");
   differs(running.security != next.security, "security");
   differs(running.events != next.events, "events");
   // Adding or removing an exchange touches adapters, the record locator and event delivery.

@@ -324,7 +324,7 @@ int serve_command(int argc, char** argv) {
   auto http_runner = [&](const std::optional<config::TlsSettings>& tls) {
     net::WebSocketRoutes websockets;
     if (tls && peer_endpoint) websockets.emplace("/peer", peer_endpoint);
-    return net::http_session_runner(router.handler(), std::move(websockets));
+    return net::http_session_runner(router.handler(), std::move(websockets), config.logging.access_log);
   };
   if (const auto& http = config.listeners.http) {
     if (!open_listener({"http", "http", http->bind, http->port, config.limits, nullptr, {}}, http->tls,

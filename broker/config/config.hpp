@@ -167,6 +167,7 @@ enum class LogFormat { text, json };
 struct Logging {
   std::string level = "info";  ///< trace, debug, info, warn, error, critical, off
   LogFormat format = LogFormat::text;
+  bool access_log = true;  ///< one info line per HTTP request answered
   bool operator==(const Logging&) const = default;
 };
 

@@ -282,6 +282,7 @@ void read_logging(ObjectReader& root, Logging& out) {
   std::string format = "text";
   logging->one_of("format", format, {"text", "json"});
   out.format = format == "json" ? LogFormat::json : LogFormat::text;
+  logging->optional("access_log", out.access_log);
   logging->finish();
 }
 

@@ -57,6 +57,15 @@ TEST(PlanReload, LogLevelAndCredentialsApplyAndTheRestWaitsForARestart) {
   EXPECT_TRUE(names(again, "listeners"));
 }
 
+TEST(PlanReload, TheAccessLogSettingWaitsForARestart) {
+  auto next = two_exchanges();
+  next.logging.access_log = false;
+  auto plan = plan_reload(two_exchanges(), next);
+  EXPECT_FALSE(plan.log_level);
+  EXPECT_TRUE(names(plan, "logging.access_log"));
+  EXPECT_TRUE(apply_reload(two_exchanges(), next, plan).logging.access_log);  // still what runs
+}
+
 TEST(PlanReload, AnExchangeWhoseFormatChangedKeepsItsOldCredentialsUntilTheRestart) {
   auto next = two_exchanges();
   next.exchanges[0].format = "cda";

@@ -59,6 +59,16 @@ TEST(LoadConfig, ReadsEverySection) {
   EXPECT_EQ(config->limits.idle_timeout, std::chrono::milliseconds(5000));
   EXPECT_EQ(config->logging.level, "debug");
   EXPECT_EQ(config->logging.format, LogFormat::json);
+  EXPECT_TRUE(config->logging.access_log);  // on unless turned off
+}
+
+TEST(LoadConfig, AccessLogCanBeTurnedOffButOnlyWithABool) {
+  auto off = parse(R"({"logging": {"access_log": false}})");
+  ASSERT_TRUE(off) << first_error(off);
+  EXPECT_FALSE(off->logging.access_log);
+  auto wrong = parse("{\n\"logging\": {\"access_log\": \"no\"}\n}");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(first_error(wrong), "broker.json:2: logging.access_log: expected true or false");
 }
 
 TEST(LoadConfig, MisspeltKeyNamesLineSettingAndSuggestion) {
