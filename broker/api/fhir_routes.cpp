@@ -57,8 +57,9 @@ class FhirApi {
 
  private:
   // `base`: the FHIR base URL links are built from.
-  asio::awaitable<net::HttpResponse> query(net::HttpRequest& request, const FhirRequest& fhir,
-                                           const security::Principal& principal, Disclosure& audit, std::string base);
+  asio::awaitable<net::HttpResponse> query(net::HttpRequest& request, const net::RequestContext& context,
+                                           const FhirRequest& fhir, const security::Principal& principal,
+                                           Disclosure& audit, std::string base);
   asio::awaitable<net::HttpResponse> audit_search(net::HttpRequest& request, const FhirRequest& fhir,
                                                   Disclosure& audit, std::string base);
   asio::awaitable<net::HttpResponse> consent_create(net::HttpRequest& request, const security::Principal& principal,
@@ -167,13 +168,14 @@ asio::awaitable<net::HttpResponse> FhirApi::handle(net::HttpRequest& request, co
     case Kind::everything: break;
     case Kind::metadata: break;
   }
-  co_return co_await query(request, *fhir, principal, audit, base);
+  co_return co_await query(request, context, *fhir, principal, audit, base);
 }
 
-asio::awaitable<net::HttpResponse> FhirApi::query(net::HttpRequest& request, const FhirRequest& fhir,
-                                                  const security::Principal& principal, Disclosure& audit,
-                                                  std::string base) {
+asio::awaitable<net::HttpResponse> FhirApi::query(net::HttpRequest& request, const net::RequestContext& context,
+                                                  const FhirRequest& fhir, const security::Principal& principal,
+                                                  Disclosure& audit, std::string base) {
   routing::PatientQuery query;
+  query.request_id = context.request_id;
   // No ?: with class temporaries in a coroutine: GCC 12 copies such a temporary bytewise.
   if (fhir.kind == Kind::patient_search) {
     query.identity.system = fhir.identifier_system;

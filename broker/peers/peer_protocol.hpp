@@ -103,6 +103,7 @@ struct QueryRequest {
   std::vector<std::string> resource_types;  ///< empty: every type
   std::string date_ge, date_le;             ///< empty: unbounded
   std::chrono::milliseconds deadline{5000};
+  std::string query_id = {};  ///< the broker's id for the query, for its own log lines; never sent
 };
 std::string query(std::string_view id, const QueryRequest& request);
 

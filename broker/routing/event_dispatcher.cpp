@@ -185,8 +185,8 @@ struct EventDispatcher::Impl : std::enable_shared_from_this<EventDispatcher::Imp
   Result<std::vector<store::DeliveryRecord>> read_pending(Lane& lane, const store::DeliveryQuery& query) {
     auto rows = store_.pending_deliveries(query);
     if (!rows)
-      log::write(log::Level::error, {}, "pending deliveries could not be read",
-                 {{"subscriber", lane.exchange.id}, {"error", rows.error().describe()}});
+      log::write(log::Level::error, {.exchange = lane.exchange.id}, "pending deliveries could not be read",
+                 {{"error", rows.error().describe()}});
     return rows;
   }
 
@@ -281,8 +281,8 @@ struct EventDispatcher::Impl : std::enable_shared_from_this<EventDispatcher::Imp
       release(lane, *delivery);
       count(subscriber, "unreachable");
       if (lane.reachable)
-        log::write(log::Level::info, {}, "subscriber unreachable; its events wait",
-                   {{"subscriber", subscriber}, {"reason", result.error}});
+        log::write(log::Level::info, {.exchange = subscriber}, "subscriber unreachable; its events wait",
+                   {{"reason", result.error}});
       lane.reachable = false;
       lane.unreachable_until = Clock::now() + options_.unreachable_retry;
       arm(lane, lane.unreachable_until);
@@ -298,8 +298,8 @@ struct EventDispatcher::Impl : std::enable_shared_from_this<EventDispatcher::Imp
       return;
     }
     if (attempts >= static_cast<std::int64_t>(options_.settings.max_attempts)) {
-      log::write(log::Level::warn, {}, "event delivery failed for the last time: a dead letter",
-                 {{"subscriber", subscriber}, {"event", delivery->event.id}, {"attempts", attempts},
+      log::write(log::Level::warn, {.exchange = subscriber}, "event delivery failed for the last time: a dead letter",
+                 {{"event", delivery->event.id}, {"attempts", attempts},
                   {"reason", result.error}});
       settle(lane, seq, store::DeliveryState::dead, attempts, {}, result.error);
       return;
@@ -329,8 +329,8 @@ struct EventDispatcher::Impl : std::enable_shared_from_this<EventDispatcher::Imp
     const std::string& subscriber = lane.exchange.id;
     if (!committed) {
       // Still pending in the store: it goes again (at least once) after a pause.
-      log::write(log::Level::error, {}, "delivery outcome not stored",
-                 {{"subscriber", subscriber}, {"error", committed.error().describe()}});
+      log::write(log::Level::error, {.exchange = subscriber}, "delivery outcome not stored",
+                 {{"error", committed.error().describe()}});
       lane.retry_at[s.seq] = Clock::now() + options_.settings.retry_initial;
       pump(lane);
       return;
@@ -374,9 +374,9 @@ struct EventDispatcher::Impl : std::enable_shared_from_this<EventDispatcher::Imp
         }
       const bool alerting = pending > static_cast<std::int64_t>(options_.settings.backlog_alert);
       if (alerting != lane->alerting)
-        log::write(alerting ? log::Level::warn : log::Level::info, {},
+        log::write(alerting ? log::Level::warn : log::Level::info, {.exchange = id},
                    alerting ? "subscriber backlog above the alert threshold" : "subscriber backlog back below the alert threshold",
-                   {{"subscriber", id}, {"pending", pending}, {"threshold", options_.settings.backlog_alert}});
+                   {{"pending", pending}, {"threshold", options_.settings.backlog_alert}});
       lane->alerting = alerting;
       if (!metrics_) continue;
       metrics_->backlog.Add({{"subscriber", id}}).Set(static_cast<double>(pending));

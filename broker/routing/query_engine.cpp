@@ -12,6 +12,7 @@
 #include "broker/model/json.hpp"
 #include "broker/model/nhs_number.hpp"
 #include "broker/routing/adapter_context.hpp"
+#include "broker/routing/query_log.hpp"
 #include "broker/routing/query_metrics.hpp"
 
 namespace hie::routing {
@@ -224,6 +225,8 @@ QueryEngine::~QueryEngine() { impl_->pool.join(); }
 
 void QueryEngine::run(PatientQuery query, Done done) {
   QueryMetrics* metrics = impl_->metrics.get();
+  query.query_id = next_query_id();
+  done = logged_query(query, std::move(done));
   if (in_flight_.fetch_add(1) >= impl_->settings.max_in_flight) {
     in_flight_.fetch_sub(1);
     if (metrics) metrics->refused();
@@ -301,7 +304,8 @@ void QueryEngine::Impl::read_stored(const std::shared_ptr<Fanout>& fanout, std::
   if (!rows) {
     out.kind = ExchangeResult::Kind::failed;
     out.detail = "the store could not be read";
-    log::error({}, "query: stored resources of {}: {}", exchange.id, rows.error().describe());
+    log::error({.request = query.request_id, .exchange = exchange.id, .query = query.query_id},
+               "query: stored resources could not be read: {}", rows.error().describe());
     fanout->fill(index, std::move(out));
     return;
   }
@@ -332,6 +336,7 @@ void QueryEngine::Impl::ask_live(const std::shared_ptr<Fanout>& fanout, std::siz
   request.date_ge = query.date_ge;
   request.date_le = query.date_le;
   request.deadline = deadline_of(exchange);
+  request.query_id = query.query_id;
   // The transport may call back after the deadline, even after the engine is gone: only a query
   // still waiting (its timer holds it, and the engine joins its workers) takes the answer.
   std::weak_ptr<Fanout> waiting = fanout;
@@ -393,8 +398,8 @@ ExchangeResult QueryEngine::Impl::translate(const config::Exchange& exchange, co
     out.kind = unreadable == answer.payloads.size() ? ExchangeResult::Kind::failed : ExchangeResult::Kind::answered;
     out.detail = std::to_string(unreadable) + " of " + std::to_string(answer.payloads.size()) +
                  " records could not be read as " + std::string(adapter->format()) + ": " + first_error;
-    log::warn({}, "query: {} of {} records from {} could not be read", unreadable, answer.payloads.size(),
-              exchange.id);
+    log::warn({.request = query.request_id, .exchange = exchange.id, .query = query.query_id},
+              "query: {} of {} records could not be read", unreadable, answer.payloads.size());
   }
   return out;
 }

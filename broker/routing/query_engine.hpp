@@ -31,6 +31,8 @@ struct PatientQuery {
   std::vector<std::string> resource_types;  ///< empty: every type
   std::string date_ge, date_le;             ///< passed on to live exchanges; empty: unbounded
   std::string requester_exchange;           ///< an exchange asking: not asked about its own records
+  std::string request_id = {};              ///< the caller's request ("c17-3"), for log lines only
+  std::string query_id = {};                ///< set by QueryEngine::run, for log lines (query_log.hpp)
 };
 
 /// One exchange's part of the answer.
