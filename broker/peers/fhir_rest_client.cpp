@@ -70,9 +70,9 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
                 try {
                   std::rethrow_exception(e);
                 } catch (const std::exception& x) {
-                  log::error({}, "fhir-rest query to {} failed: {}", self->exchange_, x.what());
+                  log::error(self->log_context(), "fhir-rest query failed: {}", x.what());
                 } catch (...) {
-                  log::error({}, "fhir-rest query to {} failed", self->exchange_);
+                  log::error(self->log_context(), "fhir-rest query failed");
                 }
                 answer = failed("internal error");
               }
@@ -127,8 +127,7 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
           std::move(pages->begin(), pages->end(), std::back_inserter(answer.payloads));
         } else if (pages.error().code() == Errc::unsupported ||
                    pages.error().code() == Errc::invalid_argument) {
-          log::info({}, "fhir-rest exchange {}: {}; that type is left out", exchange_,
-                    pages.error().message());
+          log::info(log_context(), "fhir-rest query: {}; that type is left out", pages.error().message());
         } else {
           co_return failed(pages.error().message());
         }
@@ -145,7 +144,7 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
   /// One page: a 2xx FHIR JSON Bundle. A status that says "no such operation" is an error with
   /// code unsupported (400: invalid_argument), so callers can tell it from a failing server.
   asio::awaitable<Result<Page>> fetch_page(std::string target, std::string what) {
-    log::debug({}, "fhir-rest exchange {}: GET {}", exchange_, target);
+    log::debug(log_context(), "fhir-rest GET {}", target);
     auto reply = co_await channel_.get(std::move(target));
     if (!reply) co_return reply.error();
     if (reply->status < 200 || reply->status > 299) {
@@ -183,15 +182,12 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
       if (page->summary.next.empty()) co_return bodies;
       auto next = next_page_target(base_, page->summary.next);
       if (!next) {
-        log::warn({},
-                  "fhir-rest exchange {}: {} links its next page on another server; not followed",
-                  exchange_, what);
+        log::warn(log_context(), "fhir-rest query: {} links its next page on another server; not followed", what);
         co_return bodies;
       }
       target = std::move(*next);
     }
-    log::info({}, "fhir-rest exchange {}: {} stopped after {} pages", exchange_, what,
-              settings_.max_pages);
+    log::info(log_context(), "fhir-rest query: {} stopped after {} pages", what, settings_.max_pages);
     co_return bodies;
   }
 
@@ -202,12 +198,13 @@ class Conversation : public std::enable_shared_from_this<Conversation> {
     timer_.cancel();
     channel_.abort();
     if (answer.outcome != PeerAnswer::Outcome::answered)
-      log::info({}, "fhir-rest exchange {}: {}: {}", exchange_, to_string(answer.outcome),
-                answer.error);
+      log::info(log_context(), "fhir-rest query: {}: {}", to_string(answer.outcome), answer.error);
     if (settings_.metrics)
       settings_.metrics->query(exchange_, std::string(to_string(answer.outcome)));
     done(std::move(answer));
   }
+
+  log::Context log_context() const { return {.exchange = exchange_, .query = request_.query_id}; }
 
   asio::any_io_executor strand_;
   std::string exchange_;

@@ -59,15 +59,15 @@ asio::awaitable<std::optional<std::string>> MllpIngest::on_frame(std::string pay
   // Refusals are journaled too (status rejected), so an operator can see what was sent.
   auto refuse = [&](std::string exchange, const v2::AckError& why, std::string reply)
       -> asio::awaitable<std::optional<std::string>> {
-    log::write(log::Level::warn, {peer.connection_id, {}}, "hl7v2 message refused",
-               {{"exchange", exchange}, {"where", why.location}, {"reason", why.reason}});
+    log::write(log::Level::warn, {.connection = peer.connection_id, .exchange = exchange}, "hl7v2 message refused",
+               {{"where", why.location}, {"reason", why.reason}});
     inbound.exchange = exchange;
     inbound.status = store::JournalStatus::rejected;
     inbound.detail = why.location.empty() ? why.reason : why.location + ": " + why.reason;
     auto journaled = co_await async_append(store_, std::move(inbound), asio::use_awaitable);
     if (!journaled)
-      log::write(log::Level::error, {peer.connection_id, {}}, "refused message could not be journaled",
-                 {{"exchange", exchange}, {"error", journaled.error().describe()}});
+      log::write(log::Level::error, {.connection = peer.connection_id, .exchange = exchange}, "refused message could not be journaled",
+                 {{"error", journaled.error().describe()}});
     metrics_->message(exchange, kFormat, "rejected", bytes, Clock::now() - started);
     co_return reply;
   };
@@ -109,15 +109,15 @@ asio::awaitable<std::optional<std::string>> MllpIngest::on_frame(std::string pay
     code = v2::AckCode::error;
     errors.push_back({"", "the message could not be stored; send it again", "207"});
     outcome = "store_error";
-    log::write(log::Level::error, {peer.connection_id, {}}, "hl7v2 message not stored",
-               {{"exchange", exchange}, {"error", appended.error().describe()}});
+    log::write(log::Level::error, {.connection = peer.connection_id, .exchange = exchange}, "hl7v2 message not stored",
+               {{"error", appended.error().describe()}});
   } else if (appended->duplicate) {
     outcome = "duplicate";
-    log::write(log::Level::info, {peer.connection_id, {}}, "resent hl7v2 message acknowledged again",
-               {{"exchange", exchange}, {"journal_id", std::to_string(appended->id)}});
+    log::write(log::Level::info, {.connection = peer.connection_id, .exchange = exchange}, "resent hl7v2 message acknowledged again",
+               {{"journal_id", std::to_string(appended->id)}});
   } else {
-    log::write(log::Level::debug, {peer.connection_id, {}}, "hl7v2 message journaled",
-               {{"exchange", exchange}, {"journal_id", std::to_string(appended->id)}});
+    log::write(log::Level::debug, {.connection = peer.connection_id, .exchange = exchange}, "hl7v2 message journaled",
+               {{"journal_id", std::to_string(appended->id)}});
     if (settings_.stored) settings_.stored();
   }
   metrics_->message(exchange, kFormat, outcome, bytes, Clock::now() - started);

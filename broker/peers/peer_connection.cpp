@@ -32,8 +32,8 @@ void PeerConnection::reply(const std::string& type, const std::string& outcome, 
 
 void PeerConnection::refuse(const std::string& type, std::string_view re, std::string_view reason,
                             std::string_view detail) {
-  log::write(log::Level::info, {peer_.connection_id, {}}, "peer message refused",
-             {{"exchange", exchange_.id}, {"type", type}, {"reason", reason}, {"detail", detail}});
+  log::write(log::Level::info, {.connection = peer_.connection_id, .exchange = exchange_.id}, "peer message refused",
+             {{"type", type}, {"reason", reason}, {"detail", detail}});
   reply(type, std::string(reason), protocol::nack(next_id(), re, reason, detail));
 }
 
@@ -107,7 +107,7 @@ void PeerConnection::on_hello(const protocol::Incoming& in, const protocol::Hell
     return;
   }
   ready_ = true;
-  log::write(log::Level::info, {peer_.connection_id, {}}, "peer said hello", {{"exchange", exchange_.id}});
+  log::write(log::Level::info, {.connection = peer_.connection_id, .exchange = exchange_.id}, "peer said hello");
   reply("hello", "ok", protocol::hello_ack(next_id(), in.id, endpoint_->settings_.broker));
   if (endpoint_->settings_.ready) endpoint_->settings_.ready(exchange_.id);
 }
@@ -136,8 +136,8 @@ asio::awaitable<void> PeerConnection::on_publish(const protocol::Incoming& in, p
     const std::string detail = inbound.detail;
     auto journaled = co_await async_append(endpoint_->store_, std::move(inbound), asio::use_awaitable);
     if (!journaled)
-      log::write(log::Level::error, {peer_.connection_id, {}}, "refused message could not be journaled",
-                 {{"exchange", exchange_.id}, {"error", journaled.error().describe()}});
+      log::write(log::Level::error, {.connection = peer_.connection_id, .exchange = exchange_.id}, "refused message could not be journaled",
+                 {{"error", journaled.error().describe()}});
     ingest.message(exchange_.id, publish.format, "rejected", bytes, Clock::now() - started);
     refuse("publish", in.id, "unreadable", detail);
     co_return;
@@ -145,8 +145,8 @@ asio::awaitable<void> PeerConnection::on_publish(const protocol::Incoming& in, p
   auto appended = co_await async_append(endpoint_->store_, std::move(inbound), asio::use_awaitable);
   if (!appended) {
     ingest.message(exchange_.id, publish.format, "store_error", bytes, Clock::now() - started);
-    log::write(log::Level::error, {peer_.connection_id, {}}, "published message not stored",
-               {{"exchange", exchange_.id}, {"error", appended.error().describe()}});
+    log::write(log::Level::error, {.connection = peer_.connection_id, .exchange = exchange_.id}, "published message not stored",
+               {{"error", appended.error().describe()}});
     refuse("publish", in.id, "busy", "the message could not be stored now; publish it again later");
     co_return;
   }
@@ -167,14 +167,14 @@ asio::awaitable<void> PeerConnection::on_announce(const protocol::Incoming& in, 
   auto sightings = batch.sightings;  // the locator hears about them once they are committed
   auto committed = co_await async_record_translations(endpoint_->store_, std::move(batch), asio::use_awaitable);
   if (!committed) {
-    log::write(log::Level::error, {peer_.connection_id, {}}, "announce not stored",
-               {{"exchange", exchange_.id}, {"error", committed.error().describe()}});
+    log::write(log::Level::error, {.connection = peer_.connection_id, .exchange = exchange_.id}, "announce not stored",
+               {{"error", committed.error().describe()}});
     refuse("announce", in.id, "busy", "the announcement could not be stored now; send it again later");
     co_return;
   }
   if (endpoint_->settings_.announced) endpoint_->settings_.announced(sightings);
-  log::write(log::Level::info, {peer_.connection_id, {}}, "peer announced patients",
-             {{"exchange", exchange_.id}, {"patients", patients}});
+  log::write(log::Level::info, {.connection = peer_.connection_id, .exchange = exchange_.id}, "peer announced patients",
+             {{"patients", patients}});
   reply("announce", "ok", protocol::announce_ack(next_id(), in.id, patients));
 }
 
@@ -230,6 +230,8 @@ void PeerConnection::start_query(protocol::QueryRequest request, std::function<v
       self->finish_query(id, {PeerAnswer::Outcome::timed_out, "no answer before the deadline", {}, {}});
   });
   pending_.emplace(id, Pending{std::move(done), std::move(deadline)});
+  log::debug({.connection = peer_.connection_id, .exchange = exchange_.id, .query = request.query_id},
+             "query sent to the peer as {}", id);
   if (closed_ || !outbox_->send(protocol::query(id, request)))
     finish_query(id, {PeerAnswer::Outcome::disconnected, "the peer's connection is closed", {}, {}});
 }
@@ -253,7 +255,7 @@ void PeerConnection::on_closed() {
     finish_delivery(pending_events_.begin()->first,
                     {EventReceipt::Outcome::refused, "the peer disconnected before its ack"});
   endpoint_->closed(exchange_.id, this);
-  log::write(log::Level::info, {peer_.connection_id, {}}, "peer disconnected", {{"exchange", exchange_.id}});
+  log::write(log::Level::info, {.connection = peer_.connection_id, .exchange = exchange_.id}, "peer disconnected");
 }
 
 }  // namespace hie::peers

@@ -32,8 +32,8 @@ std::variant<std::shared_ptr<net::WebSocketConnection>, net::WebSocketRefusal> P
   auto connection = std::make_shared<PeerConnection>(shared_from_this(), *exchange, peer, std::move(outbox));
   open.push_back(connection);
   peer_metrics_->connected(exchange->id);
-  log::write(log::Level::info, {peer.connection_id, {}}, "peer connected",
-             {{"exchange", exchange->id}, {"connections", open.size()}});
+  log::write(log::Level::info, {.connection = peer.connection_id, .exchange = exchange->id}, "peer connected",
+             {{"connections", open.size()}});
   return connection;
 }
 

@@ -34,12 +34,12 @@ asio::awaitable<void> PeerConnection::on_subscribe(const protocol::Incoming& in,
   store::SubscriptionChange change{"peer", exchange_.id, {std::move(record)}};
   auto stored = co_await async_replace_subscriptions(endpoint_->store_, std::move(change), asio::use_awaitable);
   if (!stored) {
-    log::write(log::Level::error, {peer_.connection_id, {}}, "subscription not stored",
-               {{"exchange", exchange_.id}, {"error", stored.error().describe()}});
+    log::write(log::Level::error, {.connection = peer_.connection_id, .exchange = exchange_.id}, "subscription not stored",
+               {{"error", stored.error().describe()}});
     refuse("subscribe", in.id, "busy", "the subscription could not be stored now; subscribe again later");
     co_return;
   }
-  log::write(log::Level::info, {peer_.connection_id, {}}, "peer subscribed", {{"exchange", exchange_.id}});
+  log::write(log::Level::info, {.connection = peer_.connection_id, .exchange = exchange_.id}, "peer subscribed");
   reply("subscribe", "ok", protocol::subscribe_ack(next_id(), in.id, id));
   if (endpoint_->settings_.subscribed) endpoint_->settings_.subscribed(exchange_.id);
 }
