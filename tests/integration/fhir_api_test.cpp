@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 #include <signal.h>
 
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -76,6 +77,7 @@ class FhirApi : public ::testing::Test {
     config_flags_ = {"--set", "security.jwt.dev_issuer.private_key=" + certs + "/dev-issuer.key"};
     std::vector<std::string> extra = config_flags_;
     for (auto& flag : https_listener_flags(certs)) extra.push_back(flag);
+    extra.insert(extra.end(), {"--set", "logging.format=json"});  // read back by TheLogTies...
     broker_ = new ChildProcess(serve_argv(*dir_, extra), dir_->path("broker.log"));
     auto http = read_listening_port(*broker_, "http");
     auto https = read_listening_port(*broker_, "https");
@@ -164,6 +166,50 @@ TEST_F(FhirApi, EverythingIsOneValidRecordMergedFromAllThreeExchanges) {
   EXPECT_TRUE(systems.contains("urn:hiebroker:city-hie:id:CITY"));
   EXPECT_TRUE(systems.contains("urn:hiebroker:north-hie:id:SIMULATOR%20MRN"));
   EXPECT_GE(systems.size(), 4u);  // and valley's own
+}
+
+/// The broker's JSON log lines so far whose `msg` is `msg` and `req` is `request_id`.
+std::vector<rapidjson::Document> logged(const std::string& log_path, std::string_view msg, std::string_view request_id) {
+  std::vector<rapidjson::Document> found;
+  std::ifstream in(log_path);
+  for (std::string line; std::getline(in, line);) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());  // the last line may still be half written: skipped until it is whole
+    if (d.HasParseError() || !d.IsObject() || !d.HasMember("msg") || !d.HasMember("req")) continue;
+    if (d["msg"].GetString() == msg && d["req"].GetString() == request_id) found.push_back(std::move(d));
+  }
+  return found;
+}
+
+// Followed through the log by its request id: the access line, and the query that request ran;
+// the patient's NHS number in neither, nor anywhere else the broker logged at info.
+TEST_F(FhirApi, TheLogTiesTheAccessLineToItsQueryWithoutThePatient) {
+  RawConnection c(http_port_);
+  c.send(std::string("GET /fhir/Patient/") + kJane + "/$everything?_type=Observation HTTP/1.1\r\nHost: x\r\n" +
+         "Authorization: Bearer " + jane_token_ + "\r\nX-Request-Id: it-logs-1\r\nConnection: close\r\n\r\n");
+  auto r = c.read_response(20s);
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_EQ(header_value(r.head, "x-request-id"), "it-logs-1");
+
+  const std::string log_path = dir_->path("broker.log");
+  std::vector<rapidjson::Document> access;
+  for (int i = 0; i < 100 && access.empty(); ++i) {  // written just after the response
+    access = logged(log_path, "access", "it-logs-1");
+    if (access.empty()) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(access.size(), 1u) << "see " << log_path;
+  EXPECT_STREQ(access[0]["path"].GetString(), "/fhir/Patient/{id}/$everything");
+  EXPECT_EQ(access[0]["status"].GetInt(), 200);
+  EXPECT_EQ(access[0]["bytes"].GetUint64(), r.body.size());
+
+  auto queries = logged(log_path, "query finished", "it-logs-1");
+  ASSERT_EQ(queries.size(), 1u);
+  EXPECT_EQ(queries[0]["exchanges"].GetInt(), 3);
+  EXPECT_TRUE(queries[0]["query"].IsString());
+
+  std::ifstream in(log_path);
+  const std::string everything((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(everything.find(kJane), std::string::npos) << "an NHS number in the log at info";
 }
 
 TEST_F(FhirApi, ATypeSearchFiltersByCodeAndPages) {
