@@ -47,8 +47,8 @@ struct AdminOperator {
     if (std::ranges::find(settings.exchanges, id) == settings.exchanges.end())
       return outcome_response(request, 404, "not-found", "no configured exchange has this id");
     const std::size_t closed = settings.disconnect ? settings.disconnect(std::string(id)) : 0;
-    log::write(log::Level::info, {context.connection_id, context.request_id}, "operator disconnected an exchange",
-               {{"exchange", id}, {"connections", closed}});
+    log::write(log::Level::info, {context.connection_id, context.request_id, id}, "operator disconnected an exchange",
+               {{"connections", closed}});
     return net::text_response(request, 200,
                               "{\"exchange\":\"" + std::string(id) + "\",\"closed\":" + std::to_string(closed) + "}",
                               std::string(kJson));

@@ -74,8 +74,8 @@ asio::awaitable<void> PeerConnection::on_message(std::string text, bool binary) 
 }
 
 void PeerConnection::disconnect(std::string reason) {
-  log::write(log::Level::info, {peer_.connection_id, {}}, "peer disconnected by the broker",
-             {{"exchange", exchange_.id}, {"reason", reason}});
+  log::write(log::Level::info, {.connection = peer_.connection_id, .exchange = exchange_.id},
+             "peer disconnected by the broker", {{"reason", reason}});
   // 1008: policy violation, the close code RFC 6455 gives an endpoint that ends a connection it
   // will not serve; the peer's reconnect is again subject to the configuration.
   outbox_->close(1008, std::move(reason));
