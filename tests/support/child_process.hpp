@@ -30,6 +30,7 @@ class ChildProcess {
   /// Next line of stdout, without the newline; nullopt on EOF or timeout.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
   void signal(int signo);
+  int pid() const { return pid_; }
   /// Waits for exit; the exit code, or -1 when killed by a signal or still running at timeout.
   int wait(std::chrono::milliseconds timeout);
 

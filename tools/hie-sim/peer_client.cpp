@@ -31,7 +31,12 @@ using namespace std::chrono_literals;
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 using Websocket = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
-using Outbound = asio::experimental::channel<void(boost::system::error_code, std::string)>;
+/// A message for the writer; `drop_midway` (--drop-mid-answer): send its first half, then drop.
+struct Outgoing {
+  std::string text;
+  bool drop_midway = false;
+};
+using Outbound = asio::experimental::channel<void(boost::system::error_code, Outgoing)>;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kConnectTimeout = 10s;  // TCP connect, TLS handshake, WebSocket upgrade, close
@@ -84,7 +89,7 @@ struct PeerClient::State {
   asio::awaitable<void> delayed_loop();
   asio::awaitable<void> conversation(Websocket& ws);
   asio::awaitable<void> close(Websocket& ws);
-  void send(std::string message);
+  void send(std::string message, bool drop_midway = false);
   void react(PeerProtocol::Reaction reaction);
   void stop();
 
@@ -230,7 +235,16 @@ asio::awaitable<void> PeerClient::State::write_loop(Websocket& socket, Outbound&
   while (true) {
     auto [ec, message] = co_await channel.async_receive(kTuple);
     if (ec) co_return;
-    auto [write_ec, n] = co_await socket.async_write(asio::buffer(message), kTuple);
+    if (message.drop_midway) {
+      // A first fragment of the answer, then the TCP connection gone: an answer cut off midway.
+      auto [fragment_ec, sent] =
+          co_await socket.async_write_some(false, asio::buffer(message.text.data(), message.text.size() / 2), kTuple);
+      log::info({}, "dropping the connection after {} bytes of an answer (--drop-mid-answer)", sent);
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(socket).socket().close(ignored);
+      co_return;
+    }
+    auto [write_ec, n] = co_await socket.async_write(asio::buffer(message.text), kTuple);
     if (write_ec) co_return;
   }
 }
@@ -303,9 +317,9 @@ asio::awaitable<void> PeerClient::State::close(Websocket& socket) {
   if (ec) log::debug({}, "closing the connection: {}", ec.message());
 }
 
-void PeerClient::State::send(std::string message) {
+void PeerClient::State::send(std::string message, bool drop_midway) {
   if (!outbound) return;
-  if (!outbound->try_send(boost::system::error_code{}, std::move(message))) {
+  if (!outbound->try_send(boost::system::error_code{}, Outgoing{std::move(message), drop_midway})) {
     // The broker is not reading: drop the connection rather than queue without bound.
     log::error({}, "{} messages queued for the broker: dropping the connection", kOutboundBound);
     boost::system::error_code ignored;
@@ -315,6 +329,7 @@ void PeerClient::State::send(std::string message) {
 
 void PeerClient::State::react(PeerProtocol::Reaction reaction) {
   for (auto& message : reaction.send) send(std::move(message));
+  if (reaction.send_half_then_drop) send(std::move(*reaction.send_half_then_drop), true);
   if (!reaction.send_after_delay) return;
   if (delayed.size() >= kOutboundBound) {
     log::warn({}, "{} answers already held for --latency-ms: one dropped", delayed.size());

@@ -127,4 +127,15 @@ std::string garbage_message(std::string_view re) {
   return "hie-sim garbage for query " + std::string(re) + ": this frame is not JSON {";
 }
 
+std::string oversized_result(std::string_view id, std::string_view re, std::size_t bytes) {
+  const std::string filler(bytes, 'x');
+  return envelope("result", id, re, [&](JsonWriter& w) {
+    put(w, "format", "fhir");
+    w.Key("payloads");
+    w.StartArray();
+    w.String(filler.data(), static_cast<rapidjson::SizeType>(filler.size()));
+    w.EndArray();
+  });
+}
+
 }  // namespace hie::sim

@@ -42,4 +42,8 @@ std::string error_result(std::string_view id, std::string_view re, std::string_v
 /// only by its id.
 std::string garbage_message(std::string_view re);
 
+/// A well-formed FHIR result whose one payload is filler, `bytes` long or a little more, sent
+/// instead of the real answer by --answer-bytes (the broker must refuse it without holding it).
+std::string oversized_result(std::string_view id, std::string_view re, std::size_t bytes);
+
 }  // namespace hie::sim

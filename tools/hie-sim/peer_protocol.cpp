@@ -287,8 +287,14 @@ PeerProtocol::Reaction PeerProtocol::on_query(const rapidjson::Value& message,
       log::debug({}, "query {} answered: {} patients matched", id, answer.patients);
     }
   }
+  if (q.answer_bytes > 0) {
+    reply = oversized_result(next_id('r'), id, q.answer_bytes);
+    log::debug({}, "query {} answered with {} bytes of filler (--answer-bytes)", id, reply.size());
+  }
   Reaction reaction;
-  if (q.latency_ms > 0)
+  if (q.drop_mid_answer)
+    reaction.send_half_then_drop = std::move(reply);
+  else if (q.latency_ms > 0)
     reaction.send_after_delay = std::move(reply);
   else
     reaction.send.push_back(std::move(reply));

@@ -44,8 +44,10 @@ class PeerProtocol {
 
   /// What to do after a message from the broker.
   struct Reaction {
-    std::vector<std::string> send;                ///< replies to send now
-    std::optional<std::string> send_after_delay;  ///< a query's answer, to send after --latency-ms
+    std::vector<std::string> send{};                ///< replies to send now
+    std::optional<std::string> send_after_delay{};  ///< a query's answer, to send after --latency-ms
+    /// --drop-mid-answer: send half of this answer, then drop the connection.
+    std::optional<std::string> send_half_then_drop{};
   };
 
   /// Keeps one event's line (event_line()) durably; false when it could not, and the event is

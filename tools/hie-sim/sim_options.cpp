@@ -15,6 +15,7 @@ const std::string_view kUsage =
     "usage: hie-sim peer --url wss://HOST:PORT/peer --dataset FILE --cert FILE --key FILE --ca FILE\n"
     "                    [--rate N] [--repeat N] [--no-announce] [--exit-after-publish]\n"
     "                    [--latency-ms N] [--error-rate P] [--garbage-rate P] [--silent] [--seed N]\n"
+    "                    [--answer-bytes N] [--drop-mid-answer]\n"
     "                    [--subscribe KINDS [--subscribe-patients held|NHS,...]]\n"
     "                    [--events-out FILE] [--event-ack always|never|nack]\n"
     "       hie-sim mllp --host HOST --port PORT [--tls --cert FILE --key FILE --ca FILE]\n"
@@ -36,6 +37,8 @@ std::string help_text() {
     "  --garbage-rate P      answer a query with a frame that is not JSON with probability P\n"
     "  --silent              never answer queries (pings are still answered)\n"
     "  --seed N              seed for --error-rate and --garbage-rate (default: random)\n"
+    "  --answer-bytes N      pad each answer to at least N bytes (fault tests: an oversized answer)\n"
+    "  --drop-mid-answer     send the first half of each answer, then drop the TCP connection\n"
     "  --subscribe KINDS     subscribe to these events after hello (and announce), again after\n"
     "                        every reconnect: a comma list of admission, discharge, transfer,\n"
     "                        demographics-update, merge, new-result, new-document; or all\n"
@@ -66,7 +69,7 @@ constexpr FlagSpec kPeerFlags[] = {
     {"--latency-ms", true},  {"--error-rate", true},          {"--garbage-rate", true},
     {"--silent", false},     {"--seed", true},                {"--subscribe", true},
     {"--events-out", true},  {"--subscribe-patients", true},  {"--event-ack", true},
-    {"--help", false},
+    {"--answer-bytes", true}, {"--drop-mid-answer", false}, {"--help", false},
 };
 // clang-format on
 
@@ -273,6 +276,12 @@ Result<SimOptions> read_peer(const Words& words) {
     *out = *p;
   }
   q.silent = words.has("--silent");
+  if (words.has("--answer-bytes")) {
+    auto bytes = read_unsigned("--answer-bytes", words.value("--answer-bytes"), 1, std::size_t{1} << 30);
+    if (!bytes) return bytes.error();
+    q.answer_bytes = static_cast<std::size_t>(*bytes);
+  }
+  q.drop_mid_answer = words.has("--drop-mid-answer");
   if (words.has("--seed")) {
     auto seed = read_unsigned("--seed", words.value("--seed"), 0, UINT64_MAX);
     if (!seed) return seed.error();

@@ -45,6 +45,8 @@ struct QueryBehaviour {
   double error_rate = 0;    ///< probability of answering {"error":"unavailable"}
   double garbage_rate = 0;  ///< probability of answering with a text frame that is not JSON
   bool silent = false;      ///< never answer a query
+  std::size_t answer_bytes = 0;  ///< pad each answer to at least this many bytes; 0: as it is
+  bool drop_mid_answer = false;  ///< send half of each answer, then drop the TCP connection
   std::optional<std::uint64_t> seed;  ///< fixed seed for the two probabilities; random when absent
 };
 

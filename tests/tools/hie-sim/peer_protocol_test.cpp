@@ -245,6 +245,26 @@ TEST(PeerProtocol, LatencyErrorsGarbageAndSilence) {
   EXPECT_TRUE(silent.protocol.on_message(R"({"type":"ping","id":"x1"})").send.size() == 1);
 }
 
+TEST(PeerProtocol, FaultFlagsPadTheAnswerOrCutItMidway) {
+  PeerOptions big;
+  big.queries.answer_bytes = 1 << 20;
+  Connected padded(big);
+  const auto reply = padded.protocol.on_message(kQuery).send.at(0);
+  EXPECT_GE(reply.size(), std::size_t{1} << 20);
+  const auto result = json(reply);
+  EXPECT_EQ(str(result, "type"), "result");
+  EXPECT_EQ(str(result, "re"), "q9");
+  EXPECT_EQ(result["payloads"][0].GetStringLength(), 1u << 20);
+
+  PeerOptions dropping;
+  dropping.queries.drop_mid_answer = true;
+  Connected cut(dropping);
+  auto reaction = cut.protocol.on_message(kQuery);
+  EXPECT_TRUE(reaction.send.empty());
+  ASSERT_TRUE(reaction.send_half_then_drop);
+  EXPECT_EQ(str(json(*reaction.send_half_then_drop), "re"), "q9");
+}
+
 TEST(PeerProtocol, TheSeedMakesErrorRatesReproducible) {
   PeerOptions options;
   options.queries.error_rate = 0.5;

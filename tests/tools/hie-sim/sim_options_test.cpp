@@ -26,7 +26,8 @@ std::vector<std::string_view> peer_with(std::vector<std::string_view> extra) {
 TEST(SimOptions, PeerTakesEveryFlag) {
   auto result = parse(peer_with({"--rate", "2.5", "--repeat=3", "--no-announce",
                                  "--exit-after-publish", "--latency-ms", "250", "--error-rate",
-                                 "0.1", "--garbage-rate", "1", "--silent", "--seed", "42"}));
+                                 "0.1", "--garbage-rate", "1", "--silent", "--seed", "42",
+                                 "--answer-bytes", "1048576", "--drop-mid-answer"}));
   ASSERT_TRUE(result) << reason(result);
   const auto& o = std::get<PeerOptions>(*result);
   EXPECT_EQ(o.url, "wss://localhost:8443/peer");
@@ -46,6 +47,10 @@ TEST(SimOptions, PeerTakesEveryFlag) {
   EXPECT_DOUBLE_EQ(o.queries.garbage_rate, 1.0);
   EXPECT_TRUE(o.queries.silent);
   EXPECT_EQ(o.queries.seed, 42u);
+  EXPECT_EQ(o.queries.answer_bytes, 1048576u);
+  EXPECT_TRUE(o.queries.drop_mid_answer);
+  EXPECT_FALSE(parse(peer_with({"--answer-bytes", "0"})));
+  EXPECT_FALSE(parse(peer_with({"--answer-bytes", "2000000000"})));
 }
 
 TEST(SimOptions, PeerDefaults) {
