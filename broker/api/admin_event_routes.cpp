@@ -228,7 +228,7 @@ struct AdminEvents {
   /// POST dead-letters/replay {"subscriber", "seq"?}; POST replay {"subscriber", "from", "to"}.
   asio::awaitable<net::HttpResponse> replay(net::HttpRequest& request, bool time_range) {
     rapidjson::Document body;
-    body.Parse(request.body().data(), request.body().size());
+    body.Parse<rapidjson::kParseIterativeFlag>(request.body().data(), request.body().size());  // no recursion on nesting
     if (body.HasParseError() || !body.IsObject())
       co_return outcome_response(request, 400, "invalid", "send a JSON object");
     store::ReplayRequest replay;

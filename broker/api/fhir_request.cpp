@@ -28,6 +28,15 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   }
 }
 
+/// A parameter name as a refusal names it: at most 40 characters, any but printable ASCII as '?'.
+/// The message becomes an OperationOutcome's diagnostics, which must be valid UTF-8 on one line.
+std::string quoted_name(std::string_view name) {
+  std::string out(name.substr(0, 40));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  return out;
+}
+
 /// A FHIR id ([A-Za-z0-9-.]{1,64}).
 bool is_fhir_id(std::string_view id) {
   return !id.empty() && id.size() <= 64 && std::ranges::all_of(id, [](char c) {
@@ -113,7 +122,7 @@ Status apply(FhirRequest& out, const QueryParameter& p) {
     }
   } else {
     // Ignoring an unknown filter would hand back more than was asked for: refuse it instead.
-    return make_error(Errc::unsupported, "search parameter '" + p.name.substr(0, 40) + "' is not supported here",
+    return make_error(Errc::unsupported, "search parameter '" + quoted_name(p.name) + "' is not supported here",
                       "request");
   }
   return {};

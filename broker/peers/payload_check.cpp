@@ -23,7 +23,8 @@ Status check_json_object(std::string_view text, const std::string& where) {
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::BaseReaderHandler<> ignore;
   rapidjson::Reader reader;
-  if (reader.Parse(stream, ignore).IsError())
+  // Iterative: a peer's deeply nested payload must not exhaust the stack.
+  if (reader.Parse<rapidjson::kParseIterativeFlag>(stream, ignore).IsError())
     return Error(Errc::parse_error,
                  std::string("not JSON: ") + rapidjson::GetParseError_En(reader.GetParseErrorCode()) + " at offset " +
                      std::to_string(reader.GetErrorOffset()),

@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "broker/model/event_kind.hpp"
@@ -15,6 +16,17 @@ namespace {
 
 using Value = rapidjson::Value;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+/// A word the peer sent, as a detail names it: at most 32 bytes, not cut inside a UTF-8 character,
+/// control characters as '?', so that the detail stays one line of valid text (it is logged).
+std::string echo(std::string_view word) {
+  std::size_t size = std::min<std::size_t>(word.size(), 32);
+  while (size > 0 && size < word.size() && (static_cast<unsigned char>(word[size]) & 0xC0) == 0x80) --size;
+  std::string out(word.substr(0, size));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
+}
 
 /// A member that must be a string of 1..max characters, or the problem with it.
 std::optional<std::string> read_string(const Value& object, const char* member, std::string& out,
@@ -91,7 +103,7 @@ std::optional<std::string> read_subscribe(const Value& object, Subscribe& subscr
   for (const auto& event : events->value.GetArray()) {
     if (!event.IsString()) return "events: expected an array of event kinds";
     std::string word(event.GetString(), event.GetStringLength());
-    if (!model::parse_event_kind(word)) return "events: unknown event kind \"" + word.substr(0, 32) + "\"";
+    if (!model::parse_event_kind(word)) return "events: unknown event kind \"" + echo(word) + "\"";
     subscribe.events.push_back(std::move(word));
   }
   auto patients = object.FindMember("patients");
@@ -192,7 +204,8 @@ void string_member(Writer& writer, const char* key, std::string_view value) {
 
 std::variant<Incoming, Unreadable> read_message(std::string_view text) {
   rapidjson::Document document;
-  document.Parse(text.data(), text.size());
+  // Iterative: a peer's deeply nested message must not exhaust the stack.
+  document.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (document.HasParseError())
     return Unreadable{"", "malformed",
                       std::string("not JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
@@ -242,7 +255,7 @@ std::variant<Incoming, Unreadable> read_message(std::string_view text) {
     problem = read_subscribe(document, subscribe);
     in.body = std::move(subscribe);
   } else {
-    return Unreadable{in.id, "unknown-type", "no message type '" + in.type.substr(0, 32) + "' in protocol 1"};
+    return Unreadable{in.id, "unknown-type", "no message type '" + echo(in.type) + "' in protocol 1"};
   }
   if (problem) return Unreadable{in.id, "malformed", in.type + "." + *problem};
   return in;

@@ -96,6 +96,20 @@ TEST(FhirRequest, RefusalsSayWhatIsWrongWithoutQuotingValues) {
   EXPECT_EQ(status.error().message().find("final"), std::string::npos);
 }
 
+// Found by tests/fuzz/http_head_fuzz.cpp: a parameter name that is not UTF-8 (raw or percent-encoded)
+// was quoted as sent, and the OperationOutcome writer then refused the diagnostics, so the client got
+// the bare fallback outcome (severity fatal, code exception) instead of the reason.
+TEST(FhirRequest, AnUnsupportedParameterIsNamedInPrintableAscii) {
+  for (std::string target : {"/fhir/Patient/9434765919/$everything?_type\xFF=Observation",
+                             "/fhir/Patient/9434765919/$everything?_type%FF=Observation",
+                             "/fhir/Patient/9434765919/$everything?_type%0A=Observation"}) {
+    auto r = read_fhir_request("GET", target);
+    ASSERT_FALSE(r) << target;
+    EXPECT_EQ(r.error().code(), Errc::unsupported);
+    EXPECT_EQ(r.error().message(), "search parameter '_type?' is not supported here") << target;
+  }
+}
+
 TEST(FhirRequest, EmptyParametersAreIgnoredAndPlusIsASpace) {
   auto r = read_fhir_request("GET", "/fhir/Observation?patient=9434765919&code=&&date=");
   ASSERT_TRUE(r) << r.error().describe();

@@ -72,6 +72,28 @@ TEST(PeerProtocol, NamesWhatIsWrongWithAMessageItCannotRead) {
   EXPECT_EQ(read_bad(many + "]}").detail, "announce.patients: more than 10000 in one announce");
 }
 
+// Found by tests/fuzz/peer_protocol_fuzz.cpp: an unknown type or event word was quoted as sent, so
+// a control character in it split the nack's detail, which the broker logs at info, over lines.
+TEST(PeerProtocol, QuotesAnUnknownWordOnOneLineOfValidText) {
+  auto type = read_bad(R"({"type":"qu\ry","id":"q7","patient":[{"system":"s","value":"v"}]})");
+  EXPECT_EQ(type.re, "q7");
+  EXPECT_EQ(type.reason, "unknown-type");
+  EXPECT_EQ(type.detail, "no message type 'qu?y' in protocol 1");
+  auto event = read_bad(R"({"type":"subscribe","id":"s1","events":["admission\nx"]})");
+  EXPECT_EQ(event.detail, "subscribe.events: unknown event kind \"admission?x\"");
+  // Cut at 32 bytes, but not inside a character: 31 letters and a two-byte "é" leave 31 letters.
+  auto cut = read_bad(R"({"type":"subscribe","id":"s1","events":[")" + std::string(31, 'a') + "\xC3\xA9\"]}");
+  EXPECT_EQ(cut.detail, "subscribe.events: unknown event kind \"" + std::string(31, 'a') + "\"");
+}
+
+// Found with peer_protocol_fuzz's invariants on a large input: the recursive parser overflowed the
+// stack on deep nesting, which a peer can send within limits.max_message_bytes.
+TEST(PeerProtocol, ADeeplyNestedMessageIsMalformedNotACrash) {
+  auto deep = read_bad(R"({"type":"ping","id":"x","n":)" + std::string(1'000'000, '['));
+  EXPECT_EQ(deep.reason, "malformed");
+  EXPECT_TRUE(deep.detail.starts_with("not JSON")) << deep.detail;
+}
+
 TEST(PeerProtocol, ReadsAPeersQueryAndNamesWhatIsWrongWithIt) {
   auto in = read_ok(
       R"({"type":"query","id":"q1","patient":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"3870146052"}],)"
@@ -124,6 +146,15 @@ TEST(PayloadCheck, TellsAPayloadOfTheWrongKindBeforeTheAck) {
   EXPECT_TRUE(check_payload("csv", "nhs_number,name\n9434765919,X\n"));
   EXPECT_FALSE(check_payload("csv", std::string("a,b\n\0", 5)));
   EXPECT_FALSE(check_payload("csv", ""));
+}
+
+TEST(PayloadCheck, ADeeplyNestedFhirPayloadIsCheckedWithoutExhaustingTheStack) {
+  // A peer may publish up to limits.max_message_bytes; 4 MiB of nesting once overflowed the
+  // stack of the recursive reader. Closed, it is well-formed JSON; cut off, it is an error.
+  const std::size_t depth = 4 << 20;
+  std::string deep = "{\"resourceType\":\"Patient\",\"x\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
+  EXPECT_TRUE(check_payload("fhir", deep));
+  EXPECT_FALSE(check_payload("fhir", "{\"x\":" + std::string(depth, '[')));
 }
 
 }  // namespace
