@@ -2,7 +2,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -10,7 +9,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -19,6 +17,7 @@
 
 #include "broker/logging/log.hpp"
 #include "broker/net/access_log.hpp"
+#include "broker/net/http_request_reading.hpp"
 #include "broker/net/listener_metrics.hpp"
 #include "broker/net/request_id.hpp"
 #include "broker/net/tls_accept.hpp"
@@ -32,23 +31,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-
-/// Why a read failed, as a metric reason, or empty for an ordinary close.
-std::string read_failure_reason(const boost::system::error_code& ec, bool had_bytes) {
-  if (ec == http::error::header_limit) return "header_too_large";
-  if (ec == http::error::body_limit) return "body_too_large";
-  if (ec == beast::error::timeout) return had_bytes ? "timeout" : "";
-  if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
-      ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated)
-    return had_bytes ? "truncated" : "";
-  return "malformed";
-}
-
-unsigned status_for(const std::string& reason) {
-  if (reason == "header_too_large") return 431;
-  if (reason == "body_too_large") return 413;
-  return 400;
-}
 
 // Plaintext already decrypted inside OpenSSL would not wake a wait on the socket.
 bool has_buffered_plaintext(beast::tcp_stream&) { return false; }
@@ -124,11 +106,11 @@ asio::awaitable<std::optional<WebSocketUpgrade>> serve_requests(Stream& stream, 
 
     // From the first byte on, the request is in hand: shutdown lets it finish.
     const auto started = std::chrono::steady_clock::now();
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(settings.limits.max_header_bytes));
-    parser.body_limit(settings.limits.max_body_bytes);
+    RequestParser parser;
+    limit_request_parser(parser, settings.limits);
     tcp.expires_after(settings.limits.request_timeout);
     auto [ec, bytes] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+    if (!ec) ec = check_head_size(bytes, settings.limits);
     if (!ec && !parser.is_done()) {
       if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
         http::response<http::empty_body> go_on{http::status::continue_, 11};
@@ -142,7 +124,7 @@ asio::awaitable<std::optional<WebSocketUpgrade>> serve_requests(Stream& stream, 
       if (settings.metrics) settings.metrics->rejected(reason);
       log::write(log::Level::info, {connection_id, {}}, "http request refused", {{"reason", reason}});
       // After a timeout the stream has closed the socket itself: nothing can be written.
-      if (reason != "truncated" && reason != "timeout") co_await write_error_and_stop(stream, status_for(reason), reason);
+      if (reason != "truncated" && reason != "timeout") co_await write_error_and_stop(stream, refusal_status(reason), reason);
       co_return std::nullopt;
     }
 
@@ -186,16 +168,6 @@ asio::awaitable<void> linger_close(beast::tcp_stream& tcp, std::chrono::millisec
 }
 
 }  // namespace
-
-HttpResponse text_response(const HttpRequest& request, unsigned status, std::string body, std::string content_type) {
-  HttpResponse response{static_cast<http::status>(status), request.version()};
-  response.set(http::field::server, "hiebroker");
-  response.set(http::field::content_type, content_type);
-  response.keep_alive(request.keep_alive());
-  response.body() = std::move(body);
-  response.prepare_payload();
-  return response;
-}
 
 asio::awaitable<void> run_http_session(asio::ip::tcp::socket socket, std::shared_ptr<SessionControl> control,
                                        const SessionSettings& settings, const HttpSessionRoutes& routes,
