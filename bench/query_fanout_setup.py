@@ -10,9 +10,10 @@ import json
 import os
 
 
-def nhs_numbers(count):
-    """Valid NHS numbers (Modulus 11) from 900000000x upwards: synthetic, never issued."""
-    out, base = [], 900000000
+def nhs_numbers(count, base=900000000):
+    """Valid NHS numbers (Modulus 11) from (base)x upwards (900000000x by default): synthetic,
+    never issued. tests/proof takes its own ranges with another base."""
+    out = []
     while len(out) < count:
         digits = [int(d) for d in str(base)]
         total = sum(d * w for d, w in zip(digits, range(10, 1, -1)))
