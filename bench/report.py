@@ -2,6 +2,7 @@
 """Turns the raw results of bench/run into bench/RESULTS.md (markdown on stdout)."""
 import datetime
 import glob
+import io
 import json
 import os
 import platform
@@ -48,6 +49,10 @@ print(f"Produced by `bench/run` on {datetime.date.today().isoformat()}, commit `
       f"{os.cpu_count()} cores ({cpu_model()}), {platform.system()} {platform.release()}.")
 print("The machine is shared and noisy: every figure is the median of 7 repetitions (hiebroker, "
       "Google Benchmark) or of 7 timed rounds after one warm-up (Node peers), all in the same run.\n")
+# Each comparison with a peer adds one row here as its section is written; the table is printed
+# first, so the body goes to a buffer until then.
+glance = []  # (comparison, hiebroker, peer, ratio)
+header, sys.stdout = sys.stdout, io.StringIO()
 print("## HL7 v2: parse a message and read PID-5.1, one core\n")
 print("Each side parses 5,000 distinct copies of the same message (MSH-10 differs) and reads the "
       "patient's family name. hiebroker is measured twice. *Lazy*: the parse finds and checks every "
@@ -90,6 +95,16 @@ for lib, wanted in (("node-hl7-client", 50.0), ("hl7parser", 5.0)):
             got = f"{min(ratios):.1f}x to {max(ratios):.1f}x"
             targets.append((f"parse ({label}) at least {wanted:g}x faster than {lib}", got,
                             "met" if min(ratios) >= wanted else "NOT met"))
+for lib in sorted({row["library"] for rows in peers.values() for row in rows}):
+    for kind, label in (("hl7v2_parse", "lazy"), ("hl7v2_full_parse", "full")):
+        pairs = [(row["median_ns_per_msg"], ours[(kind, sample)]["ns"]) for sample, rows in peers.items()
+                 for row in rows if row["library"] == lib and row.get("median_ns_per_msg") and (kind, sample) in ours]
+        if pairs:
+            ratios = [theirs / mine for theirs, mine in pairs]
+            glance.append((f"HL7 v2 parse + read PID-5.1 ({label}), {len(pairs)} messages",
+                           f"{min(m for _, m in pairs):.0f}–{max(m for _, m in pairs):.0f} ns/msg",
+                           f"{lib}: {min(t for t, _ in pairs):.0f}–{max(t for t, _ in pairs):.0f} ns/msg",
+                           f"{min(ratios):.1f}× to {max(ratios):.1f}×"))
 adt = ours.get(("hl7v2_to_fhir_json", "ADT01-23.hl7"))
 if adt:
     targets.append(("ADT parse + translate + serialise under 10 µs", f"{adt['ns'] / 1000:.1f} µs",
@@ -143,6 +158,9 @@ if os.path.exists(adapters_path):
             peer_cells = f"{peer['peer']} | fails: {peer['error']} | —"
         else:
             peer_cells = f"{peer['peer']} | {peer['ms_per_doc']:.3f} | {peer['ms_per_doc'] / row['ms']:.1f}×"
+            if row["format"] == "cda":
+                glance.append((f"C-CDA {sample} {figure.replace('_', ' ')}", f"{row['ms']:.3f} ms",
+                               f"{peer['peer']}: {peer['ms_per_doc']:.3f} ms", f"{peer['ms_per_doc'] / row['ms']:.1f}×"))
         print(f"| {sample} | {row['format']} | {figure.replace('_', ' ')} | {row['ms']:.3f} | "
               f"{1000 / row['ms']:.0f} | {row['mb_s']:.1f} | {peer_cells} |")
 
@@ -236,6 +254,52 @@ if runs:
         print(f"| {mid['subscribers']} | {offered} | {r['sent']} | {r['deliveries_per_second']:.0f} | "
               f"{r['events_per_second']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {spread} | {failed} | "
               f"{duplicates} |")
+runs = read_runs("http-floor.jsonl")
+if runs:
+    print("\n## HTTP floor: /healthz against nginx serving a static file\n")
+    first = runs[0]
+    print(f"`bench/http_floor`: the Release broker's `GET /healthz` (routing, the handler, a 3-byte text "
+          f"answer; logging at warn) against {first['nginx_version']} (Debian nginx-light) serving a static file "
+          f"of the same 3 bytes, no access log. Both with 2 worker threads (broker `threads` 2) or processes "
+          f"(nginx `worker_processes 2`), keep-alive, and both driven by the same command, `wrk -t2 "
+          f"-c{first['connections']} -d{first['duration']} --latency` (wrk {first['wrk_version']}), rounds "
+          f"alternating between the two after a 2 s warm-up each. wrk shares the machine's 2 cores with the "
+          f"server, so these are floors of a loaded 2-core machine, not of the server alone. Median of "
+          f"{len(runs) // 2} rounds by requests/s. Ratio = hiebroker / nginx.\n")
+    print("| server | requests/s | p50 ms | p90 ms | p99 ms | errors or non-2xx (all rounds) |")
+    print("|---|---|---|---|---|---|")
+    medians = {}
+    for server, mid, rows in by_group_median(runs, "server", lambda r: r["requests_per_second"]):
+        medians[server] = mid
+        bad = sum(r["socket_errors"] + r["non_2xx"] for r in rows)
+        print(f"| {server} | {mid['requests_per_second']:.0f} | {mid['p50_ms']:.2f} | {mid['p90_ms']:.2f} | "
+              f"{mid['p99_ms']:.2f} | {bad} |")
+    if "hiebroker" in medians and "nginx" in medians:
+        ours_rps, theirs_rps = medians["hiebroker"]["requests_per_second"], medians["nginx"]["requests_per_second"]
+        print(f"\nhiebroker / nginx: {ours_rps / theirs_rps:.2f}× the requests per second.")
+        glance.append(("`GET /healthz`, wrk, 2 threads each", f"{ours_rps:.0f} req/s",
+                       f"nginx static file: {theirs_rps:.0f} req/s", f"{ours_rps / theirs_rps:.2f}×"))
+runs = read_runs("idle-connections.jsonl")
+if runs:
+    print("\n## Memory per idle connection, 10,000 held\n")
+    print("`bench/idle_connections.py` (run by `bench/http_floor`, on the same two servers): opens 10,000 "
+          "TCP connections one after another, sends `GET /healthz` on each and reads the answer, then holds them "
+          "all open, idle, with keep-alive (broker `limits.idle_timeout_ms` and nginx `keepalive_timeout` both "
+          "600 s). Resident memory (VmRSS; nginx: master and workers summed) is read before the first connection "
+          "and 2 s after the last; the difference over 10,000 is the cost of one idle connection. Before closing, "
+          "every 100th connection asks again, to show the server still held it. One run each.\n")
+    print("| server | connections | RSS before MiB | RSS with all held MiB | per connection KiB | probed alive |")
+    print("|---|---|---|---|---|---|")
+    per = {}
+    for row in runs:
+        r = row["result"]
+        per[row["server"]] = r["bytes_per_connection"]
+        print(f"| {row['server']} | {r['connections']} | {r['rss_before_kib'] / 1024:.1f} | "
+              f"{r['rss_after_kib'] / 1024:.1f} | {r['bytes_per_connection'] / 1024:.2f} | "
+              f"{r['alive']} / {r['probed']} |")
+    if "hiebroker" in per and "nginx" in per:
+        glance.append(("Memory per idle keep-alive connection, 10,000 held", f"{per['hiebroker'] / 1024:.2f} KiB",
+                       f"nginx: {per['nginx'] / 1024:.2f} KiB", f"{per['nginx'] / per['hiebroker']:.2f}×"))
 print("\n## Commands\n")
 print("```\nbench/run\n# which runs:\nbuild-bench/bench/hl7v2_bench --benchmark_repetitions=7 "
       "--benchmark_report_aggregates_only=true --benchmark_format=json\n"
@@ -251,4 +315,19 @@ print("```\nbench/run\n# which runs:\nbuild-bench/bench/hl7v2_bench --benchmark_
       "build-bench/bin/hiebench queries --port PORT --tokens TOKENS --clients 8 --queries 2000 --expect-sources 3\n"
       "bench/event_fanout build-bench RESULTS 0 100 200   # for each rate R, 3 runs, each on a fresh broker, of:\n"
       "build-bench/bin/hiebench events --port PORT --subscriber-ports P1,...,P10 --senders 4 --events N --rate R\n"
-      "    # N = 2000 for R = 0, else 10 × R\n```")
+      "    # N = 2000 for R = 0, else 10 × R\n"
+      "bench/http_floor build-bench RESULTS 3   # hiebroker (threads=2) and nginx (2 workers), alternating:\n"
+      "wrk -t2 -c64 -d10s --latency http://127.0.0.1:PORT/healthz\n"
+      "python3 bench/idle_connections.py --port PORT --pids PIDS --connections 10000   # each server\n```")
+body, sys.stdout = sys.stdout.getvalue(), header
+if glance:
+    print("## At a glance\n")
+    print("Every comparison of this run, each measured on this machine in this run. Ratio = how many times "
+          "faster (or, for memory, smaller) hiebroker is; below 1 it is slower. The sections below say how "
+          "each figure was measured.\n")
+    print("| comparison | hiebroker | peer | ratio |")
+    print("|---|---|---|---|")
+    for row in glance:
+        print("| " + " | ".join(row) + " |")
+    print()
+print(body, end="")
