@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "tests/integration/broker_process.hpp"
+#include "tests/integration/searchset_sources.hpp"
 #include "tests/integration/system_token.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/fhir_validator.hpp"
@@ -43,19 +44,6 @@ rapidjson::Document parse(const std::string& json) {
   rapidjson::Document d;
   d.Parse(json.c_str(), json.size());
   return d;
-}
-
-/// The exchanges named by the Provenance agents of a searchset.
-std::set<std::string> provenance_sources(const rapidjson::Document& bundle) {
-  std::set<std::string> out;
-  if (!bundle.IsObject() || !bundle.HasMember("entry")) return out;
-  for (const auto& e : bundle["entry"].GetArray()) {
-    const auto& r = e["resource"];
-    if (std::string(r["resourceType"].GetString()) != "Provenance") continue;
-    for (const auto& agent : r["agent"].GetArray())
-      if (agent["who"].HasMember("identifier")) out.insert(agent["who"]["identifier"]["value"].GetString());
-  }
-  return out;
 }
 
 class Faults : public ::testing::Test {
