@@ -145,7 +145,7 @@ class Faults : public ::testing::Test {
     EXPECT_TRUE(is_valid_fhir(t.response.body));
     const auto started = std::chrono::steady_clock::now();
     EXPECT_EQ(http_get(http_port_, "/healthz").status, 200);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 500ms);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);  // not held behind city-hie (generous: CI is loaded)
   }
 
   static inline TempDir* dir_ = nullptr;
@@ -235,7 +235,7 @@ TEST_F(Faults, SlowlorisConnectionsAreClosedAtTheRequestDeadlineWhileOthersAreSe
     // Meanwhile a well-behaved client is served at once.
     const auto asked = std::chrono::steady_clock::now();
     EXPECT_EQ(http_get(http_port_, "/healthz").status, 200);
-    EXPECT_LT(std::chrono::steady_clock::now() - asked, 500ms);
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, 2s);  // under the 3 s deadline the slow ones hold
     std::this_thread::sleep_for(200ms);
     // Before the deadline they are still open: the cut is the deadline, not any slowness.
     if (!checked_open && std::chrono::steady_clock::now() - started > kRequestDeadline / 2) {
