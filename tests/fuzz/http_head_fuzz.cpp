@@ -48,21 +48,13 @@
 #include "broker/security/jws_signer.hpp"
 #include "broker/security/jwt_verifier.hpp"
 #include "tests/fuzz/run_handler.hpp"
+#include "tests/fuzz/fuzz_check.hpp"
 
 namespace {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using namespace hie;
-
-/// Stops the run, naming the invariant that broke.
-#define CHECK(condition)                                                                       \
-  do {                                                                                         \
-    if (!(condition)) {                                                                        \
-      std::fprintf(stderr, "invariant broken at %s:%d: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                            \
-    }                                                                                          \
-  } while (false)
 
 /// Every line the broker logs, at every level.
 struct LogLine {
@@ -78,17 +70,6 @@ class CapturingSink : public spdlog::sinks::base_sink<spdlog::details::null_mute
   }
   void flush_() override {}
 };
-
-std::string private_pem(EVP_PKEY* pkey) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(length));
-  BIO_free(bio);
-  EVP_PKEY_free(pkey);
-  return pem;
-}
 
 struct Route {
   std::string pattern;
@@ -113,7 +94,7 @@ struct Broker {
   Broker() {
     log::configure("debug", false, std::make_shared<CapturingSink>());
     auto signer = security::JwsSigner::from_private_key_pem(
-                      private_pem(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")), "e1")
+                      hie::fuzz::private_pem(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")), "e1")
                       .value();
     std::vector<security::TrustedIssuer> issuers = {
         {"https://idp.example", "https://broker.example/fhir", {{"e1", "", signer.public_key()}}}};

@@ -19,29 +19,19 @@
 #include "broker/security/base64url.hpp"
 #include "broker/security/jws_signer.hpp"
 #include "broker/security/jwt_verifier.hpp"
+#include "tests/fuzz/fuzz_check.hpp"
 
 namespace {
 
 using namespace hie::security;
 
-std::string private_pem(EVP_PKEY* pkey) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(length));
-  BIO_free(bio);
-  EVP_PKEY_free(pkey);
-  return pem;
-}
-
 struct Setup {
   Setup()
       : ec(JwsSigner::from_private_key_pem(
-               private_pem(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")), "e1")
+               hie::fuzz::private_pem(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")), "e1")
                .value()),
         rsa(JwsSigner::from_private_key_pem(
-                private_pem(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048})), "r1")
+                hie::fuzz::private_pem(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048})), "r1")
                 .value()) {
     std::vector<TrustedIssuer> issuers = {
         {"https://idp.example",

@@ -24,20 +24,12 @@
 #include "broker/model/event_kind.hpp"
 #include "broker/model/nhs_number.hpp"
 #include "broker/peers/peer_protocol.hpp"
+#include "tests/fuzz/fuzz_check.hpp"
 
 namespace {
 
 using namespace hie::peers::protocol;
 using Patients = std::vector<std::vector<hie::store::PatientIdentity>>;
-
-/// Stops the run, naming the invariant that broke.
-#define CHECK(condition)                                                                       \
-  do {                                                                                         \
-    if (!(condition)) {                                                                        \
-      std::fprintf(stderr, "invariant broken at %s:%d: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                            \
-    }                                                                                          \
-  } while (false)
 
 bool one_line(std::string_view text) {
   return text.find_first_of("\r\n") == std::string_view::npos;
