@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tests/integration/broker_process.hpp"
+#include "tests/integration/dev_token.hpp"
 #include "tests/integration/searchset_sources.hpp"
 #include "tests/integration/system_token.hpp"
 #include "tests/support/child_process.hpp"
@@ -95,15 +96,7 @@ class FhirApi : public ::testing::Test {
   }
 
   static std::string token(const std::string& nhs_number, const std::string& scope = "") {
-    std::vector<std::string> argv = {kBinary, "dev-token", "--config", kDemoConfig};
-    argv.insert(argv.end(), config_flags_.begin(), config_flags_.end());
-    argv.insert(argv.end(), {"--patient", nhs_number});
-    if (!scope.empty()) argv.insert(argv.end(), {"--scope", scope});
-    auto result = run_command(argv);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    std::string out = result.out;
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    return out;
+    return patient_dev_token(config_flags_, nhs_number, scope);
   }
 
   static inline TempDir* dir_ = nullptr;

@@ -9,6 +9,7 @@
 
 #include "adapters/hl7v2/mllp_codec.hpp"
 #include "tests/integration/broker_process.hpp"
+#include "tests/integration/dev_token.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/raw_http_client.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -58,16 +59,7 @@ class Metrics : public ::testing::Test {
     mllp_ = *mllp;
   }
 
-  std::string patient_token() {
-    std::vector<std::string> argv = {kBinary, "dev-token", "--config", kDemoConfig};
-    argv.insert(argv.end(), key_flags_.begin(), key_flags_.end());
-    argv.insert(argv.end(), {"--patient", kNhsNumber});
-    auto result = run_command(argv);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    std::string out = result.out;
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    return out;
-  }
+  std::string patient_token() { return patient_dev_token(key_flags_, kNhsNumber); }
 
   TempDir dir_;
   std::vector<std::string> key_flags_;
