@@ -76,6 +76,12 @@ for sample, rows in sorted(peers.items()):
 print("\n## HL7 v2 → FHIR R4 JSON, one core\n")
 print("Split, parse, map to the model (with the report of everything not mapped), and serialise the "
       "collection Bundle with its OperationOutcome. Target: under 10 µs per ADT message.\n")
+print("No peer column: no HL7 v2 → FHIR converter can run on this machine. Microsoft's FHIR-Converter "
+      "(whose output for the same samples is compared by resource counts and key values in `docs/adapters.md` §3) is a .NET tool, "
+      "in neither Debian nor npm; npm's `fhir-converter` converts lifestyle data, not HL7 v2; and the "
+      "HL7 v2 packages of the table above (`node-hl7-client`, `hl7parser`, `@medplum/core`, and "
+      "`@medplum/hl7`) parse and write messages but do not map them to FHIR. The parse table above is "
+      "the nearest side-by-side figure.\n")
 print("| message | µs/msg | msgs/s | MB/s |")
 print("|---|---|---|---|")
 for (kind, sample), v in sorted(ours.items()):
