@@ -9,6 +9,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <tuple>
 
 #include "broker/net/tls_server_identity.hpp"
 
@@ -102,7 +103,12 @@ asio::awaitable<Result<HttpReply>> FhirHttpChannel::exchange(Stream& stream,
   http::response_parser<http::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   parser.body_limit(limits_.max_body_bytes);
-  auto [read_ec, read] = co_await http::async_read(stream, buffer_, parser, kTuple);
+  // The head first, to check its whole size: the parser checks the status line and the fields
+  // each against header_limit, so a head of up to twice the limit would get through it.
+  auto [read_ec, head_bytes] = co_await http::async_read_header(stream, buffer_, parser, kTuple);
+  if (!read_ec && head_bytes > limits_.max_header_bytes) read_ec = http::error::header_limit;
+  if (!read_ec && !parser.is_done())
+    std::tie(read_ec, std::ignore) = co_await http::async_read(stream, buffer_, parser, kTuple);
   if (aborted_) co_return aborted();
   nothing_received = !parser.got_some();
   if (read_ec == http::error::body_limit)

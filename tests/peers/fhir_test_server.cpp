@@ -102,6 +102,10 @@ struct FhirTestServer::Impl {
       http::response<http::string_body> response{static_cast<http::status>(reply.status), 11};
       response.set(http::field::content_type, reply.content_type);
       response.keep_alive(request.keep_alive());
+      if (reply.head_padding > 0) {
+        response.reason(std::string(reply.head_padding / 2, 'r'));
+        response.set("X-Padding", std::string(reply.head_padding - reply.head_padding / 2, 'x'));
+      }
       response.body() = reply.body;
       if (reply.chunked)
         response.chunked(true);

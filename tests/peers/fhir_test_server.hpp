@@ -25,6 +25,8 @@ struct FhirReply {
   std::string body{};
   bool never = false;    ///< read the request, then never answer (the connection stays open)
   bool chunked = false;  ///< send the body chunked, without a Content-Length
+  /// A head this much longer: half in the status line's reason phrase, half in an X-Padding field.
+  std::size_t head_padding = 0;
 };
 
 /// What a request carried.
