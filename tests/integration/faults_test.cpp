@@ -14,7 +14,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/integration/broker_process.hpp"
+#include "tests/integration/demo_broker.hpp"
 #include "tests/integration/dev_token.hpp"
 #include "tests/integration/searchset_sources.hpp"
 #include "tests/integration/system_token.hpp"
@@ -28,7 +28,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::string kGenDevCerts = std::string(HIE_SOURCE_DIR) + "/scripts/gen-dev-certs";
 constexpr const char* kJane = "3870146052";  // held by all three demo exchanges
 constexpr auto kQueryDeadline = 1500ms;      // limits.query_timeout_ms below
 constexpr auto kRequestDeadline = 3000ms;    // limits.request_timeout_ms below
@@ -50,36 +49,23 @@ rapidjson::Document parse(const std::string& json) {
 class Faults : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    ASSERT_EQ(run_command({kGenDevCerts, "--out", dir_->path("dev-certs")}).exit_code, 0);
-    certs_ = dir_->path("dev-certs");
-    config_flags_ = {"--set", "security.jwt.dev_issuer.private_key=" + certs_ + "/dev-issuer.key"};
-    std::vector<std::string> extra = config_flags_;
-    for (auto& flag : https_listener_flags(certs_)) extra.push_back(flag);
-    extra.insert(extra.end(), {"--set", "limits.query_timeout_ms=1500", "--set", "limits.request_timeout_ms=3000"});
     // Resident memory is measured below: keep AddressSanitizer (when built with it) from holding
     // freed blocks in its quarantine, which would count them as the broker's.
     const char* asan = std::getenv("ASAN_OPTIONS");
     ::setenv("ASAN_OPTIONS", ((asan ? std::string(asan) + ":" : std::string()) + "quarantine_size_mb=0").c_str(), 1);
-    broker_ = new ChildProcess(serve_argv(*dir_, extra), dir_->path("broker.log"));
+    broker_ = new DemoBroker();
+    const std::string failed =
+        broker_->start({"--set", "limits.query_timeout_ms=1500", "--set", "limits.request_timeout_ms=3000"});
     if (asan)
       ::setenv("ASAN_OPTIONS", asan, 1);
     else
       ::unsetenv("ASAN_OPTIONS");
-    auto http = read_listening_port(*broker_, "http");
-    auto https = read_listening_port(*broker_, "https");
-    auto mllp = read_listening_port(*broker_, "mllp");
-    ASSERT_TRUE(http && https && mllp) << "see " << dir_->path("broker.log");
-    http_port_ = *http;
-    https_port_ = *https;
-    valley_ = new ChildProcess(sim_peer_argv("valley", https_port_, certs_), dir_->path("valley-sim.log"));
-    std::vector<std::string> north = {std::string(HIE_BINARY_DIR) + "/bin/hie-sim", "mllp", "--host", "127.0.0.1",
-                                      "--port", std::to_string(*mllp)};
-    for (const auto& f : std::filesystem::directory_iterator(std::string(HIE_SOURCE_DIR) + "/config/sim/data/north"))
-      if (f.path().extension() == ".hl7") north.push_back(f.path().string());
-    ASSERT_EQ(run_command(north).exit_code, 0);
+    ASSERT_EQ(failed, "");
+    http_port_ = broker_->http_port();
+    valley_ = broker_->start_peer("valley");
+    ASSERT_EQ(run_command(broker_->north_feed_argv()).exit_code, 0);
     jane_token_ = patient_token(kJane);
-    operator_token_ = system_token(certs_ + "/dev-issuer.key", "system/Endpoint.r");
+    operator_token_ = system_token(broker_->issuer_key(), "system/Endpoint.r");
     // A well-behaved city-hie first, until its announce is in the record locator: "connected" comes
     // before the announce is stored, and an exchange the locator does not know is never asked.
     start_city({});
@@ -88,17 +74,15 @@ class Faults : public ::testing::Test {
       sources = provenance_sources(parse(everything_for_jane().response.body));
       if (sources.size() < 3) std::this_thread::sleep_for(100ms);
     }
-    ASSERT_EQ(sources.size(), 3u) << "city-hie's records never reached the answer; see " << dir_->path("broker.log");
+    ASSERT_EQ(sources.size(), 3u) << "city-hie's records never reached the answer; see " << broker_->log();
   }
   static void TearDownTestSuite() {
-    delete city_;
-    city_ = nullptr;
-    delete valley_;
+    city_.reset();
+    valley_.reset();
     delete broker_;
-    delete dir_;
   }
 
-  static std::string patient_token(const std::string& nhs_number) { return patient_dev_token(config_flags_, nhs_number); }
+  static std::string patient_token(const std::string& nhs_number) { return patient_dev_token(broker_->config_flags(), nhs_number); }
 
   /// The state /admin/exchanges gives exchange `id` ("connected", "disconnected", ...).
   static std::string exchange_state(const std::string& id) {
@@ -112,17 +96,14 @@ class Faults : public ::testing::Test {
   /// (Re)starts city-hie as a peer with `flags` and waits until the broker has it connected and
   /// valley-hie answering too.
   static void start_city(const std::vector<std::string>& flags) {
-    delete city_;
-    city_ = nullptr;
+    city_.reset();
     for (int i = 0; i < 100 && exchange_state("city-hie") == "connected"; ++i) std::this_thread::sleep_for(50ms);
-    auto argv = sim_peer_argv("city", https_port_, certs_);
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    city_ = new ChildProcess(argv, dir_->path("city-sim.log"));
+    city_ = broker_->start_peer("city", flags);
     for (int i = 0; i < 200; ++i) {
       if (exchange_state("city-hie") == "connected" && exchange_state("valley-hie") == "connected") return;
       std::this_thread::sleep_for(50ms);
     }
-    FAIL() << "city-hie or valley-hie did not connect; see " << dir_->path("city-sim.log");
+    FAIL() << "city-hie or valley-hie did not connect; see " << broker_->dir().path("city-sim.log");
   }
 
   struct Timed {
@@ -149,14 +130,9 @@ class Faults : public ::testing::Test {
     EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);  // not held behind city-hie (generous: CI is loaded)
   }
 
-  static inline TempDir* dir_ = nullptr;
-  static inline ChildProcess* broker_ = nullptr;
-  static inline ChildProcess* valley_ = nullptr;
-  static inline ChildProcess* city_ = nullptr;
-  static inline std::string certs_;
-  static inline std::vector<std::string> config_flags_;
+  static inline DemoBroker* broker_ = nullptr;
+  static inline std::unique_ptr<ChildProcess> valley_, city_;
   static inline std::uint16_t http_port_ = 0;
-  static inline std::uint16_t https_port_ = 0;
   static inline std::string jane_token_, operator_token_;
 };
 
@@ -198,13 +174,13 @@ TEST_F(Faults, HundredMegabyteAnswersAreRefusedWithoutHoldingThem) {
   // Three 100 MB answers in a row: each is refused at the message limit (8 MiB), so the broker's
   // resident memory, sampled every 10 ms throughout, grows by far less than one of them.
   start_city({"--answer-bytes", std::to_string(100 << 20)});
-  const long before = resident_mib(broker_->pid());
+  const long before = resident_mib(broker_->process().pid());
   ASSERT_GT(before, 0);
   std::atomic<long> peak = before;
   std::atomic<bool> done = false;
   std::thread sampler([&] {
     while (!done) {
-      peak = std::max(peak.load(), resident_mib(broker_->pid()));
+      peak = std::max(peak.load(), resident_mib(broker_->process().pid()));
       std::this_thread::sleep_for(10ms);
     }
   });

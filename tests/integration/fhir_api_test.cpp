@@ -9,7 +9,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/integration/broker_process.hpp"
+#include "tests/integration/demo_broker.hpp"
 #include "tests/integration/dev_token.hpp"
 #include "tests/integration/searchset_sources.hpp"
 #include "tests/integration/system_token.hpp"
@@ -24,8 +24,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::string kSim = std::string(HIE_BINARY_DIR) + "/bin/hie-sim";
-const std::string kGenDevCerts = std::string(HIE_SOURCE_DIR) + "/scripts/gen-dev-certs";
 // Jane Doe: in all three demo exchanges (config/sim/*.json).
 constexpr const char* kJane = "3870146052";
 // Frederick Clark: in north-hie and city-hie only.
@@ -60,26 +58,13 @@ rapidjson::Document parse(const std::string& json) {
 class FhirApi : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    ASSERT_EQ(run_command({kGenDevCerts, "--out", dir_->path("dev-certs")}).exit_code, 0);
-    const std::string certs = dir_->path("dev-certs");
-    config_flags_ = {"--set", "security.jwt.dev_issuer.private_key=" + certs + "/dev-issuer.key"};
-    std::vector<std::string> extra = config_flags_;
-    for (auto& flag : https_listener_flags(certs)) extra.push_back(flag);
-    extra.insert(extra.end(), {"--set", "logging.format=json"});  // read back by TheLogTies...
-    broker_ = new ChildProcess(serve_argv(*dir_, extra), dir_->path("broker.log"));
-    auto http = read_listening_port(*broker_, "http");
-    auto https = read_listening_port(*broker_, "https");
-    auto mllp = read_listening_port(*broker_, "mllp");
-    ASSERT_TRUE(http && https && mllp) << "see " << dir_->path("broker.log");
-    http_port_ = *http;
-    https_port_ = *https;
-    for (std::string exchange : {"valley", "city"})
-      sims_.push_back(new ChildProcess(sim_peer_argv(exchange, *https, certs), dir_->path(exchange + "-sim.log")));
-    std::vector<std::string> north = {kSim, "mllp", "--host", "127.0.0.1", "--port", std::to_string(*mllp)};
-    for (const auto& f : std::filesystem::directory_iterator(std::string(HIE_SOURCE_DIR) + "/config/sim/data/north"))
-      if (f.path().extension() == ".hl7") north.push_back(f.path().string());
-    ASSERT_EQ(run_command(north).exit_code, 0);
+    broker_ = new DemoBroker();
+    const std::string failed = broker_->start({"--set", "logging.format=json"});  // read back by TheLogTies...
+    ASSERT_EQ(failed, "");
+    http_port_ = broker_->http_port();
+    https_port_ = broker_->https_port();
+    for (std::string exchange : {"valley", "city"}) sims_.push_back(broker_->start_peer(exchange));
+    ASSERT_EQ(run_command(broker_->north_feed_argv()).exit_code, 0);
     jane_token_ = token(kJane);
     // Until every exchange has been translated, announced and connected, fewer answer.
     for (int i = 0; i < 300; ++i) {
@@ -89,20 +74,16 @@ class FhirApi : public ::testing::Test {
     }
   }
   static void TearDownTestSuite() {
-    for (auto* sim : sims_) delete sim;
     sims_.clear();
     delete broker_;
-    delete dir_;
   }
 
   static std::string token(const std::string& nhs_number, const std::string& scope = "") {
-    return patient_dev_token(config_flags_, nhs_number, scope);
+    return patient_dev_token(broker_->config_flags(), nhs_number, scope);
   }
 
-  static inline TempDir* dir_ = nullptr;
-  static inline ChildProcess* broker_ = nullptr;
-  static inline std::vector<ChildProcess*> sims_;
-  static inline std::vector<std::string> config_flags_;
+  static inline DemoBroker* broker_ = nullptr;
+  static inline std::vector<std::unique_ptr<ChildProcess>> sims_;
   static inline std::uint16_t http_port_ = 0;
   static inline std::uint16_t https_port_ = 0;
   static inline std::string jane_token_;
@@ -172,7 +153,7 @@ TEST_F(FhirApi, TheLogTiesTheAccessLineToItsQueryWithoutThePatient) {
   ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
   EXPECT_EQ(header_value(r.head, "x-request-id"), "it-logs-1");
 
-  const std::string log_path = dir_->path("broker.log");
+  const std::string log_path = broker_->log();
   std::vector<rapidjson::Document> access;
   for (int i = 0; i < 100 && access.empty(); ++i) {  // written just after the response
     access = logged(log_path, "access", "it-logs-1");
@@ -253,7 +234,7 @@ TEST_F(FhirApi, AnOptOutOfOneExchangeIsEnforcedAndSaidInTheOutcome) {
 
 TEST_F(FhirApi, AnOperatorSetsAConsentThroughTheAdminApi) {
   // An operator's system token, signed by the development issuer the test broker trusts.
-  const std::string operator_token = system_token(dir_->path("dev-certs/dev-issuer.key"), "system/Consent.ru");
+  const std::string operator_token = system_token(broker_->issuer_key(), "system/Consent.ru");
   const std::string target = std::string("/admin/consents/") + kJane;
   const std::string opt_out = std::string(R"({"resourceType":"Consent","status":"active",
     "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
@@ -298,7 +279,7 @@ TEST_F(FhirApi, ASilentExchangeGivesAPartialAnswerWithinTheDeadline) {
 }
 
 TEST_F(FhirApi, AnExchangeAsksOverThePeerProtocolAndGetsTheOthersRecordsMerged) {
-  const std::string certs = dir_->path("dev-certs");
+  const std::string certs = broker_->certs();
   TlsClientOptions city{certs + "/ca.crt", certs + "/city-hie.crt", certs + "/city-hie.key"};
   WsClient peer(https_port_, city);
   ASSERT_TRUE(peer.upgraded()) << peer.error();

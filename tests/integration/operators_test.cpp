@@ -12,7 +12,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/integration/broker_process.hpp"
+#include "tests/integration/demo_broker.hpp"
 #include "tests/integration/system_token.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/raw_http_client.hpp"
@@ -23,9 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::string kSim = std::string(HIE_BINARY_DIR) + "/bin/hie-sim";
-const std::string kGenDevCerts = std::string(HIE_SOURCE_DIR) + "/scripts/gen-dev-certs";
-const std::string kNorthData = std::string(HIE_SOURCE_DIR) + "/config/sim/data/north";
 
 rapidjson::Document parse(const std::string& json) {
   rapidjson::Document d;
@@ -42,41 +39,21 @@ const rapidjson::Value* exchange_in(const rapidjson::Document& d, const std::str
   return nullptr;
 }
 
-std::vector<std::string> north_files() {
-  std::vector<std::string> files;
-  for (const auto& f : std::filesystem::directory_iterator(kNorthData))
-    if (f.path().extension() == ".hl7") files.push_back(f.path().string());
-  std::ranges::sort(files);
-  return files;
-}
-
 class Operators : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    ASSERT_EQ(run_command({kGenDevCerts, "--out", dir_->path("dev-certs")}).exit_code, 0);
-    const std::string certs = dir_->path("dev-certs");
-    issuer_key_ = certs + "/dev-issuer.key";
-    std::vector<std::string> extra = {"--set", "security.jwt.dev_issuer.private_key=" + issuer_key_};
-    for (auto& flag : https_listener_flags(certs)) extra.push_back(flag);
-    broker_ = new ChildProcess(serve_argv(*dir_, extra), dir_->path("broker.log"));
-    auto http = read_listening_port(*broker_, "http");
-    auto https = read_listening_port(*broker_, "https");
-    auto mllp = read_listening_port(*broker_, "mllp");
-    ASSERT_TRUE(http && https && mllp) << "see " << dir_->path("broker.log");
-    http_port_ = *http;
-    mllp_port_ = *mllp;
-    for (std::string exchange : {"valley", "city"})
-      sims_.push_back(new ChildProcess(sim_peer_argv(exchange, *https, certs), dir_->path(exchange + "-sim.log")));
+    broker_ = new DemoBroker();
+    ASSERT_EQ(broker_->start(), "");
+    http_port_ = broker_->http_port();
+    issuer_key_ = broker_->issuer_key();
+    for (std::string exchange : {"valley", "city"}) sims_.push_back(broker_->start_peer(exchange));
     operator_token_ = system_token(issuer_key_, "system/Endpoint.ru");
     // Until both peers have said hello.
     for (int i = 0; i < 200 && !both_connected(); ++i) std::this_thread::sleep_for(100ms);
   }
   static void TearDownTestSuite() {
-    for (auto* sim : sims_) delete sim;
     sims_.clear();
     delete broker_;
-    delete dir_;
   }
 
   static bool both_connected() {
@@ -91,17 +68,12 @@ class Operators : public ::testing::Test {
   }
 
   static std::vector<std::string> north_sender(int repeat, double rate) {
-    std::vector<std::string> argv = {kSim,     "mllp", "--host", "127.0.0.1", "--port", std::to_string(mllp_port_),
-                                     "--repeat", std::to_string(repeat), "--rate", std::to_string(rate)};
-    for (auto& f : north_files()) argv.push_back(f);
-    return argv;
+    return broker_->north_feed_argv({"--repeat", std::to_string(repeat), "--rate", std::to_string(rate)});
   }
 
-  static inline TempDir* dir_ = nullptr;
-  static inline ChildProcess* broker_ = nullptr;
-  static inline std::vector<ChildProcess*> sims_;
+  static inline DemoBroker* broker_ = nullptr;
+  static inline std::vector<std::unique_ptr<ChildProcess>> sims_;
   static inline std::uint16_t http_port_ = 0;
-  static inline std::uint16_t mllp_port_ = 0;
   static inline std::string issuer_key_;
   static inline std::string operator_token_;
 };
@@ -120,9 +92,9 @@ TEST_F(Operators, StatsAndExchangesNeedAnOperatorsTokenWithTheEndpointScope) {
 }
 
 TEST_F(Operators, ExchangesListEveryConfiguredExchangeWithStateLastSeenAndCounters) {
-  ASSERT_TRUE(both_connected()) << "see " << dir_->path("broker.log");
+  ASSERT_TRUE(both_connected()) << "see " << broker_->log();
   ASSERT_EQ(run_command(north_sender(1, 0)).exit_code, 0);
-  const std::size_t sent = north_files().size();
+  const std::size_t sent = DemoBroker::north_files().size();
   // The MLLP counters are read from the metrics once a second.
   rapidjson::Document d;
   for (int i = 0; i < 50; ++i) {
@@ -163,7 +135,7 @@ TEST_F(Operators, ExchangesListEveryConfiguredExchangeWithStateLastSeenAndCounte
 }
 
 TEST_F(Operators, DisconnectClosesTheExchangesPeerConnection) {
-  ASSERT_TRUE(both_connected()) << "see " << dir_->path("broker.log");
+  ASSERT_TRUE(both_connected()) << "see " << broker_->log();
   auto r = http_request(http_port_, "POST", "/admin/exchanges/city-hie/disconnect", operator_token_);
   ASSERT_EQ(r.status, 200) << r.body;
   auto d = parse(r.body);
@@ -177,7 +149,7 @@ TEST_F(Operators, DisconnectClosesTheExchangesPeerConnection) {
     if (!closed) std::this_thread::sleep_for(50ms);
   }
   EXPECT_TRUE(closed);
-  std::ifstream log(dir_->path("broker.log"));
+  std::ifstream log(broker_->log());
   std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("operator disconnected an exchange"), std::string::npos);
   // Back before the next test (hie-sim's reconnect backoff).
@@ -185,7 +157,7 @@ TEST_F(Operators, DisconnectClosesTheExchangesPeerConnection) {
 }
 
 TEST_F(Operators, DashboardListsTheExchangesAndItsNumbersMoveWhileHieSimSends) {
-  ASSERT_TRUE(both_connected()) << "see " << dir_->path("broker.log");
+  ASSERT_TRUE(both_connected()) << "see " << broker_->log();
   auto page = http_get(http_port_, "/dashboard");
   ASSERT_EQ(page.status, 200);
   EXPECT_NE(header_value(page.head, "content-type").value_or("").find("text/html"), std::string::npos);
