@@ -21,8 +21,6 @@
 // diagnostics; the metrics label requests by route pattern only; every log line is one line, and no
 // line at info or above quotes a run of ten or more digits (an NHS number) from the target.
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <prometheus/registry.h>
 #include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
@@ -49,6 +47,7 @@
 #include "broker/security/jwt_verifier.hpp"
 #include "tests/fuzz/run_handler.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
+#include "tests/security/test_keys.hpp"
 
 namespace {
 
@@ -94,7 +93,7 @@ struct Broker {
   Broker() {
     log::configure("debug", false, std::make_shared<CapturingSink>());
     auto signer = security::JwsSigner::from_private_key_pem(
-                      hie::fuzz::private_pem(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")), "e1")
+                      security::testing::ec_key().private_pem, "e1")
                       .value();
     std::vector<security::TrustedIssuer> issuers = {
         {"https://idp.example", "https://broker.example/fhir", {{"e1", "", signer.public_key()}}}};

@@ -7,8 +7,6 @@
 // quotes the token; an accepted token has an issuer, a subject and (a patient token) a valid
 // patient; base64url decodes what it encodes.
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <chrono>
 #include <cstdint>
@@ -19,7 +17,7 @@
 #include "broker/security/base64url.hpp"
 #include "broker/security/jws_signer.hpp"
 #include "broker/security/jwt_verifier.hpp"
-#include "tests/fuzz/fuzz_check.hpp"
+#include "tests/security/test_keys.hpp"
 
 namespace {
 
@@ -28,10 +26,10 @@ using namespace hie::security;
 struct Setup {
   Setup()
       : ec(JwsSigner::from_private_key_pem(
-               hie::fuzz::private_pem(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")), "e1")
+               testing::ec_key().private_pem, "e1")
                .value()),
         rsa(JwsSigner::from_private_key_pem(
-                hie::fuzz::private_pem(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048})), "r1")
+                testing::rsa_key().private_pem, "r1")
                 .value()) {
     std::vector<TrustedIssuer> issuers = {
         {"https://idp.example",
