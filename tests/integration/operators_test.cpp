@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "tests/integration/demo_broker.hpp"
+#include "tests/integration/dev_token.hpp"
 #include "tests/integration/system_token.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/raw_http_client.hpp"
@@ -45,9 +46,8 @@ class Operators : public ::testing::Test {
     broker_ = new DemoBroker();
     ASSERT_EQ(broker_->start(), "");
     http_port_ = broker_->http_port();
-    issuer_key_ = broker_->issuer_key();
     for (std::string exchange : {"valley", "city"}) sims_.push_back(broker_->start_peer(exchange));
-    operator_token_ = system_token(issuer_key_, "system/Endpoint.ru");
+    operator_token_ = system_token(broker_->issuer_key(), "system/Endpoint.ru");
     // Until both peers have said hello.
     for (int i = 0; i < 200 && !both_connected(); ++i) std::this_thread::sleep_for(100ms);
   }
@@ -74,18 +74,17 @@ class Operators : public ::testing::Test {
   static inline DemoBroker* broker_ = nullptr;
   static inline std::vector<std::unique_ptr<ChildProcess>> sims_;
   static inline std::uint16_t http_port_ = 0;
-  static inline std::string issuer_key_;
   static inline std::string operator_token_;
 };
 
 TEST_F(Operators, StatsAndExchangesNeedAnOperatorsTokenWithTheEndpointScope) {
   for (const char* target : {"/admin/stats", "/admin/exchanges"}) {
     EXPECT_EQ(http_request(http_port_, "GET", target).status, 401) << target;
-    EXPECT_EQ(http_request(http_port_, "GET", target, system_token(issuer_key_, "system/Subscription.r")).status, 403)
+    EXPECT_EQ(http_request(http_port_, "GET", target, system_token(broker_->issuer_key(), "system/Subscription.r")).status, 403)
         << target;
     EXPECT_EQ(http_request(http_port_, "GET", target, operator_token_).status, 200) << target;
   }
-  auto reader = system_token(issuer_key_, "system/Endpoint.r");
+  auto reader = system_token(broker_->issuer_key(), "system/Endpoint.r");
   EXPECT_EQ(http_request(http_port_, "POST", "/admin/exchanges/city-hie/disconnect", reader).status, 403);
   EXPECT_EQ(http_request(http_port_, "POST", "/admin/exchanges/nowhere-hie/disconnect", operator_token_).status, 404);
   EXPECT_EQ(http_request(http_port_, "POST", "/admin/exchanges/city-hie/close", operator_token_).status, 404);
@@ -212,10 +211,8 @@ std::set<std::string> metric_names_used(const std::string& text) {
 
 TEST_F(Operators, EveryMetricTheGrafanaDashboardAndAlertRulesUseIsExposed) {
   // One query and one message, so that the query and store families have series.
-  auto dev_token = run_command({kBinary, "dev-token", "--config", kDemoConfig, "--set",
-                                "security.jwt.dev_issuer.private_key=" + issuer_key_, "--patient", "3870146052"});
-  ASSERT_EQ(dev_token.exit_code, 0) << dev_token.err;
-  std::string patient_token = dev_token.out.substr(0, dev_token.out.find_last_not_of("\r\n") + 1);
+  const std::string patient_token = patient_dev_token(broker_->config_flags(), "3870146052");
+  ASSERT_FALSE(patient_token.empty());
   EXPECT_EQ(http_request(http_port_, "GET", "/fhir/Patient/3870146052/$everything", patient_token).status, 200);
   ASSERT_EQ(run_command(north_sender(1, 0)).exit_code, 0);
 
