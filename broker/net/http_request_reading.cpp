@@ -16,8 +16,8 @@ void limit_request_parser(RequestParser& parser, const config::Limits& limits) {
   parser.body_limit(limits.max_body_bytes);
 }
 
-boost::system::error_code check_head_size(std::size_t head_bytes, const config::Limits& limits) {
-  if (head_bytes > limits.max_header_bytes) return http::error::header_limit;
+boost::system::error_code check_head_size(std::size_t head_bytes, std::size_t max_header_bytes) {
+  if (head_bytes > max_header_bytes) return http::error::header_limit;
   return {};
 }
 

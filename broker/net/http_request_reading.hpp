@@ -17,11 +17,11 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::str
 /// Sets `limits`' header and body limits on a parser about to read one request.
 void limit_request_parser(RequestParser& parser, const config::Limits& limits);
 
-/// http::error::header_limit when a request head of `head_bytes`, read whole, is over
-/// `limits.max_header_bytes`; otherwise no error. Beast checks the request line and the fields
-/// each against the parser's header limit, not their sum, so a head of up to twice the limit
-/// gets through the parser.
-boost::system::error_code check_head_size(std::size_t head_bytes, const config::Limits& limits);
+/// http::error::header_limit when an HTTP head (a request's, or a response's) of `head_bytes`,
+/// read whole, is over `max_header_bytes`; otherwise no error. Beast checks the start line and
+/// the fields each against the parser's header limit, not their sum, so a head of up to twice the
+/// limit gets through the parser.
+boost::system::error_code check_head_size(std::size_t head_bytes, std::size_t max_header_bytes);
 
 /// Why reading a request failed, as a metric reason: header_too_large, body_too_large, timeout,
 /// truncated or malformed; empty for an ordinary close (nothing of a request had arrived).

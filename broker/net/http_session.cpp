@@ -110,7 +110,7 @@ asio::awaitable<std::optional<WebSocketUpgrade>> serve_requests(Stream& stream, 
     limit_request_parser(parser, settings.limits);
     tcp.expires_after(settings.limits.request_timeout);
     auto [ec, bytes] = co_await http::async_read_header(stream, buffer, parser, kTuple);
-    if (!ec) ec = check_head_size(bytes, settings.limits);
+    if (!ec) ec = check_head_size(bytes, settings.limits.max_header_bytes);
     if (!ec && !parser.is_done()) {
       if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
         http::response<http::empty_body> go_on{http::status::continue_, 11};

@@ -11,6 +11,7 @@
 #include <boost/beast/http/write.hpp>
 #include <tuple>
 
+#include "broker/net/http_request_reading.hpp"
 #include "broker/net/tls_server_identity.hpp"
 
 namespace hie::peers::fhir_rest {
@@ -103,10 +104,9 @@ asio::awaitable<Result<HttpReply>> FhirHttpChannel::exchange(Stream& stream,
   http::response_parser<http::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   parser.body_limit(limits_.max_body_bytes);
-  // The head first, to check its whole size: the parser checks the status line and the fields
-  // each against header_limit, so a head of up to twice the limit would get through it.
+  // The head first, to check its whole size as the listener does (net::check_head_size).
   auto [read_ec, head_bytes] = co_await http::async_read_header(stream, buffer_, parser, kTuple);
-  if (!read_ec && head_bytes > limits_.max_header_bytes) read_ec = http::error::header_limit;
+  if (!read_ec) read_ec = net::check_head_size(head_bytes, limits_.max_header_bytes);
   if (!read_ec && !parser.is_done())
     std::tie(read_ec, std::ignore) = co_await http::async_read(stream, buffer_, parser, kTuple);
   if (aborted_) co_return aborted();

@@ -175,7 +175,7 @@ Read read_request(std::string_view bytes, const config::Limits& limits,
       }
       // The session checks the head's size once it is read (the parser stops after the head).
       if (!read.ec && !had_head && parser.is_header_done())
-        read.ec = net::check_head_size(read.used, limits);
+        read.ec = net::check_head_size(read.used, limits.max_header_bytes);
       if (read.ec) return read;
       if (used == 0) break;
     }
